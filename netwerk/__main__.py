@@ -1,0 +1,5 @@
+"""``python -m netwerk …`` is the same as the ``netwerk`` command."""
+
+from netwerk.cli import main
+
+main()

@@ -1,0 +1,105 @@
+"""Who may see and do what: the one place where access is decided.
+
+Views call these functions (or ``require``); templates get them as ``policy``. Each rule is
+tested per role in tests/web/test_policy.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING
+
+from flask import abort
+from flask_login import current_user
+
+from netwerk.models.enums import Role
+
+if TYPE_CHECKING:
+    from netwerk.models import Capacity, Case, Professional, User
+
+
+def has_role(user: User, *roles: Role) -> bool:
+    """True for a signed-in user with one of ``roles``; a beheerder has every role."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.role == Role.BEHEERDER or user.role in roles
+
+
+def is_admin(user: User) -> bool:
+    return has_role(user)  # only the beheerder passes with no roles named
+
+
+def can_view_directory(user: User) -> bool:
+    """Every signed-in professional sees the directory (names, roles, work numbers)."""
+    return bool(user and user.is_authenticated)
+
+
+def can_edit_professional(user: User, professional: Professional) -> bool:
+    """Professionals edit their own details; a beheerder edits anyone's."""
+    if is_admin(user):
+        return True
+    return user.is_authenticated and user.professional_id == professional.id
+
+
+def can_update_capacity(user: User, capacity: Capacity) -> bool:
+    """Staff of the organisation offering the capacity, and a beheerder."""
+    if is_admin(user):
+        return True
+    prof = user.professional if user.is_authenticated else None
+    return prof is not None and prof.organisation_id == capacity.service.organisation_id
+
+
+def can_create_case(user: User) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    """Only the case's coordinator, the professionals involved in it, and a beheerder.
+
+    Colleagues of an involved professional's organisation do not see it (seed 000).
+    """
+    if is_admin(user):
+        return True
+    if not user.is_authenticated or user.professional_id is None:
+        return False
+    if case.coordinator_id == user.professional_id:
+        return True
+    return any(i.professional_id == user.professional_id for i in case.involvements)
+
+
+def can_manage_case(user: User, case: Case) -> bool:
+    """Deciding the lead, editing needs and closing: the coordinator and a beheerder."""
+    if is_admin(user):
+        return True
+    return (
+        has_role(user, Role.COORDINATOR)
+        and user.professional_id is not None
+        and case.coordinator_id == user.professional_id
+    )
+
+
+def can_facilitate(user: User) -> bool:
+    """Creating work sessions and editing an area's sector checklist."""
+    return has_role(user, Role.FACILITATOR)
+
+
+def require(check: Callable[..., bool], *args) -> None:
+    """Abort with 403 unless ``check(current_user, *args)`` holds."""
+    if not check(current_user, *args):
+        abort(403)
+
+
+def role_required(*roles: Role):
+    """View decorator: only users with one of ``roles`` (or a beheerder)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not has_role(current_user, *roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,66 @@
+"""Sign-in and sign-out."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from netwerk.audit import record
+from netwerk.auth.forms import LoginForm
+from netwerk.db import db, utcnow
+from netwerk.i18n import _
+from netwerk.models import User
+
+bp = Blueprint("auth", __name__)
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash checked when the e-mail is unknown, so both paths cost the same time."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def _safe_next(target: str | None) -> str:
+    if not target:
+        return url_for("main.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("main.home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        if user is None:
+            check_password_hash(_dummy_hash(), form.password.data)
+        elif user.active and user.check_password(form.password.data):
+            login_user(user)
+            user.last_login_at = utcnow()
+            record(db.session, user, "login", "user", user.id)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        # One message for every failure: it does not tell whether an account exists.
+        flash(_("Onjuist e-mailadres of wachtwoord."), "error")
+    elif request.method == "POST":
+        flash(_("Vul je e-mailadres en wachtwoord in."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out: the session ends here."""
+    logout_user()
+    flash(_("Je bent afgemeld."), "info")
+    return redirect(url_for("auth.login"))

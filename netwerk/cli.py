@@ -1,0 +1,158 @@
+"""The ``netwerk`` command: init-db, seed, create-user, demo (and ``flask --app netwerk …``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from netwerk import PROJECT_DIR, ConfigurationError, create_app
+from netwerk.db import db
+from netwerk.models import Professional, Role, User
+
+SEED_DIR = PROJECT_DIR / "seed_data"
+
+
+def _database_url() -> str:
+    return current_app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def _migrate() -> None:
+    from netwerk.migrate import upgrade
+
+    upgrade(_database_url())
+
+
+def _seed(path: Path):
+    from netwerk.seed import load_seed
+
+    try:
+        report = load_seed(db.session, path)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema (migrate to the newest version)."""
+    _migrate()
+    click.echo("Database bijgewerkt tot de nieuwste versie.")
+
+
+@click.command("seed")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@with_appcontext
+def seed_command(path: Path | None) -> None:
+    """Load the demo network from PATH (default: seed_data/). Running it twice changes nothing."""
+    from netwerk.seed import SeedError
+
+    try:
+        report = _seed(path or SEED_DIR)
+    except SeedError as exc:
+        raise click.ClickException(f"Seed niet geladen, er is niets veranderd. {exc}") from None
+    made = ", ".join(f"{n} {kind}" for kind, n in sorted(report.created.items()))
+    click.echo(f"Seed geladen: {made or 'niets nieuws (alles stond er al)'}.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEDEWERKER.value,
+              show_default=True)
+@click.option("--professional", "professional_id", type=int, default=None,
+              help="Id of the professional this account belongs to.")
+@with_appcontext
+def create_user_command(email: str, role: str, professional_id: int | None) -> None:
+    """Create an account; the password is read from standard input (prompted on a terminal)."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.ClickException(f"'{email}' is geen e-mailadres.")
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise click.ClickException(f"Er bestaat al een account voor {email}.")
+    professional = None
+    if professional_id is not None:
+        professional = db.session.get(Professional, professional_id)
+        if professional is None:
+            raise click.ClickException(f"Professional {professional_id} bestaat niet.")
+        if db.session.scalar(select(User).where(User.professional_id == professional_id)):
+            raise click.ClickException(f"Professional {professional_id} heeft al een account.")
+    if sys.stdin.isatty():
+        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 10:
+        raise click.ClickException("Het wachtwoord moet minstens 10 tekens hebben.")
+    user = User(email=email, role=Role(role), professional=professional)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Account aangemaakt: {email} ({role}).")
+
+
+@click.command("demo")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the database and print the logins only.")
+@with_appcontext
+def demo_command(port: int, no_serve: bool) -> None:
+    """Migrate, seed and serve the demo network on 127.0.0.1, printing one login per role."""
+    from netwerk.seed import SeedError, ensure_demo_users
+
+    _migrate()
+    try:
+        _seed(SEED_DIR)
+        logins = ensure_demo_users(db.session, SEED_DIR)
+        db.session.commit()
+    except SeedError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"Demo niet gestart. {exc}") from None
+    url = f"http://127.0.0.1:{port}/"
+    click.echo(f"netwerk draait op {url}")
+    click.echo("Demo-logins:")
+    for login in logins:
+        click.echo(f"  {login.role.value}: {login.email} / {login.password}")
+    sys.stdout.flush()
+    if no_serve:
+        return
+    app = current_app._get_current_object()
+    from werkzeug.serving import run_simple
+
+    run_simple("127.0.0.1", port, app, use_reloader=False, use_debugger=False, threaded=True)
+
+
+COMMANDS = (init_db_command, seed_command, create_user_command, demo_command)
+
+
+def register(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+cli = FlaskGroup(create_app=create_app, add_default_commands=False, add_version_option=False,
+                 help="netwerk: het netwerk rond het sociaal wijkteam.")
+
+
+def main() -> None:
+    """Entry point of the ``netwerk`` console script: clear sentences instead of tracebacks."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Afgebroken.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ConfigurationError as exc:
+        click.echo(f"Fout in de configuratie: {exc}", err=True)
+        sys.exit(2)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        click.echo(f"De database is niet bereikbaar: {reason}", err=True)
+        sys.exit(2)

@@ -1,0 +1,15 @@
+"""Extensions, created unbound here and bound to the app in create_app."""
+
+from __future__ import annotations
+
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+from netwerk.db import db
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+
+__all__ = ["babel", "csrf", "db", "login_manager"]

@@ -1,0 +1,49 @@
+"""All models, importable from one place (``from netwerk.models import Professional``)."""
+
+from netwerk.models.area import Area, area_and_descendant_ids
+from netwerk.models.audit import AuditEntry
+from netwerk.models.capacity import Capacity, CapacityEvent, CapacityType
+from netwerk.models.case import Case, CaseInvolvement, CaseNeed, PlanAction
+from netwerk.models.enums import (
+    AreaKind,
+    CapacityEventKind,
+    CapacityUnit,
+    CaseStatus,
+    ConstraintTag,
+    Indication,
+    InvolvementRole,
+    NeedWeight,
+    Role,
+    RuleKind,
+    Sector,
+    TieKind,
+    TieSource,
+    Urgency,
+)
+from netwerk.models.organisation import (
+    Domain,
+    EligibilityRule,
+    Organisation,
+    Service,
+    describe_rule,
+    service_areas,
+    service_domains,
+)
+from netwerk.models.professional import (
+    Professional,
+    Tie,
+    professional_areas,
+    professional_domains,
+)
+from netwerk.models.user import User
+from netwerk.models.worksession import AreaSectorChecklist, Attendance, Invitation, WorkSession
+
+__all__ = [
+    "Area", "AreaKind", "AreaSectorChecklist", "Attendance", "AuditEntry", "Capacity",
+    "CapacityEvent", "CapacityEventKind", "CapacityType", "CapacityUnit", "Case",
+    "CaseInvolvement", "CaseNeed", "CaseStatus", "ConstraintTag", "Domain", "EligibilityRule",
+    "Indication", "Invitation", "InvolvementRole", "NeedWeight", "Organisation", "PlanAction",
+    "Professional", "Role", "RuleKind", "Sector", "Service", "Tie", "TieKind", "TieSource",
+    "Urgency", "User", "WorkSession", "area_and_descendant_ids", "describe_rule",
+    "professional_areas", "professional_domains", "service_areas", "service_domains",
+]

@@ -1,0 +1,71 @@
+"""Dutch phone numbers: parse any common notation, store E.164, show Dutch notation."""
+
+from __future__ import annotations
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+from netwerk.i18n import _
+
+REGION = "NL"
+MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+class InvalidPhoneNumber(ValueError):
+    """A number that cannot be stored; ``field`` names the form field, ``str()`` says why in Dutch."""
+
+    def __init__(self, field: str, raw: str, reason: str) -> None:
+        self.field = field
+        self.raw = raw
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
+def _parse(raw: str) -> phonenumbers.PhoneNumber | None:
+    text = raw.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, REGION)
+    except NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def normalize(raw: str | None, *, field: str = "telefoon", mobile: bool = False) -> str | None:
+    """Return ``raw`` in E.164 (``+31612345678``), None for an empty value.
+
+    Raises InvalidPhoneNumber, naming ``field``, when the number is not a valid number (or,
+    with ``mobile=True``, not a mobile number).
+    """
+    if raw is None or not raw.strip():
+        return None
+    number = _parse(raw)
+    if number is None:
+        raise InvalidPhoneNumber(
+            field, raw, _("'%(raw)s' is geen geldig telefoonnummer", raw=raw.strip())
+        )
+    if mobile and phonenumbers.number_type(number) not in MOBILE_TYPES:
+        raise InvalidPhoneNumber(
+            field, raw, _("'%(raw)s' is geen mobiel nummer (06…)", raw=raw.strip())
+        )
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def try_normalize(raw: str) -> str | None:
+    """Return E.164 for text that reads as a phone number, else None (for search input)."""
+    number = _parse(raw) if raw and sum(c.isdigit() for c in raw) >= 8 else None
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164) if number else None
+
+
+def display(e164: str | None) -> str:
+    """Show a stored number the Dutch way: ``06 12345678``, ``030 123 4567``."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, REGION)
+    except NumberParseException:
+        return e164
+    if number.country_code == 31:
+        return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,123 @@
+"""Sign-in, sign-out, every page behind sign-in, CSRF on every form."""
+
+import pytest
+
+from netwerk import PUBLIC_ENDPOINTS
+from netwerk.db import db
+from tests.conftest import PASSWORD
+
+
+def _get_routes(app):
+    """Every GET route of the app, with 1 for each URL argument."""
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        url = rule.rule
+        for arg in rule.arguments:
+            url = url.replace(f"<{arg}>", "1")
+            for conv in ("int", "string", "path"):
+                url = url.replace(f"<{conv}:{arg}>", "1")
+        yield url
+
+
+def test_anonymous_users_are_sent_to_sign_in_from_every_page(app, client):
+    routes = list(_get_routes(app))
+    assert "/" in routes
+    for url in routes:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/login"), url
+
+
+def test_sign_in_page_and_health_need_no_account(client):
+    assert client.get("/login").status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+
+def test_sign_in_then_home_shows_the_three_journeys(users, auth, client):
+    response = auth.login(users["medewerker"], follow=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for journey in ("Zoeken", "Netwerk", "Casussen"):
+        assert journey in page
+    assert 'href="/zoeken"' in page and 'href="/casussen"' in page
+
+
+def test_sign_in_returns_to_the_page_asked_for_but_never_offsite(users, client):
+    email = users["medewerker"].email
+    r = client.post("/login?next=/healthz", data={"email": email, "password": PASSWORD})
+    assert r.headers["Location"] == "/healthz"
+    client.post("/logout")
+    r = client.post("/login?next=https://evil.example/", data={"email": email, "password": PASSWORD})
+    assert r.headers["Location"] == "/"
+
+
+def test_wrong_password_and_unknown_account_get_the_same_message(users, auth):
+    wrong = auth.login(users["medewerker"], password="wrong password").get_data(as_text=True)
+    unknown = auth.login("nobody@netwerk.example").get_data(as_text=True)
+    assert "Onjuist e-mailadres of wachtwoord." in wrong
+    assert "Onjuist e-mailadres of wachtwoord." in unknown
+
+
+def test_sign_out_ends_the_session(users, auth, client):
+    auth.login(users["medewerker"])
+    assert client.get("/").status_code == 200
+    auth.logout()
+    assert client.get("/").status_code == 302
+
+
+def test_password_change_ends_other_sessions(users, auth, client, app):
+    user = users["coordinator"]
+    auth.login(user)
+    assert client.get("/").status_code == 200
+    user.set_password("a completely new password")
+    db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_deactivated_account_cannot_sign_in(users, auth, client):
+    user = users["medewerker"]
+    user.active = False
+    db.session.commit()
+    response = auth.login(user, follow=True)
+    assert "Onjuist e-mailadres of wachtwoord." in response.get_data(as_text=True)
+
+
+def test_passwords_are_hashed_with_scrypt(users):
+    user = users["medewerker"]
+    assert user.password_hash.startswith("scrypt:")
+    assert PASSWORD not in user.password_hash
+
+
+@pytest.fixture
+def csrf_client(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app.test_client()
+
+
+def test_form_post_without_csrf_token_is_refused(users, csrf_client):
+    response = csrf_client.post(
+        "/login", data={"email": users["medewerker"].email, "password": PASSWORD}
+    )
+    assert response.status_code == 400
+    assert "Formulier verlopen" in response.get_data(as_text=True)
+
+
+def test_sign_out_without_csrf_token_is_refused(users, csrf_client):
+    page = csrf_client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    r = csrf_client.post("/login", data={"email": users["medewerker"].email,
+                                         "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 302
+    assert csrf_client.post("/logout").status_code == 400
+    assert csrf_client.get("/").status_code == 200
+
+
+def test_pages_send_security_headers(users, auth, client):
+    auth.login(users["medewerker"])
+    headers = client.get("/").headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
