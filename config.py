@@ -46,6 +46,13 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
 
+    # Sign-in throttling (Flask-Limiter): memory:// is per process; give every worker the same
+    # redis://… in production so the limit holds across workers and machines.
+    RATELIMIT_STORAGE_URI = os.environ.get("NETWERK_RATELIMIT_STORAGE_URL", "memory://")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_RATE_LIMIT = os.environ.get("NETWERK_LOGIN_RATE_LIMIT", "10 per minute")
+
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8  # a working day on one form
 
@@ -65,4 +72,5 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = os.environ.get("NETWERK_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
+    LOGIN_RATE_LIMIT = "1000 per minute"  # tests that check the limit lower it
     SERVER_NAME = None

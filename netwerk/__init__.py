@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from netwerk.db import db
-from netwerk.extensions import babel, csrf, login_manager
+from netwerk.extensions import babel, csrf, limiter, login_manager
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -89,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: app.config["BABEL_DEFAULT_LOCALE"])
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the sign-in page says enough
@@ -145,6 +146,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from flask_limiter.errors import RateLimitExceeded
     from flask_wtf.csrf import CSRFError
 
     def render_error(code: int, title: str, message: str):
@@ -159,6 +161,15 @@ def register_errorhandlers(app: Flask) -> None:
             _("Formulier verlopen"),
             _("Het formulier was verlopen of onvolledig. Ga terug, ververs de pagina en "
               "probeer het opnieuw."),
+        )
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(exc):
+        # The same words whether or not the account exists.
+        return render_error(
+            429,
+            _("Te veel pogingen"),
+            _("Er is te vaak geprobeerd aan te melden. Wacht een minuut en probeer het opnieuw."),
         )
 
     @app.errorhandler(403)

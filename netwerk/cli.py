@@ -127,7 +127,42 @@ def demo_command(port: int, no_serve: bool) -> None:
     run_simple("127.0.0.1", port, app, use_reloader=False, use_debugger=False, threaded=True)
 
 
-COMMANDS = (init_db_command, seed_command, create_user_command, demo_command)
+@click.command("backup")
+@click.argument("target", type=click.Path(path_type=Path))
+@with_appcontext
+def backup_command(target: Path) -> None:
+    """Write a backup of the database to TARGET (safe while the app is serving)."""
+    from netwerk.backup import BackupError, backup
+
+    try:
+        backup(_database_url(), target)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Back-up geschreven naar {target}.")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the database's contents with the backup in SOURCE."""
+    from netwerk.backup import BackupError, restore
+
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.ClickException("Bevestig met --yes: alle huidige gegevens worden vervangen.")
+        click.confirm("Alle huidige gegevens worden vervangen door de back-up. Doorgaan?",
+                      abort=True)
+    try:
+        restore(_database_url(), source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Back-up {source} teruggezet.")
+
+
+COMMANDS = (init_db_command, seed_command, create_user_command, demo_command, backup_command,
+            restore_command)
 
 
 def register(app: Flask) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from werkzeug.security import generate_password_hash
 
 from netwerk import create_app
 from netwerk.db import Base, db
@@ -175,8 +176,9 @@ class Factory:
     def user(self, role=Role.MEDEWERKER, professional=None, email=None, password=PASSWORD):
         n = next(_seq)
         user = User(email=email or f"{role.value}{n}@netwerk.example", role=role,
-                    professional=professional)
-        user.set_password(password)
+                    professional=professional, session_version=1)
+        # A cheap hash keeps the suite fast; production hashing is tested in test_auth.py.
+        user.password_hash = generate_password_hash(password, method="pbkdf2:sha256:1000")
         return self._add(user)
 
 

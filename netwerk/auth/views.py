@@ -6,7 +6,7 @@ import secrets
 from functools import cache
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from netwerk.audit import record
 from netwerk.auth.forms import LoginForm
 from netwerk.db import db, utcnow
+from netwerk.extensions import limiter
 from netwerk.i18n import _
 from netwerk.models import User
 
@@ -35,7 +36,17 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _submitted_email() -> str:
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])  # per client address
+@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)  # per account
 def login():
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:

@@ -85,8 +85,10 @@ def test_deactivated_account_cannot_sign_in(users, auth, client):
 
 def test_passwords_are_hashed_with_scrypt(users):
     user = users["medewerker"]
+    user.set_password(PASSWORD)
     assert user.password_hash.startswith("scrypt:")
     assert PASSWORD not in user.password_hash
+    assert user.check_password(PASSWORD) and not user.check_password(PASSWORD + "!")
 
 
 @pytest.fixture
@@ -121,3 +123,16 @@ def test_pages_send_security_headers(users, auth, client):
     assert "frame-ancestors 'none'" in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_sign_in_is_rate_limited_without_revealing_accounts(users, client, app):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    limited_client = client
+    for email in (users["medewerker"].email, "nobody@netwerk.example"):
+        codes = [limited_client.post("/login", data={"email": email, "password": "wrong"},
+                                     environ_base={"REMOTE_ADDR": f"10.0.0.{len(email)}"})
+                 .status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+    page = limited_client.post("/login", data={"email": users["medewerker"].email,
+                                               "password": PASSWORD}).get_data(as_text=True)
+    assert "Te veel pogingen" in page  # even the right password waits
