@@ -1,0 +1,1 @@
+"""The directory: search, profiles of people, organisations and wijken, vCards, self-service edit."""

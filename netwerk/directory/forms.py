@@ -1,0 +1,35 @@
+"""Forms of the directory: a professional's own details, and the one-click confirmation."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import BooleanField, EmailField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from netwerk.i18n import _l
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProfessionalForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[DataRequired(), Length(max=200)])
+    role = StringField(_l("Functie"), validators=[Optional(), Length(max=120)])
+    mobile = StringField(_l("Mobiel nummer"), validators=[Optional(), Length(max=40)])
+    landline = StringField(_l("Vast nummer"), validators=[Optional(), Length(max=40)])
+    email = EmailField(_l("E-mailadres"), validators=[Optional(), Email(), Length(max=254)])
+    languages = StringField(_l("Talen (bijvoorbeeld: nl, en, tr)"),
+                            validators=[Optional(), Length(max=100)])
+    areas = MultiCheckboxField(_l("Wijken"), coerce=int, validate_choice=False)
+    domains = MultiCheckboxField(_l("Hulpdomeinen"), coerce=int, validate_choice=False)
+    photo = FileField(_l("Foto"), validators=[FileAllowed(["jpg", "jpeg", "png", "webp"],
+                                                          _l("Foto: kies een JPEG- of PNG-bestand."))])
+    remove_photo = BooleanField(_l("Foto verwijderen"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: the CSRF token is what matters ("klopt nog")."""

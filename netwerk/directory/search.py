@@ -1,0 +1,325 @@
+"""Directory search over the database index made by migration 0002 (``search_*`` objects).
+
+``search(session, q, ...)`` answers a query in at most four small indexed queries:
+
+1. a phone number in any common notation (``06-12345678``, ``+31 6 1234 5678``, ``0031…``) is
+   looked up by its E.164 form on the indexed number columns;
+2. *exact*: every query word is a whole word of the person's (or organisation's) index text;
+3. *prefix*: every query word starts a word (as you type);
+4. *fuzzy*: only when 2 and 3 found few results, and only for words of five letters or more:
+   a trigram candidate set (SQLite FTS5 trigram / PostgreSQL pg_trgm), at most
+   ``FUZZY_CANDIDATES`` rows, re-ranked in Python with one edit allowed (rapidfuzz).
+
+Ranking: number > exact > prefix > fuzzy; within a tier people who work in one of the searcher's
+own wijken come first, then matches on the name, then the index's own order. No step loads rows
+beyond the candidate limits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from rapidfuzz.distance import OSA
+from sqlalchemy import or_, select, text
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from netwerk.db import utcnow
+from netwerk.models import Organisation, Professional
+from netwerk.phone import display, try_normalize
+
+PEOPLE_LIMIT = 25
+ORG_LIMIT = 10
+FUZZY_CANDIDATES = 60
+FUZZY_MIN_LENGTH = 5
+FEW = 5
+
+TIER_NUMBER, TIER_EXACT, TIER_PREFIX, TIER_FUZZY = "nummer", "exact", "prefix", "fuzzy"
+_TIER_ORDER = {TIER_NUMBER: 0, TIER_EXACT: 1, TIER_PREFIX: 2, TIER_FUZZY: 3}
+
+# Letters NFKD does not take apart; the migration folds the same set in SQL.
+_SPECIAL = str.maketrans({"ø": "o", "Ø": "o", "ı": "i", "ł": "l", "Ł": "l", "ß": "ss"})
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def normalise(value: str) -> str:
+    """Fold accents and case: ``"Öztürk"`` → ``"ozturk"``, ``"Chantál"`` → ``"chantal"``."""
+    decomposed = unicodedata.normalize("NFKD", value.translate(_SPECIAL))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def words(value: str) -> list[str]:
+    """The normalised words of ``value`` (letters and digits only)."""
+    return _WORD.findall(normalise(value))
+
+
+@dataclass
+class PersonHit:
+    id: int
+    name: str
+    role: str
+    organisation: str
+    organisation_id: int
+    wijken: list[str]
+    mobile: str | None
+    landline: str | None
+    email: str | None
+    verified_at: datetime
+    stale: bool
+    match: str
+    own_wijk: bool
+    initials: str = ""
+    photo_updated_at: datetime | None = None
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["verified_at"] = self.verified_at.date().isoformat()
+        data["has_photo"] = data.pop("photo_updated_at") is not None
+        data["mobile_display"] = display(self.mobile)
+        return data
+
+
+@dataclass
+class OrganisationHit:
+    id: int
+    name: str
+    sector: str
+    phone: str | None
+    crisis_phone: str | None
+    match: str
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["phone_display"] = display(self.phone)
+        return data
+
+
+@dataclass
+class SearchResult:
+    query: str
+    number: str | None = None
+    people: list[PersonHit] = field(default_factory=list)
+    organisations: list[OrganisationHit] = field(default_factory=list)
+
+
+# --- index queries, one implementation per engine ----------------------------------------------
+
+
+def _fts_phrase(words_: list[str], prefix: bool) -> str:
+    return " AND ".join(f'"{w}"' + ("*" if prefix else "") for w in words_)
+
+
+def _index_ids(session: Session, kind: str, words_: list[str], prefix: bool, limit: int) -> list[int]:
+    """Ids (best first) whose index text holds every word (``prefix``: a word starting with it)."""
+    if not words_:
+        return []
+    if session.get_bind().dialect.name == "sqlite":
+        table = "search_people" if kind == "people" else "search_orgs"
+        weights = "10.0, 3.0, 3.0, 2.0, 1.0" if kind == "people" else "10.0, 1.0"
+        rows = session.execute(
+            text(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH :m "
+                f"ORDER BY bm25({table}, {weights}) LIMIT :n"
+            ),
+            {"m": _fts_phrase(words_, prefix), "n": limit},
+        )
+        return [r[0] for r in rows]
+    table, id_col = (
+        ("search_people", "professional_id") if kind == "people" else ("search_orgs", "organisation_id")
+    )
+    conditions, params = [], {"n": limit}
+    for i, w in enumerate(words_):
+        params[f"w{i}"] = f"% {w}{'' if prefix else ' '}%"
+        conditions.append(f"doc LIKE :w{i}")
+    # Matches on the name first: the key is the normalised name.
+    params["first"] = f"{words_[0]}%"
+    rows = session.execute(
+        text(
+            f"SELECT {id_col} FROM {table} WHERE {' AND '.join(conditions)} "
+            f"ORDER BY (key LIKE :first) DESC, length(key) LIMIT :n"
+        ),
+        params,
+    )
+    return [r[0] for r in rows]
+
+
+def _fuzzy_candidate_ids(session: Session, kind: str, word: str, limit: int) -> list[int]:
+    """Rows sharing trigrams with ``word`` (a small candidate set, best first)."""
+    if session.get_bind().dialect.name == "sqlite":
+        table = "search_people_tri" if kind == "people" else "search_orgs_tri"
+        grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
+        match = " OR ".join(f'"{g}"' for g in grams)
+        rows = session.execute(
+            text(f"SELECT rowid FROM {table} WHERE {table} MATCH :m ORDER BY rank LIMIT :n"),
+            {"m": match, "n": limit},
+        )
+        return [r[0] for r in rows]
+    table, id_col = (
+        ("search_people", "professional_id") if kind == "people" else ("search_orgs", "organisation_id")
+    )
+    session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)"))
+    rows = session.execute(
+        text(
+            f"SELECT {id_col} FROM {table} WHERE :w <% key "
+            f"ORDER BY word_similarity(:w, key) DESC LIMIT :n"
+        ),
+        {"w": word, "n": limit},
+    )
+    return [r[0] for r in rows]
+
+
+# --- the search --------------------------------------------------------------------------------
+
+
+def _one_typo_away(query_words: list[str], name: str) -> bool:
+    """Every query word is a word of ``name``, a prefix of one, or (five letters or more) one
+    edit away from a word or a same-length prefix of one."""
+    name_words = words(name)
+    for q in query_words:
+        ok = any(w == q or w.startswith(q) for w in name_words)
+        if not ok and len(q) >= FUZZY_MIN_LENGTH:
+            ok = any(
+                OSA.distance(q, w, score_cutoff=1) <= 1
+                or OSA.distance(q, w[: len(q)], score_cutoff=1) <= 1
+                for w in name_words
+            )
+        if not ok:
+            return False
+    return True
+
+
+def search(
+    session: Session,
+    q: str,
+    *,
+    viewer_area_ids: set[int] | frozenset[int] = frozenset(),
+    stale_after_days: int = 180,
+    now: datetime | None = None,
+    people_limit: int = PEOPLE_LIMIT,
+    org_limit: int = ORG_LIMIT,
+) -> SearchResult:
+    """Find professionals and organisations for ``q``; see the module docstring."""
+    q = (q or "").strip()[:200]
+    result = SearchResult(query=q)
+    if not q:
+        return result
+    now = now or utcnow()
+    stale_before = now - timedelta(days=stale_after_days)
+
+    people: dict[int, str] = {}
+    orgs: dict[int, str] = {}
+
+    number = try_normalize(q)
+    if number:
+        result.number = number
+        for pid in session.scalars(
+            select(Professional.id).where(
+                Professional.active, or_(Professional.mobile == number, Professional.landline == number)
+            )
+        ):
+            people[pid] = TIER_NUMBER
+        for oid in session.scalars(
+            select(Organisation.id).where(
+                or_(Organisation.phone == number, Organisation.crisis_phone == number)
+            )
+        ):
+            orgs[oid] = TIER_NUMBER
+
+    query_words = words(q)
+    if query_words and not number:
+        for kind, found, limit in (("people", people, people_limit), ("orgs", orgs, org_limit)):
+            for tier, prefix in ((TIER_EXACT, False), (TIER_PREFIX, True)):
+                if len(found) >= limit:
+                    break
+                for i in _index_ids(session, kind, query_words, prefix, limit):
+                    found.setdefault(i, tier)
+        longest = max(query_words, key=len)
+        if len(longest) >= FUZZY_MIN_LENGTH:
+            for kind, found, limit, model in (
+                ("people", people, people_limit, Professional),
+                ("orgs", orgs, org_limit, Organisation),
+            ):
+                if len(found) >= FEW:
+                    continue
+                candidates = [
+                    i for i in _fuzzy_candidate_ids(session, kind, longest, FUZZY_CANDIDATES)
+                    if i not in found
+                ]
+                if not candidates:
+                    continue
+                names = session.execute(
+                    select(model.id, model.name).where(model.id.in_(candidates))
+                ).all()
+                for i, name in names:
+                    if len(found) < limit and _one_typo_away(query_words, name):
+                        found[i] = TIER_FUZZY
+
+    result.people = _people_hits(session, people, query_words, viewer_area_ids, stale_before)
+    result.organisations = _org_hits(session, orgs)
+    return result
+
+
+def _people_hits(
+    session: Session,
+    tiers: dict[int, str],
+    query_words: list[str],
+    viewer_area_ids: set[int] | frozenset[int],
+    stale_before: datetime,
+) -> list[PersonHit]:
+    if not tiers:
+        return []
+    order = {pid: n for n, pid in enumerate(tiers)}
+    rows = session.scalars(
+        select(Professional)
+        .where(Professional.id.in_(tiers))
+        .options(joinedload(Professional.organisation), selectinload(Professional.areas))
+    ).all()
+    hits = []
+    for p in rows:
+        name_words = words(p.name)
+        on_name = all(any(w.startswith(q) for w in name_words) for q in query_words)
+        own = any(a.id in viewer_area_ids for a in p.areas)
+        hits.append(
+            (
+                (_TIER_ORDER[tiers[p.id]], not own, not on_name, order[p.id]),
+                PersonHit(
+                    id=p.id,
+                    name=p.name,
+                    role=p.role,
+                    organisation=p.organisation.name,
+                    organisation_id=p.organisation_id,
+                    wijken=[a.name for a in p.areas],
+                    mobile=p.mobile,
+                    landline=p.landline,
+                    email=p.email,
+                    verified_at=p.verified_at,
+                    stale=p.verified_at < stale_before,
+                    match=tiers[p.id],
+                    own_wijk=own,
+                    initials=p.initials,
+                    photo_updated_at=p.photo_updated_at,
+                ),
+            )
+        )
+    return [hit for _, hit in sorted(hits, key=lambda pair: pair[0])]
+
+
+def _org_hits(session: Session, tiers: dict[int, str]) -> list[OrganisationHit]:
+    if not tiers:
+        return []
+    order = {oid: n for n, oid in enumerate(tiers)}
+    rows = session.scalars(select(Organisation).where(Organisation.id.in_(tiers))).all()
+    rows = sorted(rows, key=lambda o: (_TIER_ORDER[tiers[o.id]], order[o.id]))
+    return [
+        OrganisationHit(
+            id=o.id,
+            name=o.name,
+            sector=o.sector.value,
+            phone=o.phone,
+            crisis_phone=o.crisis_phone,
+            match=tiers[o.id],
+        )
+        for o in rows
+    ]

@@ -1,0 +1,335 @@
+"""Directory pages: search, people, organisations, wijken, vCards, QR codes, editing, freshness."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload, undefer
+
+from netwerk.auth import policy
+from netwerk.db import db
+from netwerk.directory import cards, services
+from netwerk.directory.forms import ConfirmForm, ProfessionalForm
+from netwerk.directory.photos import InvalidPhoto, process_photo
+from netwerk.directory.search import search
+from netwerk.i18n import _
+from netwerk.models import (
+    Area,
+    Capacity,
+    Domain,
+    Organisation,
+    Professional,
+    Service,
+    WorkSession,
+)
+
+bp = Blueprint("directory", __name__)
+
+MAX_SELECTION = 500
+
+
+def _stale_days() -> int:
+    return int(current_app.config.get("STALE_AFTER_DAYS", 180))
+
+
+def _viewer_area_ids() -> set[int]:
+    prof = current_user.professional if current_user.is_authenticated else None
+    return {a.id for a in prof.areas} if prof is not None else set()
+
+
+def _professional_or_404(professional_id: int, *options) -> Professional:
+    prof = db.session.scalar(
+        select(Professional).where(Professional.id == professional_id).options(*options)
+    )
+    if prof is None:
+        abort(404)
+    return prof
+
+
+@bp.get("/zoeken")
+def search_page():
+    """Search people and organisations; ``format=json`` gives the same results as JSON."""
+    q = request.args.get("q", "")
+    result = search(
+        db.session, q, viewer_area_ids=_viewer_area_ids(), stale_after_days=_stale_days()
+    )
+    if request.args.get("format") == "json":
+        return jsonify(
+            query=result.query,
+            number=result.number,
+            people=[h.as_json() for h in result.people],
+            organisations=[h.as_json() for h in result.organisations],
+        )
+    return render_template("directory/search.html", q=q, result=result)
+
+
+@bp.get("/personen/<int:professional_id>")
+def person(professional_id: int):
+    """A professional's profile."""
+    prof = _professional_or_404(
+        professional_id,
+        joinedload(Professional.organisation),
+        selectinload(Professional.areas),
+        selectinload(Professional.domains),
+    )
+    cases = [c for c in services.cases_of(db.session, prof.id)
+             if policy.can_view_case(current_user, c)]
+    if cases:
+        from netwerk.audit import record
+
+        for case in cases:
+            record(db.session, current_user, "view_case_listing", "case", case.id,
+                   via="directory.person", professional_id=prof.id)
+        db.session.commit()
+    return render_template(
+        "directory/person.html",
+        p=prof,
+        ties=services.ties_of(db.session, prof.id),
+        cases=cases,
+        stale=services.is_stale(prof, _stale_days()),
+        has_photo=prof.photo_updated_at is not None,
+        qr=cards.qr_svg(cards.vcard(prof).serialize()),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.get("/personen/<int:professional_id>/foto")
+def photo(professional_id: int):
+    """The stored photo of a professional (a square JPEG)."""
+    prof = _professional_or_404(professional_id, undefer(Professional.photo))
+    if not prof.photo:
+        abort(404)
+    response = Response(prof.photo, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.get("/personen/<int:professional_id>.vcf")
+def person_vcard(professional_id: int):
+    """One professional as a vCard file."""
+    prof = _professional_or_404(
+        professional_id, undefer(Professional.photo), selectinload(Professional.areas)
+    )
+    return _vcf_response(cards.vcard_text([prof], with_photo=True), _slug(prof.name))
+
+
+@bp.get("/personen.vcf")
+def selection_vcard():
+    """A selection of professionals (``?id=1&id=2…``) as one vCard file."""
+    ids = request.args.getlist("id", type=int)[:MAX_SELECTION]
+    if not ids:
+        abort(404)
+    people = db.session.scalars(
+        select(Professional)
+        .where(Professional.id.in_(ids), Professional.active)
+        .options(joinedload(Professional.organisation), selectinload(Professional.areas))
+        .order_by(Professional.name)
+    ).all()
+    return _vcf_response(cards.vcard_text(people), "selectie")
+
+
+@bp.get("/personen/<int:professional_id>/qr.svg")
+def person_qr(professional_id: int):
+    """The QR code of a professional's vCard, as SVG."""
+    prof = _professional_or_404(professional_id, selectinload(Professional.areas))
+    return Response(cards.qr_svg(cards.vcard(prof).serialize()), mimetype="image/svg+xml")
+
+
+@bp.route("/personen/<int:professional_id>/bewerken", methods=["GET", "POST"])
+def edit_person(professional_id: int):
+    """Edit a professional's details (oneself, or anyone for a beheerder); saving verifies."""
+    prof = _professional_or_404(
+        professional_id, selectinload(Professional.areas), selectinload(Professional.domains)
+    )
+    policy.require(policy.can_edit_professional, prof)
+    form = ProfessionalForm(obj=None if request.method == "POST" else prof)
+    form.areas.choices = [(a.id, a.name) for a in services.wijken(db.session)]
+    form.domains.choices = [
+        (d.id, d.name) for d in db.session.scalars(select(Domain).order_by(Domain.name))
+    ]
+    if request.method == "GET":
+        form.mobile.data = _phone_display(prof.mobile)
+        form.landline.data = _phone_display(prof.landline)
+        form.languages.data = ", ".join(prof.languages or [])
+        form.areas.data = [a.id for a in prof.areas]
+        form.domains.data = [d.id for d in prof.domains]
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        photo_bytes = None
+        upload = form.photo.data
+        if upload and getattr(upload, "filename", ""):
+            try:
+                photo_bytes = process_photo(upload.read())
+            except InvalidPhoto as exc:
+                errors["photo"] = str(exc)
+        if not errors:
+            data = services.ProfessionalUpdate(
+                name=form.name.data or "",
+                role=form.role.data or "",
+                mobile=form.mobile.data,
+                landline=form.landline.data,
+                email=form.email.data,
+                languages=[x.strip().lower() for x in (form.languages.data or "").split(",")
+                           if x.strip()],
+                area_ids=form.areas.data or [],
+                domain_ids=form.domains.data or [],
+                photo=photo_bytes,
+                remove_photo=bool(form.remove_photo.data),
+            )
+            try:
+                services.update_professional(db.session, prof, data)
+            except services.UpdateError as exc:
+                errors = exc.errors
+            else:
+                db.session.commit()
+                flash(_("Gegevens opgeslagen en gecontroleerd."), "success")
+                return redirect(url_for("directory.person", professional_id=prof.id))
+        db.session.rollback()
+    elif request.method == "POST":
+        errors = {name: f"{field.label.text}: {field.errors[0]}"
+                  for name, field in form._fields.items() if field.errors}
+    status = 400 if errors else 200
+    return render_template("directory/edit.html", p=prof, form=form, errors=errors), status
+
+
+@bp.post("/personen/<int:professional_id>/klopt")
+def confirm_person(professional_id: int):
+    """"Klopt nog": confirm a professional's details with one click."""
+    prof = _professional_or_404(professional_id)
+    policy.require(policy.can_edit_professional, prof)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.confirm(prof)
+    db.session.commit()
+    flash(_("Bevestigd: de gegevens van %(name)s kloppen nog.", name=prof.name), "success")
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for("directory.person", professional_id=prof.id))
+
+
+@bp.get("/verifieren")
+def verify_list():
+    """Records not confirmed for STALE_AFTER_DAYS: one's own, one's organisation's, or all
+    (beheerder)."""
+    prof = current_user.professional
+    if policy.is_admin(current_user):
+        people = services.stale_professionals(db.session, _stale_days())
+    elif prof is not None:
+        people = services.stale_professionals(
+            db.session, _stale_days(), organisation_id=prof.organisation_id
+        )
+    else:
+        people = []
+    return render_template(
+        "directory/verify.html", people=people, stale_days=_stale_days(),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.get("/organisaties/<int:organisation_id>")
+def organisation(organisation_id: int):
+    """An organisation: services, eligibility, intake, crisis line, areas, capacity, people."""
+    org = db.session.scalar(
+        select(Organisation)
+        .where(Organisation.id == organisation_id)
+        .options(
+            selectinload(Organisation.services).selectinload(Service.domains),
+            selectinload(Organisation.services).selectinload(Service.areas),
+            selectinload(Organisation.services).selectinload(Service.rules),
+        )
+    )
+    if org is None:
+        abort(404)
+    capacities = db.session.scalars(
+        select(Capacity)
+        .join(Service, Capacity.service_id == Service.id)
+        .where(Service.organisation_id == org.id)
+        .options(joinedload(Capacity.service), joinedload(Capacity.area),
+                 joinedload(Capacity.capacity_type))
+        .order_by(Service.name)
+    ).all()
+    people = db.session.scalars(
+        select(Professional)
+        .where(Professional.organisation_id == org.id, Professional.active)
+        .options(selectinload(Professional.areas))
+        .order_by(Professional.name)
+    ).all()
+    areas = sorted({a for s in org.services for a in s.areas}, key=lambda a: a.name)
+    return render_template(
+        "directory/organisation.html", org=org, capacities=capacities, people=people,
+        areas=areas, stale_days=_stale_days(),
+    )
+
+
+@bp.get("/wijken/<int:area_id>")
+def area(area_id: int):
+    """Everyone and every organisation active in a wijk, grouped by sector."""
+    area_ = db.get_or_404(Area, area_id)
+    overview = services.area_overview(db.session, area_)
+    return render_template("directory/area.html", overview=overview, area=area_)
+
+
+@bp.get("/wijken/<int:area_id>/smoelenboek")
+def area_faces(area_id: int):
+    """The printable smoelenboek of a wijk: faces, names, roles, numbers."""
+    area_ = db.get_or_404(Area, area_id)
+    people = services.area_overview(db.session, area_).people
+    people.sort(key=lambda p: p.name)
+    return render_template(
+        "directory/faces.html", title=_("Smoelenboek %(name)s", name=area_.name),
+        people=people, vcf_url=url_for("directory.area_vcard", area_id=area_.id),
+        back_url=url_for("directory.area", area_id=area_.id),
+    )
+
+
+@bp.get("/wijken/<int:area_id>.vcf")
+def area_vcard(area_id: int):
+    """Everyone working in a wijk as one vCard file."""
+    area_ = db.get_or_404(Area, area_id)
+    people = services.area_overview(db.session, area_).people
+    return _vcf_response(cards.vcard_text(people), _slug(area_.name))
+
+
+@bp.get("/smoelenboek/werksessie/<int:session_id>")
+def session_faces(session_id: int):
+    """The printable smoelenboek of a work session's attendees."""
+    work_session = db.get_or_404(WorkSession, session_id)
+    people = services.session_attendees(db.session, work_session.id)
+    ids = "&".join(f"id={p.id}" for p in people)
+    return render_template(
+        "directory/faces.html", title=_("Smoelenboek: %(title)s", title=work_session.title),
+        people=people, vcf_url=url_for("directory.selection_vcard") + "?" + ids,
+        back_url=None,
+    )
+
+
+def _phone_display(e164: str | None) -> str:
+    from netwerk.phone import display
+
+    return display(e164)
+
+
+def _slug(name: str) -> str:
+    from netwerk.directory.search import words
+
+    return "-".join(words(name)) or "contact"
+
+
+def _vcf_response(body: str, filename: str) -> Response:
+    response = Response(body, mimetype="text/vcard")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
+    return response

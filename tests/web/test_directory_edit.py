@@ -1,0 +1,106 @@
+"""Freshness: people edit their own details, a beheerder anyone's; saving verifies; stale records
+are marked and listed; "klopt nog" confirms; a bad number is refused and nothing is half-saved."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from netwerk.db import utcnow
+from netwerk.directory.search import search
+
+
+def _form(p, **changes):
+    data = {"name": p.name, "role": p.role, "mobile": "0612345001", "landline": "",
+            "email": "", "languages": "nl, en"}
+    data.update(changes)
+    return data
+
+
+def test_own_details_edited_and_verified(client, auth, users, session):
+    me = users["medewerker"].professional
+    me.verified_at = utcnow() - timedelta(days=400)
+    session.commit()
+    auth.login(users["medewerker"])
+    assert client.get(f"/personen/{me.id}/bewerken").status_code == 200
+    response = client.post(f"/personen/{me.id}/bewerken",
+                           data=_form(me, role="buurtcoach", mobile="06-12 34 50 02"))
+    assert response.status_code == 302
+    session.expire_all()
+    assert me.role == "buurtcoach"
+    assert me.mobile == "+31612345002"
+    assert me.languages == ["nl", "en"]
+    assert utcnow() - me.verified_at < timedelta(minutes=1)
+    assert "0612345002" in client.get(f"/personen/{me.id}").get_data(as_text=True).replace(" ", "")
+
+
+def test_others_details_only_for_beheerder(client, auth, users, make, session):
+    other = make.professional("Iemand Anders")
+    session.commit()
+    auth.login(users["coordinator"])
+    assert client.get(f"/personen/{other.id}/bewerken").status_code == 403
+    assert client.post(f"/personen/{other.id}/bewerken", data=_form(other)).status_code == 403
+    assert client.post(f"/personen/{other.id}/klopt").status_code == 403
+    auth.logout()
+    auth.login(users["beheerder"])
+    response = client.post(f"/personen/{other.id}/bewerken", data=_form(other, role="teamleider"))
+    assert response.status_code == 302
+    session.expire_all()
+    assert other.role == "teamleider"
+
+
+def test_invalid_number_refused_nothing_half_saved(client, auth, users, session):
+    me = users["medewerker"].professional
+    old_mobile, old_role = me.mobile, me.role
+    auth.login(users["medewerker"])
+    response = client.post(f"/personen/{me.id}/bewerken",
+                           data=_form(me, role="nieuwe functie", mobile="06-123"))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Mobiel nummer:" in html and "geen geldig telefoonnummer" in html
+    assert 'value="nieuwe functie"' in html  # the form keeps what was typed
+    assert 'value="06-123"' in html
+    session.expire_all()
+    assert me.mobile == old_mobile and me.role == old_role
+
+
+def test_landline_is_not_a_mobile(client, auth, users, session):
+    me = users["medewerker"].professional
+    auth.login(users["medewerker"])
+    response = client.post(f"/personen/{me.id}/bewerken", data=_form(me, mobile="030 123 4567"))
+    assert response.status_code == 400
+    assert "geen mobiel nummer" in response.get_data(as_text=True)
+
+
+def test_stale_marked_listed_and_confirmed(app, client, auth, users, make, session):
+    me = users["medewerker"].professional
+    colleague = make.professional("Oud Gegeven", organisation=me.organisation)
+    colleague.verified_at = utcnow() - timedelta(days=app.config["STALE_AFTER_DAYS"] + 1)
+    session.commit()
+    hit = search(session, "oud gegeven").people[0]
+    assert hit.stale
+
+    auth.login(users["medewerker"])
+    listing = client.get("/verifieren").get_data(as_text=True)
+    assert "Oud Gegeven" in listing
+    profile = client.get(f"/personen/{colleague.id}").get_data(as_text=True)
+    assert "verouderd" in profile
+    auth.logout()
+
+    auth.login(users["beheerder"])
+    response = client.post(f"/personen/{colleague.id}/klopt", data={"next": "/verifieren"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/verifieren")
+    session.expire_all()
+    assert utcnow() - colleague.verified_at < timedelta(minutes=1)
+    assert not search(session, "oud gegeven").people[0].stale
+    assert "Alles is recent gecontroleerd" in client.get("/verifieren").get_data(as_text=True)
+
+
+def test_klopt_nog_needs_csrf(app, client, auth, users):
+    me = users["medewerker"].professional
+    auth.login(users["medewerker"])
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post(f"/personen/{me.id}/klopt").status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
