@@ -1,0 +1,36 @@
+"""Forms of the capacity pages. Counts are text fields parsed by services.parse_count, so that
+every wrong number gets a Dutch message naming the field (never a half-saved change)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import Length, Optional
+
+from netwerk.i18n import _l
+
+NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
+
+
+class ClaimForm(FlaskForm):
+    case_reference = StringField(
+        _l("Voor casus (optioneel)"), validators=[Optional(), Length(max=32)],
+        render_kw={"placeholder": "NWG-2026-0001", "autocomplete": "off"},
+    )
+    note = StringField(_l("Toelichting (optioneel, geen cliëntgegevens)"),
+                       validators=[Optional(), Length(max=500)])
+
+
+class ReleaseForm(FlaskForm):
+    case_reference = StringField(
+        _l("Voor casus (optioneel)"), validators=[Optional(), Length(max=32)],
+        render_kw={"autocomplete": "off"},
+    )
+    note = StringField(_l("Toelichting (optioneel)"), validators=[Optional(), Length(max=500)])
+
+
+class CountsForm(FlaskForm):
+    available = StringField(_l("Vrij"), render_kw=NUMERIC)
+    maximum = StringField(_l("Totaal"), render_kw=NUMERIC)
+    version = HiddenField()
+    note = StringField(_l("Toelichting (optioneel)"), validators=[Optional(), Length(max=500)])
