@@ -57,8 +57,8 @@ def can_claim_capacity(user: User, capacity: Capacity) -> bool:
     return bool(user and user.is_authenticated and user.professional_id is not None)
 
 
-def can_release_capacity(user: User, capacity: Capacity) -> bool:
-    """The organisation's staff and a beheerder; others only while they hold a claim on it."""
+def can_release_capacity(user: User, capacity: Capacity, amount: int = 1) -> bool:
+    """The organisation's staff and a beheerder; others only what they claimed themselves."""
     if can_update_capacity(user, capacity):
         return True
     if not (user and user.is_authenticated):
@@ -67,7 +67,7 @@ def can_release_capacity(user: User, capacity: Capacity) -> bool:
         -e.delta for e in capacity.events
         if e.user_id == user.id and e.kind in (CapacityEventKind.CLAIM, CapacityEventKind.RELEASE)
     )
-    return held > 0
+    return held >= max(amount, 1)
 
 
 def can_create_case(user: User) -> bool:

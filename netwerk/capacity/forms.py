@@ -13,24 +13,31 @@ NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
 
 
 class ClaimForm(FlaskForm):
+    # Only counts in hours ask for an amount; a bed or a place is claimed one at a time.
+    amount = StringField(_l("Aantal uur per week"), id="claim-amount", default="1",
+                         render_kw=NUMERIC)
     case_reference = StringField(
-        _l("Voor casus (optioneel)"), validators=[Optional(), Length(max=32)],
+        _l("Voor casus (optioneel)"), id="claim-case", validators=[Optional(), Length(max=32)],
         render_kw={"placeholder": "NWG-2026-0001", "autocomplete": "off"},
     )
-    note = StringField(_l("Toelichting (optioneel, geen cliëntgegevens)"),
+    note = StringField(_l("Toelichting (optioneel, geen cliëntgegevens)"), id="claim-note",
                        validators=[Optional(), Length(max=500)])
 
 
 class ReleaseForm(FlaskForm):
+    amount = StringField(_l("Aantal uur per week"), id="release-amount", default="1",
+                         render_kw=NUMERIC)
     case_reference = StringField(
-        _l("Voor casus (optioneel)"), validators=[Optional(), Length(max=32)],
+        _l("Voor casus (optioneel)"), id="release-case", validators=[Optional(), Length(max=32)],
         render_kw={"autocomplete": "off"},
     )
-    note = StringField(_l("Toelichting (optioneel)"), validators=[Optional(), Length(max=500)])
+    note = StringField(_l("Toelichting (optioneel)"), id="release-note",
+                       validators=[Optional(), Length(max=500)])
 
 
 class CountsForm(FlaskForm):
     available = StringField(_l("Vrij"), render_kw=NUMERIC)
     maximum = StringField(_l("Totaal"), render_kw=NUMERIC)
     version = HiddenField()
-    note = StringField(_l("Toelichting (optioneel)"), validators=[Optional(), Length(max=500)])
+    note = StringField(_l("Toelichting (optioneel)"), id="counts-note",
+                       validators=[Optional(), Length(max=500)])

@@ -2,8 +2,8 @@
 
 Every change is one conditional UPDATE on the ``capacities`` row, checked by its rowcount:
 
-* claim:   ``SET available = available - 1 … WHERE id = :id AND available >= 1``
-* release: ``SET available = available + 1 … WHERE id = :id AND available < maximum``
+* claim:   ``SET available = available - :n … WHERE id = :id AND available >= :n``
+* release: ``SET available = available + :n … WHERE id = :id AND available + :n <= maximum``
 * set:     ``SET available = :a, maximum = :m … WHERE id = :id AND version = :seen``
 
 The database decides, not a value read earlier by Python: when many requests claim the last
@@ -143,6 +143,11 @@ def _record(
     return event
 
 
+def _check_amount(amount: int) -> None:
+    if amount < 1:
+        raise InvalidCount(_("Aantal: minstens 1."), "amount")
+
+
 def claim(
     session: Session,
     capacity_id: int,
@@ -150,29 +155,36 @@ def claim(
     case_id: int | None = None,
     note: str = "",
     now: datetime | None = None,
+    amount: int = 1,
 ) -> CapacityEvent:
-    """Take one place, or raise NotFree when none is left (nothing changed then)."""
+    """Take ``amount`` places (hours), or raise NotFree when not that many are left."""
     note = check_note(note)
+    _check_amount(amount)
     now = now or utcnow()
     result = session.execute(
         update(capacities)
-        .where(capacities.c.id == capacity_id, capacities.c.available >= 1)
+        .where(capacities.c.id == capacity_id, capacities.c.available >= amount)
         .values(
-            available=capacities.c.available - 1,
+            available=capacities.c.available - amount,
             version=capacities.c.version + 1,
             updated_at=now,
             updated_by_id=user_id,
         )
     )
     if result.rowcount != 1:
+        left = current_counts(session, capacity_id).available
+        if left > 0:
+            raise NotFree(
+                _("Net vergeven: er is nog maar %(left)s vrij, je vroeg %(n)s. Er is niets "
+                  "geclaimd.", left=left, n=amount), "amount")
         raise NotFree(
             _("Net vergeven: iemand anders heeft de laatste plek net geclaimd. Er is nu geen "
               "plek vrij; bel om te horen wanneer er weer iets vrijkomt.")
         )
     counts = current_counts(session, capacity_id)
     _expire(session, capacity_id)
-    return _record(session, capacity_id, CapacityEventKind.CLAIM, -1, counts, user_id, case_id,
-                   note, now)
+    return _record(session, capacity_id, CapacityEventKind.CLAIM, -amount, counts, user_id,
+                   case_id, note, now)
 
 
 def release(
@@ -182,26 +194,34 @@ def release(
     case_id: int | None = None,
     note: str = "",
     now: datetime | None = None,
+    amount: int = 1,
 ) -> CapacityEvent:
-    """Give one place back, or raise AllFree when every place is already free."""
+    """Give ``amount`` places back, or raise AllFree when that would exceed the total."""
     note = check_note(note)
+    _check_amount(amount)
     now = now or utcnow()
     result = session.execute(
         update(capacities)
-        .where(capacities.c.id == capacity_id, capacities.c.available < capacities.c.maximum)
+        .where(capacities.c.id == capacity_id,
+               capacities.c.available + amount <= capacities.c.maximum)
         .values(
-            available=capacities.c.available + 1,
+            available=capacities.c.available + amount,
             version=capacities.c.version + 1,
             updated_at=now,
             updated_by_id=user_id,
         )
     )
     if result.rowcount != 1:
-        raise AllFree(_("Vrijgeven kan niet: alle plekken zijn al vrij."))
+        now_counts = current_counts(session, capacity_id)
+        if now_counts.available >= now_counts.maximum:
+            raise AllFree(_("Vrijgeven kan niet: alle plekken zijn al vrij."))
+        raise AllFree(
+            _("Vrijgeven kan niet: dan zou er meer vrij zijn dan het totaal (%(a)s van %(m)s "
+              "vrij).", a=now_counts.available, m=now_counts.maximum), "amount")
     counts = current_counts(session, capacity_id)
     _expire(session, capacity_id)
-    return _record(session, capacity_id, CapacityEventKind.RELEASE, 1, counts, user_id, case_id,
-                   note, now)
+    return _record(session, capacity_id, CapacityEventKind.RELEASE, amount, counts, user_id,
+                   case_id, note, now)
 
 
 def set_counts(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, to_user_timezone
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -46,8 +46,15 @@ def unit_label(unit: str, count: int) -> str:
 
 
 def when(value) -> str:
-    """A moment in Dutch local time: 26-11-2026 09:15."""
-    return format_datetime(value, "dd-MM-yyyy HH:mm") if value else ""
+    """A moment in Dutch local time: "vandaag 09:15", "gisteren 17:40" or "24-11-2026 09:15"."""
+    if not value:
+        return ""
+    local, today = to_user_timezone(value).date(), to_user_timezone(utcnow()).date()
+    if local == today:
+        return _("vandaag %(time)s", time=format_datetime(value, "HH:mm"))
+    if (today - local).days == 1:
+        return _("gisteren %(time)s", time=format_datetime(value, "HH:mm"))
+    return format_datetime(value, "dd-MM-yyyy HH:mm")
 
 
 def bar_width(available: int, maximum: int) -> int:
@@ -209,6 +216,13 @@ def _note_error(form, exc: services.CapacityError) -> None:
         field.errors = [*field.errors, exc.message]
 
 
+def _amount(capacity: Capacity, form) -> int:
+    """Hours are claimed and released in any amount; beds and places one at a time."""
+    if capacity.capacity_type.unit.value != "uur_per_week":
+        return 1
+    return services.parse_count(form.amount.data, _("Aantal"), "amount")
+
+
 @bp.post("/plek/<int:capacity_id>/claimen")
 def claim(capacity_id: int):
     """Take one place (optionally for a case); "net vergeven" when someone was first."""
@@ -223,8 +237,9 @@ def claim(capacity_id: int):
         form.case_reference.errors = [error]
         return _render_detail(capacity, 400, claim_form=form, message=error)
     try:
+        amount = _amount(capacity, form)
         services.claim(db.session, capacity.id, current_user.id,
-                       case.id if case else None, form.note.data or "")
+                       case.id if case else None, form.note.data or "", amount=amount)
     except services.NotFree as exc:
         db.session.rollback()
         return _render_detail(capacity, 409, claim_form=form, message=exc.message)
@@ -254,8 +269,10 @@ def release(capacity_id: int):
         form.case_reference.errors = [error]
         return _render_detail(capacity, 400, release_form=form, message=error)
     try:
+        amount = _amount(capacity, form)
+        policy.require(policy.can_release_capacity, capacity, amount)
         services.release(db.session, capacity.id, current_user.id,
-                         case.id if case else None, form.note.data or "")
+                         case.id if case else None, form.note.data or "", amount=amount)
     except services.CapacityError as exc:
         db.session.rollback()
         _note_error(form, exc)

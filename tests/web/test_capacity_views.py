@@ -194,3 +194,26 @@ def test_unknown_capacity_is_404(world, auth, client):
     auth.login(world.outsider)
     assert client.get("/plek/999999").status_code == 404
     assert client.post("/plek/999999/claimen", data={}).status_code == 404
+
+
+def test_hours_are_claimed_and_released_in_amounts(world, auth, client, session):
+    auth.login(world.outsider)
+    cap = world.c_stale  # thuisbegeleiding, 5 of 10 hours a week free
+    assert client.post(f"/plek/{cap.id}/claimen", data={"amount": "4"}).status_code == 303
+    assert counts(session, cap)[0] == 1
+    r = client.post(f"/plek/{cap.id}/claimen", data={"amount": "3"})
+    assert r.status_code == 409 and "er is nog maar 1 vrij, je vroeg 3" in r.text
+    r = client.post(f"/plek/{cap.id}/claimen", data={"amount": "0"})
+    assert r.status_code == 400 and "Aantal: minstens 1" in r.text
+    assert counts(session, cap)[0] == 1
+    # One may give back what one claimed, not more.
+    assert client.post(f"/plek/{cap.id}/vrijgeven", data={"amount": "5"}).status_code == 403
+    assert client.post(f"/plek/{cap.id}/vrijgeven", data={"amount": "4"}).status_code == 303
+    assert counts(session, cap)[0] == 5
+    deltas = [e.delta for e in session.scalars(
+        select(CapacityEvent).where(CapacityEvent.capacity_id == cap.id)
+        .order_by(CapacityEvent.id))]
+    assert deltas == [-4, 4]
+    # A bed is always claimed one at a time, whatever the form says.
+    assert client.post(f"/plek/{world.c_gem.id}/claimen", data={"amount": "3"}).status_code == 303
+    assert counts(session, world.c_gem)[0] == 2
