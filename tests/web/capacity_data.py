@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from werkzeug.security import generate_password_hash
+
 from netwerk.db import utcnow
 from netwerk.models import (
     AreaKind,
@@ -20,7 +22,12 @@ from netwerk.models import (
     Role,
     Service,
     Urgency,
+    User,
 )
+from tests.conftest import PASSWORD
+
+# A cheap hash of the shared test password: these tests are about capacities, not about scrypt.
+_CHEAP_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
 @dataclass
@@ -47,6 +54,14 @@ class World:
     case: Case
 
 
+def _user(session, role, professional) -> User:
+    user = User(email=f"{professional.name.split()[0].lower()}@netwerk.example", role=role,
+                professional=professional, password_hash=_CHEAP_HASH)
+    session.add(user)
+    session.flush()
+    return user
+
+
 def build_world(make, session) -> World:
     r = make.area("Regio Rivierland", kind=AreaKind.REGIO)
     g = make.area("Stroomstad", kind=AreaKind.GEMEENTE, parent=r)
@@ -68,17 +83,17 @@ def build_world(make, session) -> World:
     session.add_all([nood, thuis, sa, sb, sb2, sc])
     session.flush()
 
-    staff_a = make.user(Role.MEDEWERKER, professional=make.professional(
+    staff_a = _user(session, Role.MEDEWERKER, professional=make.professional(
         "Ada Opvang", organisation=org_a, mobile="0612000001"))
-    staff_c = make.user(Role.MEDEWERKER, professional=make.professional(
+    staff_c = _user(session, Role.MEDEWERKER, professional=make.professional(
         "Cor Begeleiding", organisation=org_c, mobile="0612000003"))
     outsider_prof = make.professional("Olga Buiten", mobile="0612000009")
     outsider_prof.areas = [w]
-    outsider = make.user(Role.MEDEWERKER, professional=outsider_prof)
-    admin = make.user(Role.BEHEERDER, professional=make.professional("Bea Heer"))
+    outsider = _user(session, Role.MEDEWERKER, professional=outsider_prof)
+    admin = _user(session, Role.BEHEERDER, professional=make.professional("Bea Heer"))
     coord_prof = make.professional("Coby Regie", mobile="0612000005")
     coord_prof.areas = [w2, w]
-    coordinator = make.user(Role.COORDINATOR, professional=coord_prof)
+    coordinator = _user(session, Role.COORDINATOR, professional=coord_prof)
     case = Case(reference="TST-2026-0001", area=w, urgency=Urgency.SPOED,
                 coordinator_id=coord_prof.id)
     session.add(case)
