@@ -50,6 +50,14 @@ def can_update_capacity(user: User, capacity: Capacity) -> bool:
     return prof is not None and prof.organisation_id == capacity.service.organisation_id
 
 
+def can_add_capacity(user: User, organisation_id: int) -> bool:
+    """Adding a count for a service: the organisation's staff and a beheerder."""
+    if is_admin(user):
+        return True
+    prof = user.professional if user.is_authenticated else None
+    return prof is not None and prof.organisation_id == organisation_id
+
+
 def can_claim_capacity(user: User, capacity: Capacity) -> bool:
     """Any signed-in professional may claim a free place (a beheerder too); the claim is logged."""
     if is_admin(user):

@@ -4,7 +4,7 @@ every wrong number gets a Dutch message naming the field (never a half-saved cha
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from netwerk.i18n import _l
@@ -41,3 +41,14 @@ class CountsForm(FlaskForm):
     version = HiddenField()
     note = StringField(_l("Toelichting (optioneel)"), id="counts-note",
                        validators=[Optional(), Length(max=500)])
+
+
+class NewCapacityForm(FlaskForm):
+    """A new count for one of the user's services. Choices are checked by the service layer
+    (``validate_choice=False``) so that an unknown value gets a Dutch message naming the field."""
+
+    service_id = SelectField(_l("Aanbod"), validate_choice=False)
+    area_id = SelectField(_l("Gebied"), validate_choice=False)
+    type_slug = SelectField(_l("Soort plek"), validate_choice=False)
+    available = StringField(_l("Vrij"), id="new-available", render_kw=NUMERIC)
+    maximum = StringField(_l("Totaal"), id="new-maximum", render_kw=NUMERIC)

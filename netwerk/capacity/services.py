@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from netwerk.db import utcnow
 from netwerk.i18n import _
-from netwerk.models import Capacity, CapacityEvent, CapacityEventKind
+from netwerk.models import Area, Capacity, CapacityEvent, CapacityEventKind, CapacityType, Service
 from netwerk.privacy import find_identifiers
 
 MAX_COUNT = 100_000
@@ -283,3 +283,52 @@ def _expire(session: Session, capacity_id: int) -> None:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Capacity) and obj.id == capacity_id:
             session.expire(obj)
+
+
+def create_capacity(
+    session: Session,
+    service_id: int | None,
+    area_id: int | None,
+    type_slug: str,
+    available: int,
+    maximum: int,
+    user_id: int | None,
+    now: datetime | None = None,
+) -> Capacity:
+    """A new count for a service in an area, of a type; recorded as a first 'bijgewerkt' event."""
+    service = session.get(Service, service_id) if service_id else None
+    if service is None:
+        raise CapacityError(_("Aanbod: kies een aanbod van je organisatie."), "service_id")
+    area = session.get(Area, area_id) if area_id else None
+    if area is None:
+        raise CapacityError(_("Gebied: kies een wijk, gemeente of regio."), "area_id")
+    ctype = session.scalar(select(CapacityType).where(CapacityType.slug == (type_slug or "")))
+    if ctype is None:
+        raise CapacityError(
+            _("Soort plek: onbekende soort '%(slug)s'.", slug=type_slug or ""), "type_slug")
+    if available > maximum:
+        raise InvalidCount(
+            _("Vrij (%(a)s) kan niet meer zijn dan het totaal (%(m)s).", a=available, m=maximum),
+            "available",
+        )
+    exists = session.scalar(select(Capacity.id).where(
+        Capacity.service_id == service.id, Capacity.area_id == area.id,
+        Capacity.capacity_type_id == ctype.id))
+    if exists is not None:
+        raise CapacityError(
+            _("Er is al een telling voor %(type)s van %(service)s in %(area)s; werk die bij.",
+              type=ctype.name, service=service.name, area=area.name), "type_slug")
+    now = now or utcnow()
+    capacity = Capacity(service_id=service.id, area_id=area.id, capacity_type_id=ctype.id,
+                        available=available, maximum=maximum, version=1, updated_at=now,
+                        updated_by_id=user_id)
+    session.add(capacity)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # the same count added at the same moment by someone else
+        raise CapacityError(
+            _("Er is net een telling voor deze soort en dit gebied toegevoegd; werk die bij."),
+            "type_slug") from exc
+    _record(session, capacity.id, CapacityEventKind.SET, available,
+            Counts(available, maximum, 1), user_id, None, "", now)
+    return capacity

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from netwerk import audit
 from netwerk.auth import policy
 from netwerk.capacity import services
-from netwerk.capacity.forms import ClaimForm, CountsForm, ReleaseForm
+from netwerk.capacity.forms import ClaimForm, CountsForm, NewCapacityForm, ReleaseForm
 from netwerk.capacity.queries import (
     UnknownCapacityType,
     area_chain,
@@ -28,6 +28,8 @@ from netwerk.models import (
     Capacity,
     CapacityEvent,
     Case,
+    Organisation,
+    Service,
     User,
 )
 
@@ -321,3 +323,66 @@ def update_counts(capacity_id: int):
     flash(_("Telling opgeslagen."), "success")
     return redirect(url_for(".detail", capacity_id=capacity.id), 303)
 
+
+
+# --- a new count ------------------------------------------------------------------------------
+
+
+def _my_services() -> list[Service]:
+    query = select(Service).join(Organisation).order_by(Organisation.name, Service.name)
+    if not policy.is_admin(current_user):
+        prof = current_user.professional
+        if prof is None:
+            return []
+        query = query.where(Service.organisation_id == prof.organisation_id)
+    return list(db.session.scalars(query.options(selectinload(Service.organisation))))
+
+
+def _new_form(services_: list[Service], formdata=True) -> NewCapacityForm:
+    form = NewCapacityForm() if formdata else NewCapacityForm(formdata=None)
+    form.service_id.choices = [("", _("— kies —"))] + [
+        (str(s.id), f"{s.organisation.name}: {s.name}") for s in services_]
+    areas = {}
+    for gemeente, wijken in _area_choices():
+        areas[gemeente.name] = [(str(gemeente.id), _("Heel %(n)s", n=gemeente.name))] + [
+            (str(w.id), w.name) for w in wijken]
+    regios = db.session.scalars(select(Area).where(Area.kind == AreaKind.REGIO)
+                                .order_by(Area.name)).all()
+    areas[_("Regio")] = [(str(r.id), _("Hele regio %(n)s", n=r.name)) for r in regios]
+    form.area_id.choices = areas
+    form.type_slug.choices = [(t.slug, f"{t.name} ({unit_label(t.unit.value, 2)})")
+                              for t in capacity_types(db.session)]
+    return form
+
+
+def _int_or_none(raw) -> int | None:
+    text = str(raw or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+@bp.route("/plek/nieuw", methods=["GET", "POST"])
+def new():
+    """Add a count for one of the organisation's services (staff and beheerder)."""
+    services_ = _my_services()
+    if not services_:
+        abort(403)
+    form = _new_form(services_, formdata=request.method == "POST")
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("capacity/new.html", form=form), status
+    service = db.session.get(Service, _int_or_none(form.service_id.data) or 0)
+    if service is not None:
+        policy.require(policy.can_add_capacity, service.organisation_id)
+    try:
+        available = services.parse_count(form.available.data, _("Vrij"), "available")
+        maximum = services.parse_count(form.maximum.data, _("Totaal"), "maximum")
+        capacity = services.create_capacity(
+            db.session, _int_or_none(form.service_id.data), _int_or_none(form.area_id.data),
+            form.type_slug.data, available, maximum, current_user.id)
+    except services.CapacityError as exc:
+        db.session.rollback()
+        _note_error(form, exc)
+        return render_template("capacity/new.html", form=form, message=exc.message), 400
+    db.session.commit()
+    flash(_("Telling toegevoegd."), "success")
+    return redirect(url_for(".detail", capacity_id=capacity.id), 303)

@@ -58,3 +58,14 @@ def test_a_wrong_count_gets_a_dutch_message(visitor):
     assert "Vrij (9) kan niet meer zijn dan het totaal (6)" in page.inner_text(".flash-error")
     assert page.inner_text(".cap-summary .cap-count") == before
     visitor.screenshot("plek-error-360")
+
+
+def test_add_a_count_form_fits_a_phone(visitor):
+    visitor.login("beheerder")
+    visitor.goto("/plek")
+    page = visitor.page
+    page.click("text=Telling toevoegen")
+    page.wait_for_url("**/plek/nieuw")
+    assert page.locator("#type_slug option").count() == 6
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    visitor.screenshot("plek-nieuw-360")

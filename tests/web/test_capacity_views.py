@@ -217,3 +217,51 @@ def test_hours_are_claimed_and_released_in_amounts(world, auth, client, session)
     # A bed is always claimed one at a time, whatever the form says.
     assert client.post(f"/plek/{world.c_gem.id}/claimen", data={"amount": "3"}).status_code == 303
     assert counts(session, world.c_gem)[0] == 2
+
+
+def _new_data(world, **overrides):
+    data = {"service_id": str(world.c_wijk.service_id), "area_id": str(world.w2.id),
+            "type_slug": "noodplek", "available": "2", "maximum": "3"}
+    data.update(overrides)
+    return data
+
+
+def test_staff_add_a_count_for_their_service(world, auth, client, session):
+    auth.login(world.staff_a)
+    page = client.get("/plek/nieuw").text
+    assert "Opvang A: Nachtopvang" in page and "Zorg B" not in page
+    r = client.post("/plek/nieuw", data=_new_data(world))
+    assert r.status_code == 303
+    session.expire_all()
+    cap = session.scalars(select(Capacity).where(Capacity.area_id == world.w2.id)).one()
+    assert (cap.available, cap.maximum, cap.updated_by_id) == (2, 3, world.staff_a.id)
+    event = session.scalars(select(CapacityEvent).where(CapacityEvent.capacity_id == cap.id)).one()
+    assert (event.kind, event.delta, event.available_after) == (CapacityEventKind.SET, 2, 2)
+    assert f'data-capacity="{cap.id}"' in client.get(f"/plek?wijk={world.w2.id}").text
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"type_slug": "noodbed"}, "Soort plek: onbekende soort &#39;noodbed&#39;"),
+        ({"available": "-2"}, "Vrij: een aantal kan niet negatief zijn"),
+        ({"available": "4"}, "Vrij (4) kan niet meer zijn dan het totaal (3)"),
+        ({"area_id": "999999"}, "Gebied: kies een wijk, gemeente of regio"),
+        ({"area_id": "w"}, "Gebied: kies een wijk, gemeente of regio"),
+        ({"service_id": ""}, "Aanbod: kies een aanbod van je organisatie"),
+    ],
+)
+def test_a_bad_new_count_adds_nothing(world, auth, client, session, overrides, message):
+    auth.login(world.staff_a)
+    before = session.scalar(select(func.count()).select_from(Capacity))
+    r = client.post("/plek/nieuw", data=_new_data(world, **overrides))
+    assert r.status_code == 400 and message in r.text
+    assert session.scalar(select(func.count()).select_from(Capacity)) == before
+
+
+def test_a_count_exists_once_and_only_for_ones_own_service(world, auth, client, session):
+    auth.login(world.staff_a)
+    r = client.post("/plek/nieuw", data=_new_data(world, area_id=str(world.w.id)))
+    assert r.status_code == 400 and "Er is al een telling voor Noodplek van Nachtopvang" in r.text
+    r = client.post("/plek/nieuw", data=_new_data(world, service_id=str(world.c_gem.service_id)))
+    assert r.status_code == 403
