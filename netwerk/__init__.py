@@ -102,12 +102,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from netwerk.auth.views import bp as auth_bp
+    from netwerk.capacity.views import bp as capacity_bp
     from netwerk.directory.views import bp as directory_bp
     from netwerk.main.views import bp as main_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(directory_bp)
+    app.register_blueprint(capacity_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from flask import abort
 from flask_login import current_user
 
-from netwerk.models.enums import Role
+from netwerk.models.enums import CapacityEventKind, Role
 
 if TYPE_CHECKING:
     from netwerk.models import Capacity, Case, Professional, User
@@ -48,6 +48,34 @@ def can_update_capacity(user: User, capacity: Capacity) -> bool:
         return True
     prof = user.professional if user.is_authenticated else None
     return prof is not None and prof.organisation_id == capacity.service.organisation_id
+
+
+def can_add_capacity(user: User, organisation_id: int) -> bool:
+    """Adding a count for a service: the organisation's staff and a beheerder."""
+    if is_admin(user):
+        return True
+    prof = user.professional if user.is_authenticated else None
+    return prof is not None and prof.organisation_id == organisation_id
+
+
+def can_claim_capacity(user: User, capacity: Capacity) -> bool:
+    """Any signed-in professional may claim a free place (a beheerder too); the claim is logged."""
+    if is_admin(user):
+        return True
+    return bool(user and user.is_authenticated and user.professional_id is not None)
+
+
+def can_release_capacity(user: User, capacity: Capacity, amount: int = 1) -> bool:
+    """The organisation's staff and a beheerder; others only what they claimed themselves."""
+    if can_update_capacity(user, capacity):
+        return True
+    if not (user and user.is_authenticated):
+        return False
+    held = sum(
+        -e.delta for e in capacity.events
+        if e.user_id == user.id and e.kind in (CapacityEventKind.CLAIM, CapacityEventKind.RELEASE)
+    )
+    return held >= max(amount, 1)
 
 
 def can_create_case(user: User) -> bool:

@@ -1,0 +1,1 @@
+"""Capacities: noodplekken, thuisbegeleiding, beschermd wonen, … — find, trust and claim them."""
