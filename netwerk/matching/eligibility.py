@@ -23,7 +23,11 @@ def rule_admits(rule: Rule, case: CaseFacts) -> bool:
     if kind == "min_age":
         return case.client_age is None or rule.int_value is None or case.client_age >= rule.int_value
     if kind == "max_age":
-        return case.client_age is None or rule.int_value is None or case.client_age <= rule.int_value
+        if case.client_age is None or rule.int_value is None:
+            return True
+        # A household with minor children holds someone young enough (jeugdhulp for the child).
+        minors = "minderjarige_kinderen" in tags and rule.int_value >= 17
+        return case.client_age <= rule.int_value or minors
     if kind == "requires_indication":
         value = (rule.value or "").lower()
         return value in SELF_INDICATED or f"indicatie_{value}" in tags
@@ -37,8 +41,9 @@ def rule_admits(rule: Rule, case: CaseFacts) -> bool:
 def eligibility(case: CaseFacts, candidate: Candidate) -> Eligibility:
     """Which of the case's needs ``candidate`` covers, and the rules that exclude the rest."""
     covers: set[str] = set()
-    refused: dict[tuple[str, str], set[str]] = {}  # (service, rule text) -> domains
-    kinds: dict[tuple[str, str], str] = {}
+    refused: dict[str, set[str]] = {}  # rule text -> domains
+    services: dict[str, set[str]] = {}
+    kinds: dict[str, str] = {}
     for need in case.needs:
         domain = need.domain
         if domain not in candidate.domains:
@@ -54,19 +59,20 @@ def eligibility(case: CaseFacts, candidate: Candidate) -> Eligibility:
         else:
             for offer, failing in failing_per_offer:
                 for rule in failing:
-                    key = (offer.name, rule.text or rule.kind)
+                    key = rule.text or rule.kind
                     refused.setdefault(key, set()).add(domain)
+                    services.setdefault(key, set()).add(offer.name)
                     kinds[key] = rule.kind
     exclusions = tuple(
         Exclusion(
             professional_id=candidate.id,
             professional=candidate.name,
             organisation=candidate.organisation,
-            service=service,
-            rule_kind=kinds[(service, text)],
+            service=", ".join(sorted(services[text])),
+            rule_kind=kinds[text],
             rule_text=text,
             domains=frozenset(domains),
         )
-        for (service, text), domains in sorted(refused.items())
+        for text, domains in sorted(refused.items())
     )
     return Eligibility(candidate=candidate, covers=frozenset(covers), exclusions=exclusions)

@@ -245,3 +245,19 @@ def test_greedy_stays_within_its_bound(sets):
     exact = exact_cover(options, needed)
     greedy = greedy_cover(options, needed)
     assert len(exact) <= len(greedy) <= len(exact) * harmonic(max(len(s) for s in sets)) + 1e-9
+
+
+def test_an_age_limit_for_youth_admits_a_household_with_minor_children():
+    timon = person(1, ["opvoeding"], rules=[Rule("max_age", int_value=23, text="tot en met 23 jaar")])
+    assert match(case("opvoeding", age=41), Network((timon,))).lead is None
+    answer = match(case("opvoeding", age=41, tags=["minderjarige_kinderen"]), Network((timon,)))
+    assert answer.lead.candidate.id == 1
+
+
+def test_the_same_rule_on_two_services_is_reported_once():
+    c = Candidate(1, "P", 7, "Kwintes", frozenset({"wonen", "beschermd_wonen"}), "wijk",
+                  (Offer(1, "Ambulant", frozenset({"wonen"}), (Rule("requires_indication", "wmo", text="WMO"),)),
+                   Offer(2, "Beschermd", frozenset({"beschermd_wonen"}), (Rule("requires_indication", "wmo", text="WMO"),))))
+    answer = match(case("wonen", "beschermd_wonen"), Network((c,)))
+    (exclusion,) = answer.excluded[0].exclusions
+    assert exclusion.domains == {"wonen", "beschermd_wonen"} and exclusion.service == "Ambulant, Beschermd"
