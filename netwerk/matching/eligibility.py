@@ -44,6 +44,7 @@ def eligibility(case: CaseFacts, candidate: Candidate) -> Eligibility:
     refused: dict[str, set[str]] = {}  # rule text -> domains
     services: dict[str, set[str]] = {}
     kinds: dict[str, str] = {}
+    notes: dict[str, str] = {}
     for need in case.needs:
         domain = need.domain
         if domain not in candidate.domains:
@@ -63,6 +64,8 @@ def eligibility(case: CaseFacts, candidate: Candidate) -> Eligibility:
                     refused.setdefault(key, set()).add(domain)
                     services.setdefault(key, set()).add(offer.name)
                     kinds[key] = rule.kind
+                    if len(rule.note) > len(notes.get(key, "")):
+                        notes[key] = rule.note
     exclusions = tuple(
         Exclusion(
             professional_id=candidate.id,
@@ -72,6 +75,7 @@ def eligibility(case: CaseFacts, candidate: Candidate) -> Eligibility:
             rule_kind=kinds[text],
             rule_text=text,
             domains=frozenset(domains),
+            note=notes.get(text, ""),
         )
         for text, domains in sorted(refused.items())
     )

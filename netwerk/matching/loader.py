@@ -84,8 +84,9 @@ def load_network(session: Session, area_id: int) -> Network:
         .where(EligibilityRule.service_id.in_(service_ids))
         .order_by(EligibilityRule.id)
     ):
-        text = r.description or describe_rule(r.kind, r.value, r.int_value)
-        rules_of[r.service_id].append(Rule(r.kind.value, r.value, r.int_value, text))
+        text = describe_rule(r.kind, r.value, r.int_value)
+        rules_of[r.service_id].append(
+            Rule(r.kind.value, r.value, r.int_value, text, r.description or ""))
     offers_of: dict[int, list[Offer]] = defaultdict(list)
     for s in sorted(services, key=lambda s: s.id):
         offers_of[s.organisation_id].append(

@@ -16,7 +16,8 @@ class Rule:
     kind: str
     value: str | None = None
     int_value: int | None = None
-    text: str = ""
+    text: str = ""  # the rule in plain words ("vereist een vast adres")
+    note: str = ""  # the organisation's own words, when it wrote them
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Exclusion:
     rule_kind: str
     rule_text: str
     domains: frozenset[str]
+    note: str = ""
 
     @property
     def reason(self) -> str:
