@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 PROXIMITY_LEVELS = ("wijk", "gemeente", "regio")
 TERMS = ("coverage", "continuity", "wish", "reach", "room", "proximity")
@@ -141,7 +142,7 @@ class Scored:
     def candidate(self) -> Candidate:
         return self.eligibility.candidate
 
-    @property
+    @cached_property
     def total(self) -> float:
         return sum(t.points for t in self.terms)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from netwerk import audit
 from netwerk.db import utcnow
 from netwerk.matching.engine import match
-from netwerk.matching.loader import case_facts, load_network
+from netwerk.matching.loader import load_case_facts, load_network
 from netwerk.matching.model import Answer
 from netwerk.models import (
     Area,
@@ -70,6 +70,12 @@ class Intake:
 def create_case(session: Session, coordinator_id: int | None, intake: Intake,
                 today: date | None = None) -> Case:
     """Register a pseudonymous case; the suggestion is computed and recorded at once."""
+    return register_case(session, coordinator_id, intake, today)[0]
+
+
+def register_case(session: Session, coordinator_id: int | None, intake: Intake,
+                  today: date | None = None) -> tuple[Case, Answer]:
+    """Intake to answer: the new case and its matching answer."""
     check_free_text("Situatie", intake.situation)
     if not intake.needs:
         raise CaseError("Hulpvragen: kies minstens één hulpvraag.")
@@ -96,14 +102,15 @@ def create_case(session: Session, coordinator_id: int | None, intake: Intake,
     answer = answer_for(session, case)
     case.suggested_lead_id = answer.suggested.candidate.id if answer.suggested else None
     session.flush()
-    return case
+    return case, answer
 
 
 def answer_for(session: Session, case: Case, weights=None, need_weights=None) -> Answer:
     """The matching answer for a case; once a lead is decided, the back pocket is theirs."""
-    session.refresh(case, ["needs", "involvements"])
-    network = load_network(session, case.area_id)
-    return match(case_facts(case), network, weights, need_weights, lead_id=case.lead_id)
+    session.flush()
+    network = load_network(session, case.area_id, case.language)
+    return match(load_case_facts(session, case), network, weights, need_weights,
+                 lead_id=case.lead_id)
 
 
 def decide_lead(session: Session, case: Case, user, lead_id: int, reason: str,
