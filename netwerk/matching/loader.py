@@ -8,6 +8,7 @@ queries per case, whatever the size of the national network.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -78,10 +79,13 @@ def load_case_facts(session: Session, case: Case) -> CaseFacts:
     )
 
 
-def load_network(session: Session, area_id: int, language: str | None = None) -> Network:
+def load_network(session: Session, area_id: int, language: str | None = None,
+                 needs: Iterable[str] | None = None) -> Network:
     """Candidates around a case in ``area_id`` (usually a wijk) and the ties among them.
 
-    Languages are only read when the client speaks another language than Dutch.
+    With ``needs`` (domain slugs) only professionals covering one of them are loaded, and
+    "two steps out" then runs through another such professional. Languages are only read when
+    the client speaks another language than Dutch.
     """
     chain = area_chain(session, area_id)
     run = session.connection().execute  # Core rows: no ORM identity map for read-only data
@@ -123,29 +127,33 @@ def load_network(session: Session, area_id: int, language: str | None = None) ->
         select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
     ).all())
 
-    people_q = select(Professional.id).where(
-        Professional.active, Professional.organisation_id.in_(org_ids)
-    )
     people = run(
         select(Professional.id, Professional.name, Professional.role, Professional.organisation_id,
                Professional.caseload, Professional.caseload_max, Professional.available,
                *([Professional.languages] if language and language != "nl" else []))
-        .where(Professional.id.in_(people_q))
+        .where(Professional.active, Professional.organisation_id.in_(org_ids))
     ).all()
     skills: dict[int, set[str]] = defaultdict(set)
     for pid, slug in run(
         select(professional_domains.c.professional_id, Domain.slug)
         .join(Domain, Domain.id == professional_domains.c.domain_id)
-        .where(professional_domains.c.professional_id.in_(people_q))
+        .where(professional_domains.c.professional_id.in_([p.id for p in people]))
     ):
         skills[pid].add(slug)
+    if needs is not None:
+        # Only people who cover at least one of the case's domains take part.
+        wanted = set(needs)
+        people = [p for p in people if skills[p.id] & wanted]
+    people_ids = sorted(p.id for p in people)
+    if not people_ids:
+        return Network(())
     parent = aliased(Area)
     levels: dict[int, int] = {}  # professional -> 0 wijk, 1 gemeente, 2 regio
     for pid, aid, pa, gpa in run(
         select(professional_areas.c.professional_id, Area.id, Area.parent_id, parent.parent_id)
         .join(Area, Area.id == professional_areas.c.area_id)
         .outerjoin(parent, parent.id == Area.parent_id)
-        .where(professional_areas.c.professional_id.in_(people_q))
+        .where(professional_areas.c.professional_id.in_(people_ids))
     ):
         if aid == wijk:
             level = 0
@@ -173,7 +181,7 @@ def load_network(session: Session, area_id: int, language: str | None = None) ->
     # for both ends at once makes SQLite probe every pair.
     known = {p.id for p in people}
     ties = frozenset(
-        (a, b) for a, b in run(select(Tie.a_id, Tie.b_id).where(Tie.a_id.in_(people_q)))
+        (a, b) for a, b in run(select(Tie.a_id, Tie.b_id).where(Tie.a_id.in_(people_ids)))
         if b in known
     )
     return Network(candidates, ties)

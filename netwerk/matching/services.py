@@ -108,9 +108,10 @@ def register_case(session: Session, coordinator_id: int | None, intake: Intake,
 def answer_for(session: Session, case: Case, weights=None, need_weights=None) -> Answer:
     """The matching answer for a case; once a lead is decided, the back pocket is theirs."""
     session.flush()
-    network = load_network(session, case.area_id, case.language)
-    return match(load_case_facts(session, case), network, weights, need_weights,
-                 lead_id=case.lead_id)
+    facts = load_case_facts(session, case)
+    network = load_network(session, case.area_id, case.language,
+                           needs={n.domain for n in facts.needs})
+    return match(facts, network, weights, need_weights, lead_id=case.lead_id)
 
 
 def decide_lead(session: Session, case: Case, user, lead_id: int, reason: str,

@@ -10,8 +10,11 @@ from netwerk.models import Case, Organisation, Professional
 
 
 def _answer(session, reference, **kw):
+    """As the case page computes it: only people covering one of the needs are loaded."""
     case = session.scalar(select(Case).where(Case.reference == reference))
-    return case, match(case_facts(case), load_network(session, case.area_id), **kw)
+    facts = case_facts(case)
+    network = load_network(session, case.area_id, needs={n.domain for n in facts.needs})
+    return case, match(facts, network, **kw)
 
 
 def _key(session, pid):
@@ -22,6 +25,7 @@ def test_seed_001_the_man_without_fixed_address(seeded, session):
     case, answer = _answer(session, "NWG-2026-0001")
     # The lead is someone he already knows: his GP (his own wish) or the wijkconsulent.
     assert _key(session, answer.lead.candidate.id) in {"paul-verhoef", "esther-kuipers"}
+    assert _key(session, answer.lead.candidate.id) == "paul-verhoef"  # the client's own wish
     assert answer.lead.term("continuity").value == 1.0
     pocket = {_key(session, m.candidate.id): m for m in answer.back_pocket.members}
     # Thuisbegeleiding is covered by the lead or the back pocket, by someone he knows.
@@ -45,7 +49,7 @@ def test_seed_001_with_debts_names_the_fixed_address_rule(seeded, session):
     from netwerk.matching.model import Need
 
     facts = replace(facts, needs=(*facts.needs, Need("financien", "secundair")))
-    answer = match(facts, load_network(session, case.area_id))
+    answer = match(facts, load_network(session, case.area_id, needs={n.domain for n in facts.needs}))
     reasons = {x.reason for e in answer.excluded for x in e.exclusions}
     reasons |= {x.reason for s in answer.ranking for x in s.eligibility.exclusions}
     assert any(r == "Maatschappelijk werk Nieuwegein: vereist een vast adres"
@@ -82,3 +86,6 @@ def test_the_loader_only_loads_organisations_serving_the_case_area(seeded, sessi
     assert "Huisartsen Batau" not in orgs and "Gezondheidscentrum Galecop" not in orgs
     ids = {c.id for c in network.candidates}
     assert all(a in ids and b in ids for a, b in network.ties)
+    narrowed = load_network(session, case.area_id, needs={"gezondheid"})
+    assert {c.organisation for c in narrowed.candidates} <= orgs
+    assert all("gezondheid" in c.domains for c in narrowed.candidates)
