@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from netwerk import audit
 from netwerk.db import utcnow
+from netwerk.i18n import _
 from netwerk.matching.engine import match
 from netwerk.matching.loader import load_case_facts, load_network
 from netwerk.matching.model import Answer
@@ -43,7 +44,8 @@ def check_free_text(field: str, text: str | None) -> None:
     found = find_identifiers(text)
     if found:
         listed = ", ".join(i.describe() for i in found)
-        raise CaseError(f"{field}: bevat {listed}. Een casus bevat geen gegevens van de cliënt.")
+        raise CaseError(_("%(field)s: bevat %(listed)s. Een casus bevat geen gegevens van de "
+                          "cliënt.", field=field, listed=listed))
 
 
 def next_reference(session: Session, year: int) -> str:
@@ -76,9 +78,9 @@ def create_case(session: Session, coordinator_id: int | None, intake: Intake,
 def register_case(session: Session, coordinator_id: int | None, intake: Intake,
                   today: date | None = None) -> tuple[Case, Answer]:
     """Intake to answer: the new case and its matching answer."""
-    check_free_text("Situatie", intake.situation)
+    check_free_text(_("Situatie"), intake.situation)
     if not intake.needs:
-        raise CaseError("Hulpvragen: kies minstens één hulpvraag.")
+        raise CaseError(_("Hulpvragen: kies minstens één hulpvraag."))
     today = today or utcnow().date()
     case = Case(
         reference=next_reference(session, today.year),
@@ -122,14 +124,14 @@ def decide_lead(session: Session, case: Case, user, lead_id: int, reason: str,
     the lead ``frontsoldaat``, the back pocket ``broekzak``, everyone else stays ``betrokken``.
     """
     reason = (reason or "").strip()
-    check_free_text("Reden", reason)
+    check_free_text(_("Reden"), reason)
     case.lead_id = None
     suggestion = answer_for(session, case, weights, need_weights)
     suggested_id = suggestion.suggested.candidate.id if suggestion.suggested else None
     if not any(s.candidate.id == lead_id for s in suggestion.ranking):
-        raise CaseError("Frontsoldaat: deze persoon komt voor deze casus niet in aanmerking.")
+        raise CaseError(_("Frontsoldaat: deze persoon komt voor deze casus niet in aanmerking."))
     if lead_id != suggested_id and not reason:
-        raise CaseError("Reden: geef een reden als je een ander kiest dan de suggestie.")
+        raise CaseError(_("Reden: geef een reden als je een ander kiest dan de suggestie."))
     case.suggested_lead_id = suggested_id
     case.lead_id = lead_id
     case.lead_reason = reason
@@ -158,11 +160,11 @@ def add_action(session: Session, case: Case, professional_id: int | None, what: 
                due: date | None) -> PlanAction:
     what = (what or "").strip()
     if not what:
-        raise CaseError("Wat: beschrijf de actie.")
-    check_free_text("Wat", what)
+        raise CaseError(_("Wat: beschrijf de actie."))
+    check_free_text(_("Wat"), what)
     allowed = {i.professional_id for i in case.involvements} | {case.coordinator_id}
     if professional_id is not None and professional_id not in allowed:
-        raise CaseError("Wie: kies iemand die bij de casus betrokken is.")
+        raise CaseError(_("Wie: kies iemand die bij de casus betrokken is."))
     action = PlanAction(case=case, professional_id=professional_id, what=what, due=due)
     session.add(action)
     session.flush()

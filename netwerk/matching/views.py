@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from netwerk import audit
 from netwerk.auth import policy
 from netwerk.db import db
-from netwerk.i18n import _
+from netwerk.i18n import _, _l
 from netwerk.matching import services
 from netwerk.matching.forms import ActionForm, DecisionForm, IntakeForm, choices
 from netwerk.models import (
@@ -30,11 +30,11 @@ from netwerk.models import (
 bp = Blueprint("cases", __name__)
 
 CONSTRAINT_LABELS = {
-    "geen_vast_adres": "geen vast adres", "autisme": "autisme (vastgesteld)", "lvb": "LVB",
-    "verslaving": "verslaving", "agressie": "agressie", "huisdieren": "huisdieren",
-    "indicatie_wmo": "Wmo-indicatie", "indicatie_wlz": "Wlz-indicatie",
-    "indicatie_jeugdwet": "beschikking Jeugdwet", "minderjarige_kinderen": "minderjarige kinderen",
-    "zorgmijdend": "zorgmijdend",
+    "geen_vast_adres": _l("geen vast adres"), "autisme": _l("autisme (vastgesteld)"),
+    "lvb": _l("LVB"), "verslaving": _l("verslaving"), "agressie": _l("agressie"),
+    "huisdieren": _l("huisdieren"), "indicatie_wmo": _l("Wmo-indicatie"),
+    "indicatie_wlz": _l("Wlz-indicatie"), "indicatie_jeugdwet": _l("beschikking Jeugdwet"),
+    "minderjarige_kinderen": _l("minderjarige kinderen"), "zorgmijdend": _l("zorgmijdend"),
 }
 
 
@@ -178,6 +178,20 @@ def new():
     return render_template("cases/new.html", form=form), (400 if request.method == "POST" else 200)
 
 
+def _free_places(case: Case) -> list | None:
+    """Free places near the case, when the capacity capability is installed (else None)."""
+    try:
+        from netwerk.capacity.queries import free_capacity
+    except ImportError:
+        return None
+    places = [p for p in free_capacity(db.session, case.area_id) if p.available > 0]
+    from netwerk.models import Organisation
+
+    names = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
+        Organisation.id.in_({p.organisation_id for p in places}))).all()) if places else {}
+    return [(p, names.get(p.organisation_id, "")) for p in places]
+
+
 def _detail_context(case: Case, decision: DecisionForm | None = None,
                     action_form: ActionForm | None = None):
     weights, need_weights = _weights()
@@ -211,6 +225,7 @@ def _detail_context(case: Case, decision: DecisionForm | None = None,
         "labels": term_labels(case.urgency.value), "constraint_labels": CONSTRAINT_LABELS,
         "decision": decision, "action_form": action_form, "manage": manage,
         "roles": {i.professional_id: i.role.value for i in case.involvements},
+        "free_places": _free_places(case),
     }
 
 
