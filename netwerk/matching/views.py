@@ -295,6 +295,7 @@ def add_action(case_id: int):
 def toggle_action(case_id: int, action_id: int):
     """Mark an action done (or not): everyone who sees the case may."""
     case = _case_or_404(case_id)
+    policy.require(policy.can_tick_plan_action, case)
     action = db.session.get(PlanAction, action_id)
     if action is None or action.case_id != case.id:
         abort(404)
