@@ -95,9 +95,12 @@ def index():
 
 
 def _intake_choices(form: IntakeForm) -> None:
-    wijken = db.session.execute(
-        select(Area.id, Area.name, Area.parent_id).where(Area.kind == AreaKind.WIJK)
-    ).all()
+    query = select(Area.id, Area.name, Area.parent_id).where(Area.kind == AreaKind.WIJK)
+    regios = _own_regios()
+    if regios:
+        gemeenten = select(Area.id).where(Area.parent_id.in_(regios))
+        query = query.where(Area.parent_id.in_(gemeenten))
+    wijken = db.session.execute(query).all()
     parents = dict(db.session.execute(select(Area.id, Area.name)).all())
     form.area_id.choices = choices([(0, _("Kies de wijk"))] + sorted(
         ((w.id, f"{parents.get(w.parent_id, '')} – {w.name}") for w in wijken),
@@ -112,6 +115,20 @@ def _intake_choices(form: IntakeForm) -> None:
               for p in db.session.execute(_nearby_professionals()).all()]
     form.involved.choices = choices(people)
     form.preferred.choices = choices([(0, _("Geen voorkeur")), *people])
+
+
+def _own_regios() -> set[int]:
+    """The regio's the signed-in professional works in (empty for a beheerder or no areas)."""
+    me = current_user.professional
+    if me is None or policy.is_admin(current_user):
+        return set()
+    found = set()
+    for area in me.areas:
+        top = area
+        while top.parent is not None:
+            top = top.parent
+        found.add(top.id)
+    return found
 
 
 def _nearby_professionals():
