@@ -6,7 +6,7 @@ Plain functions taking a ``Session`` and plain values; they flush, the caller co
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -226,6 +226,3 @@ def purge_closed_cases(session: Session, retention_days: int, now: datetime | No
     session.flush()
     return counts
 
-
-def involved_ids(case: Case) -> Iterable[int]:
-    return [i.professional_id for i in case.involvements]

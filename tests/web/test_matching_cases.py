@@ -233,3 +233,16 @@ def test_purge_deletes_closed_cases_after_retention_and_keeps_only_a_count(
                                                     AuditEntry.object_id == own.id)).all()
     assert left == []
     assert PASSWORD
+
+
+def test_only_the_cases_coordinator_or_a_beheerder_decides(seeded, client, session, auth, make, users):
+    case = _case(session, "NWG-2026-0002")
+    lead = case.suggested_lead_id or _pid(session, "fleur-jacobs")
+    _login_as(auth, make, session, "esther-kuipers")  # a coordinator, but not of this case
+    assert client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(lead)}).status_code == 403
+    auth.logout()
+    auth.login(users["beheerder"])
+    response = client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(lead), "reason": ""})
+    assert response.status_code == 302
+    session.expire_all()
+    assert _case(session, "NWG-2026-0002").lead_id == lead
