@@ -62,6 +62,18 @@ class Config:
     # Domain settings.
     STALE_AFTER_DAYS = _env_int("NETWERK_STALE_AFTER_DAYS", 180)
     CASE_RETENTION_DAYS = _env_int("NETWERK_CASE_RETENTION_DAYS", 90)
+    # Matching (docs/matching.md): the weight of each score term (every term is in [0, 1]).
+    # The wish outweighs the others together: the client's preferred professional goes in
+    # unless a rule excludes them or they have no room (regie bij de cliënt).
+    MATCHING_WEIGHTS = {
+        "coverage": 3.0,
+        "continuity": 2.0,
+        "wish": 10.0,
+        "reach": 1.0,
+        "room": 1.0,
+        "proximity": 1.0,
+    }
+    MATCHING_NEED_WEIGHTS = {"primair": 2.0, "secundair": 1.0}
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
 

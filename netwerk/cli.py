@@ -1,4 +1,4 @@
-"""The ``netwerk`` command: init-db, seed, create-user, demo (and ``flask --app netwerk …``)."""
+"""The ``netwerk`` command: init-db, seed, create-user, demo, purge (and ``flask --app netwerk …``)."""
 
 from __future__ import annotations
 
@@ -161,8 +161,35 @@ def restore_command(source: Path, yes: bool) -> None:
     click.echo(f"Back-up {source} teruggezet.")
 
 
-COMMANDS = (init_db_command, seed_command, create_user_command, demo_command, backup_command,
-            restore_command)
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete cases closed longer ago than CASE_RETENTION_DAYS; keep only an anonymous count."""
+    from netwerk.matching.services import purge_closed_cases
+
+    days = current_app.config["CASE_RETENTION_DAYS"]
+    try:
+        counts = purge_closed_cases(db.session, days)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    total = sum(counts.values())
+    word = "gesloten casus" if total == 1 else "gesloten casussen"
+    click.echo(f"{total} {word} verwijderd (gesloten langer dan {days} dagen geleden).")
+    for key, n in sorted(counts.items()):
+        click.echo(f"  {key}: {n}")
+
+
+COMMANDS = (
+    init_db_command,
+    seed_command,
+    create_user_command,
+    demo_command,
+    backup_command,
+    restore_command,
+    purge_command,
+)
 
 
 def register(app: Flask) -> None:

@@ -107,6 +107,11 @@ def can_manage_case(user: User, case: Case) -> bool:
     )
 
 
+def can_tick_plan_action(user: User, case: Case) -> bool:
+    """Marking a plan action done: everyone who may see the case (its people work the plan)."""
+    return can_view_case(user, case)
+
+
 def can_facilitate(user: User) -> bool:
     """Creating work sessions and editing an area's sector checklist."""
     return has_role(user, Role.FACILITATOR)

@@ -1,0 +1,135 @@
+"""Benchmark: intake-to-answer time of matching on the synthetic national-scale network.
+
+    python bench/matching.py [--url URL] [--scale 1.0] [--cases 200] [--seed 20261126] [--reuse]
+
+Fills a database with ``bench/generate.py`` (``generate(url, scale, seed)``), then registers
+``--cases`` generated cases in random wijken, one at a time, exactly as the intake does
+(``services.register_case``: insert the case, load the candidates with bounded queries, score,
+back pocket) and rolls each back. Prints p50 and p95 of intake-to-answer, and the share of cases
+whose back pocket has the size of the exact optimum. Goals: p95 ≤ 150 ms, ≥ 95 % optimal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=None, help="database URL (default: a temporary SQLite file)")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=20261126)
+    parser.add_argument("--reuse", action="store_true", help="the database is already filled")
+    args = parser.parse_args(argv)
+
+    url = args.url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
+    if not args.reuse:
+        try:
+            from generate import generate  # bench/generate.py
+        except ImportError:
+            print("bench/generate.py (generate(url, scale, seed)) is not there yet.", file=sys.stderr)
+            return 2
+        started = time.perf_counter()
+        summary = generate(url, scale=args.scale, seed=args.seed)
+        print(f"generated in {time.perf_counter() - started:.1f} s: {summary}")
+
+    from sqlalchemy import func, select
+
+    from netwerk import create_app
+    from netwerk.db import db
+    from netwerk.matching import services
+    from netwerk.matching.engine import match
+    from netwerk.matching.loader import case_facts, load_network
+    from netwerk.models import (
+        Area,
+        AreaKind,
+        ConstraintTag,
+        Domain,
+        NeedWeight,
+        Professional,
+        Urgency,
+        professional_areas,
+    )
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    rng = random.Random(args.seed)
+    with app.app_context():
+        session = db.session
+        wijken = session.scalars(select(Area.id).where(Area.kind == AreaKind.WIJK)).all()
+        domains = session.execute(select(Domain.id, Domain.slug)).all()
+        people = session.scalar(select(func.count()).select_from(Professional))
+        print(f"network: {people} professionals, {len(wijken)} wijken, {len(domains)} domains")
+        tags = [t.value for t in ConstraintTag]
+        timings, cpu, optimal, greedy_optimal, sizes, methods = [], [], 0, 0, [], {}
+        candidates: list[int] = []
+        for _ in range(args.cases):
+            wijk = rng.choice(wijken)
+            local = session.scalars(
+                select(professional_areas.c.professional_id)
+                .where(professional_areas.c.area_id == wijk).limit(20)
+            ).all()
+            needs = rng.sample(domains, k=min(len(domains), rng.randint(2, 6)))
+            involved = tuple(rng.sample(local, k=min(len(local), rng.randint(0, 3))))
+            intake = services.Intake(
+                area_id=wijk,
+                urgency=rng.choice(list(Urgency)),
+                needs={d.id: (NeedWeight.PRIMAIR if i < 2 else NeedWeight.SECUNDAIR)
+                       for i, d in enumerate(needs)},
+                constraints=tuple(rng.sample(tags, k=rng.randint(0, 2))),
+                client_age=rng.randint(0, 95),
+                involved_ids=involved,
+                preferred_id=(rng.choice(local) if local and rng.random() < 0.3 else None),
+            )
+            start, cpu_start = time.perf_counter(), time.process_time()
+            case, answer = services.register_case(session, None, intake)
+            timings.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - cpu_start) * 1000)
+            # The exact optimum for comparison (forced exact search, and forced greedy).
+            if answer.lead is not None:
+                facts = case_facts(case)
+                network = load_network(session, case.area_id, case.language,
+                                       needs={n.domain for n in facts.needs})
+                candidates.append(len(network.candidates))
+                exact = match(facts, network, method="exact").back_pocket
+                greedy = match(facts, network, method="greedy").back_pocket
+                optimal += len(answer.back_pocket.members) == len(exact.members)
+                greedy_optimal += len(greedy.members) == len(exact.members)
+                sizes.append(len(answer.back_pocket.members))
+                methods[answer.back_pocket.method] = methods.get(answer.back_pocket.method, 0) + 1
+            session.rollback()
+        answered = len(sizes)
+        print(f"cases: {args.cases}, with a lead: {answered}")
+        print(f"intake-to-answer: p50 {statistics.median(timings):.1f} ms, "
+              f"p95 {percentile(timings, 95):.1f} ms, max {max(timings):.1f} ms (wall clock)")
+        print(f"intake-to-answer CPU time of this process: p50 {statistics.median(cpu):.1f} ms, "
+              f"p95 {percentile(cpu, 95):.1f} ms")
+        print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        if answered:
+            print(f"candidates loaded per case: median {statistics.median(candidates):.0f}, "
+                  f"max {max(candidates)}")
+            print(f"back pocket: mean size {statistics.mean(sizes):.2f}; methods {methods}")
+            print(f"back pocket equal to the exact optimum: {100 * optimal / answered:.1f} % "
+                  f"(greedy alone: {100 * greedy_optimal / answered:.1f} %)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

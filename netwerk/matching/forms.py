@@ -1,0 +1,93 @@
+"""Forms of the case pages. Every free field refuses client identifiers (netwerk.privacy)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from netwerk.i18n import _, _l
+from netwerk.privacy import find_identifiers
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+LANGUAGES = (
+    ("", _l("Nederlands (geen tolk nodig)")),
+    ("en", _l("Engels")), ("ar", _l("Arabisch")), ("tr", _l("Turks")), ("pl", _l("Pools")),
+    ("fr", _l("Frans")), ("de", _l("Duits")), ("pap", _l("Papiaments")),
+)
+
+
+def no_identifiers(form, field) -> None:
+    """Refuse BSN, phone numbers, e-mail, address and dates: say what was found."""
+    found = find_identifiers(field.data)
+    if found:
+        raise ValidationError(
+            _("Dit veld bevat %(what)s. Een casus bevat geen gegevens waarmee de cliënt te "
+              "herkennen is: haal dit weg.", what=", ".join(i.describe() for i in found))
+        )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class IntakeForm(FlaskForm):
+    area_id = SelectField(_l("Wijk"), coerce=int, validators=[InputRequired()])
+    urgency = RadioField(_l("Urgentie"), validators=[DataRequired(message=_l("Kies de urgentie."))],
+                         choices=choices([("crisis", _l("Crisis: vandaag iemand")),
+                                          ("spoed", _l("Spoed: deze week")),
+                                          ("regulier", _l("Regulier"))]))
+    needs_primary = MultiCheckboxField(_l("Hulpvragen: primair"))
+    needs_secondary = MultiCheckboxField(_l("Hulpvragen: secundair"))
+    constraints = MultiCheckboxField(_l("Kenmerken"))
+    client_age = IntegerField(_l("Leeftijd cliënt (jaren)"), validators=[
+        Optional(), NumberRange(0, 130, message=_l("Leeftijd: een getal van 0 tot en met 130."))])
+    language = SelectField(_l("Taal van de cliënt"), choices=choices(LANGUAGES), default="")
+    involved = SelectMultipleField(_l("Al betrokken professionals"), coerce=int)
+    preferred = SelectField(_l("Voorkeur van de cliënt (optioneel)"), coerce=int, default=0)
+    situation = TextAreaField(_l("Situatie in het kort"), validators=[
+        Length(max=2000, message=_l("Situatie: hoogstens 2000 tekens.")), no_identifiers])
+
+    def validate_needs_secondary(self, field) -> None:
+        both = set(field.data or ()) & set(self.needs_primary.data or ())
+        if both:
+            raise ValidationError(_("Een hulpvraag is primair of secundair, niet allebei."))
+        if not (field.data or self.needs_primary.data):
+            raise ValidationError(_("Kies minstens één hulpvraag."))
+
+
+class DecisionForm(FlaskForm):
+    lead_id = RadioField(_l("Frontsoldaat"), coerce=int,
+                         validators=[InputRequired(message=_l("Kies de frontsoldaat."))])
+    reason = TextAreaField(_l("Reden (nodig als je een ander kiest dan de suggestie)"),
+                           validators=[Length(max=1000), no_identifiers])
+
+
+class ActionForm(FlaskForm):
+    professional_id = SelectField(_l("Wie"), coerce=int, default=0)
+    what = StringField(_l("Wat"), validators=[
+        DataRequired(message=_l("Wat: beschrijf de actie.")), Length(max=500), no_identifiers])
+    due = DateField(_l("Wanneer (uiterlijk)"), validators=[Optional()])

@@ -1,0 +1,158 @@
+"""Scoring candidates for the lead: every term in [0, 1], weights from configuration.
+
+Terms (see docs/matching.md): ``coverage`` (weighted share of the needs covered), ``continuity``
+(already involved with the household), ``wish`` (the client's own preferred professional, when
+they have room), ``reach`` (how directly the candidate is tied to people who cover the needs
+they do not), ``room`` (caseload headroom; in a crisis: available now), ``proximity`` (wijk >
+gemeente > regio). The answer is the highest total; ties are broken by coverage, continuity,
+then name and id, so the same input always gives the same lead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from netwerk.matching.model import TERMS, CaseFacts, Eligibility, Scored, Term, WhyNot
+
+# The wish outweighs all other terms together (regie bij de cliënt, seed 004): the client's
+# preferred professional is the lead unless a rule excludes them or they have no room.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "coverage": 3.0,
+    "continuity": 2.0,
+    "wish": 10.0,
+    "reach": 1.0,
+    "room": 1.0,
+    "proximity": 1.0,
+}
+DEFAULT_NEED_WEIGHTS: dict[str, float] = {"primair": 2.0, "secundair": 1.0}
+PROXIMITY_VALUE: dict[str, float] = {"wijk": 1.0, "gemeente": 0.5, "regio": 0.25}
+EPS = 1e-9
+
+
+def need_weight(weight: str, need_weights: Mapping[str, float]) -> float:
+    return float(need_weights.get(weight, 1.0))
+
+
+def coverage(case: CaseFacts, covers: frozenset[str], need_weights: Mapping[str, float]) -> float:
+    total = sum(need_weight(n.weight, need_weights) for n in case.needs)
+    if total <= 0:
+        return 0.0
+    return sum(need_weight(n.weight, need_weights) for n in case.needs if n.domain in covers) / total
+
+
+def room(case: CaseFacts, elig: Eligibility) -> float:
+    """Caseload headroom as a share of the maximum; in a crisis 1 when available now, else 0."""
+    c = elig.candidate
+    if not c.available or c.caseload_max <= 0:
+        return 0.0
+    headroom = max(c.caseload_max - c.caseload, 0)
+    if case.urgency == "crisis":
+        return 1.0 if headroom > 0 else 0.0
+    return min(headroom / c.caseload_max, 1.0)
+
+
+def lead_block(case: CaseFacts, elig: Eligibility) -> str | None:
+    """A reason this candidate cannot be the one who goes in, or None."""
+    language = (case.language or "nl").lower()
+    if language != "nl" and language not in elig.candidate.languages:
+        return f"taal:{language}"
+    return None
+
+
+def reach(
+    case: CaseFacts,
+    elig: Eligibility,
+    coverers: Mapping[str, frozenset[int]],
+    adjacency: Mapping[int, frozenset[int]],
+    need_weights: Mapping[str, float],
+) -> float:
+    """How directly ``elig.candidate`` is tied to people covering the needs they do not.
+
+    Per remaining need that someone else can cover: 1 when a direct tie covers it, ½ when
+    someone two steps out does, 0 otherwise; weighted by need. Nothing remaining: 1.
+    """
+    me = elig.candidate.id
+    first = adjacency.get(me, frozenset())
+    second: set[int] = set()
+    for other in first:
+        second |= adjacency.get(other, frozenset())
+    second -= first | {me}
+    total = got = 0.0
+    for need in case.needs:
+        if need.domain in elig.covers:
+            continue
+        others = coverers.get(need.domain, frozenset()) - {me}
+        if not others:
+            continue
+        w = need_weight(need.weight, need_weights)
+        total += w
+        if others & first:
+            got += w
+        elif others & second:
+            got += w * 0.5
+    return 1.0 if total == 0 else got / total
+
+
+def coverers_by_domain(eligibilities: Sequence[Eligibility]) -> dict[str, frozenset[int]]:
+    found: dict[str, set[int]] = {}
+    for e in eligibilities:
+        for d in e.covers:
+            found.setdefault(d, set()).add(e.candidate.id)
+    return {d: frozenset(ids) for d, ids in found.items()}
+
+
+def score(
+    case: CaseFacts,
+    elig: Eligibility,
+    coverers: Mapping[str, frozenset[int]],
+    adjacency: Mapping[int, frozenset[int]],
+    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    need_weights: Mapping[str, float] = DEFAULT_NEED_WEIGHTS,
+) -> Scored:
+    """Every term of one eligible candidate, with the weights that apply."""
+    c = elig.candidate
+    block = lead_block(case, elig)
+    free = room(case, elig)
+    values = {
+        "coverage": coverage(case, elig.covers, need_weights),
+        "continuity": 1.0 if c.id in case.involved else 0.0,
+        "wish": 1.0 if (c.id == case.preferred_id and free > 0 and block is None) else 0.0,
+        "reach": reach(case, elig, coverers, adjacency, need_weights),
+        "room": free,
+        "proximity": PROXIMITY_VALUE.get(c.proximity, 0.0),
+    }
+    terms = tuple(Term(name, values[name], float(weights.get(name, 0.0))) for name in TERMS)
+    return Scored(eligibility=elig, terms=terms, lead_block=block)
+
+
+def rank_key(s: Scored) -> tuple:
+    """Highest total first; then coverage, continuity; then name and id (deterministic)."""
+    return (
+        s.lead_block is not None,
+        -round(s.total, 9),
+        -round(s.term("coverage").value, 9),
+        -s.term("continuity").value,
+        s.candidate.name.casefold(),
+        s.candidate.id,
+    )
+
+
+def rank(scored: Sequence[Scored]) -> list[Scored]:
+    return sorted(scored, key=rank_key)
+
+
+def why_not(lead: Scored, other: Scored) -> WhyNot:
+    """Which terms put ``other`` behind ``lead``, and by how many points each."""
+    behind = []
+    for term in lead.terms:
+        delta = term.points - other.term(term.name).points
+        if delta > EPS:
+            behind.append((term.name, round(delta, 3)))
+    behind.sort(key=lambda item: (-item[1], item[0]))
+    return WhyNot(
+        candidate=other.candidate,
+        behind=tuple(behind),
+        points_behind=round(lead.total - other.total, 3),
+        lead_block=other.lead_block,
+        exclusions=other.eligibility.exclusions,
+    )
