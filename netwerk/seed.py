@@ -354,7 +354,9 @@ class _Loader:
             lookup = {"service_id": service.id, "area_id": area.id, "capacity_type_id": ctype.id}
             existing = self.session.scalar(select(Capacity).filter_by(**lookup))
             if existing is None:
-                self.session.add(Capacity(**lookup, available=available, maximum=maximum))
+                hours = row.integer("updated_hours_ago", False) or 0
+                self.session.add(Capacity(**lookup, available=available, maximum=maximum,
+                                          updated_at=utcnow() - timedelta(hours=hours)))
             self.report.count("capaciteiten", existing is None)
             self.flush(row)
 

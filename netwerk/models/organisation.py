@@ -30,14 +30,14 @@ service_domains = Table(
     "service_domains",
     Base.metadata,
     Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
-    Column("domain_id", ForeignKey("domains.id", ondelete="RESTRICT"), primary_key=True),
+    Column("domain_id", ForeignKey("domains.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
 
 service_areas = Table(
     "service_areas",
     Base.metadata,
     Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
-    Column("area_id", ForeignKey("areas.id", ondelete="RESTRICT"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
 
 

@@ -30,14 +30,14 @@ professional_areas = Table(
     "professional_areas",
     Base.metadata,
     Column("professional_id", ForeignKey("professionals.id", ondelete="CASCADE"), primary_key=True),
-    Column("area_id", ForeignKey("areas.id", ondelete="RESTRICT"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
 
 professional_domains = Table(
     "professional_domains",
     Base.metadata,
     Column("professional_id", ForeignKey("professionals.id", ondelete="CASCADE"), primary_key=True),
-    Column("domain_id", ForeignKey("domains.id", ondelete="RESTRICT"), primary_key=True),
+    Column("domain_id", ForeignKey("domains.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
 
 
