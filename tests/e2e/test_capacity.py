@@ -18,7 +18,13 @@ def test_update_a_count_and_see_it_in_the_overview(visitor):
     # The first section is the noodplek, with the crisis line as a one-tap link.
     assert page.locator("section.cap-type h2").first.inner_text().startswith("Noodplek")
     noodplek = _row(page, "De Tussenvoorzieningen", "Noodplekken")
-    assert noodplek.locator("a.call").get_attribute("href").startswith("tel:+31")
+    # Nearest first: the gemeente's count, then the region's, which is old and greyed.
+    assert noodplek.count() == 2
+    assert "gemeente Nieuwegein" in noodplek.first.inner_text()
+    assert noodplek.first.locator("a.call").get_attribute("href").startswith("tel:+31")
+    assert "cap-stale" not in noodplek.first.get_attribute("class")
+    assert "cap-stale" in noodplek.nth(1).get_attribute("class")
+    assert "verouderd" in noodplek.nth(1).inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     visitor.screenshot("plek-overview-360")
 
