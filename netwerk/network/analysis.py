@@ -1,0 +1,345 @@
+"""What a facilitator wants to know about a network, as pure functions over networkx graphs.
+
+No Flask, no database: every function takes a graph (or plain values) and returns plain values.
+Nodes carry ``label`` and ``sector``; professional nodes also ``organisation`` and ``domains``
+(see netwerk.network.graph). Randomised algorithms use a fixed seed, so the same network always
+gives the same answer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from netwerk.i18n import _
+
+SEED = 20261126
+# Above this many nodes betweenness is estimated from a fixed sample of sources.
+EXACT_BETWEENNESS_MAX = 500
+BETWEENNESS_SAMPLE = 200
+
+# The sectors a wijk network usually needs at the table (the glossary of DESIGN.md); used when
+# the facilitator has not set a checklist for an area.
+DEFAULT_CHECKLIST = (
+    "zorg", "ggz", "wonen", "politie", "gemeente", "welzijn", "jeugd", "schuldhulp",
+    "werk_inkomen", "huisarts", "informeel", "levensbeschouwing", "sport",
+)
+
+
+def label(graph: nx.Graph, node: str) -> str:
+    return graph.nodes[node].get("label", str(node))
+
+
+def join_nl(items: Iterable[str]) -> str:
+    """'A', 'A en B', 'A, B en C'."""
+    items = list(items)
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " " + _("en") + " " + items[-1]
+
+
+def _who(graph: nx.Graph, node: str) -> str:
+    data = graph.nodes[node]
+    if data.get("organisation") and data.get("kind") == "professional":
+        return f"{data.get('label', node)} ({data['organisation']})"
+    return data.get("label", str(node))
+
+
+def _parties(graph: nx.Graph, nodes: Iterable[str]) -> list[str]:
+    """The organisations of ``nodes`` (or the nodes' own labels in an organisation graph)."""
+    names: list[str] = []
+    for n in sorted(nodes, key=lambda n: label(graph, n)):
+        data = graph.nodes[n]
+        name = data.get("organisation") if data.get("kind") == "professional" else None
+        name = name or data.get("label", str(n))
+        if name not in names:
+            names.append(name)
+    return sorted(names)
+
+
+# -- who is alone, who holds it together ---------------------------------------------------
+
+def isolated(graph: nx.Graph) -> list[str]:
+    """Nodes without a single line to anyone else, by label."""
+    return sorted((n for n in graph.nodes if graph.degree(n) == 0), key=lambda n: label(graph, n))
+
+
+@dataclass(frozen=True)
+class CutPoint:
+    node: str
+    label: str
+    cut_off: tuple[str, ...]  # nodes that lose their only line to the rest
+    parties: tuple[str, ...]  # their organisations
+    sentence: str
+
+
+def cut_points(graph: nx.Graph) -> list[CutPoint]:
+    """Articulation points: people (or organisations) who are the only line between parts of
+    the network, with the parts they would cut off, largest loss first."""
+    result = []
+    for node in nx.articulation_points(graph):
+        component = nx.node_connected_component(graph, node) - {node}
+        parts = sorted(nx.connected_components(graph.subgraph(component)),
+                       key=lambda part: (-len(part), min(part)))
+        cut_off = tuple(sorted(set().union(*parts[1:]), key=lambda n: label(graph, n)))
+        parties = tuple(_parties(graph, cut_off))
+        sentence = _(
+            "Als %(who)s wegvalt, verliezen %(parties)s hun enige lijn met de rest van het "
+            "netwerk.", who=_who(graph, node), parties=join_nl(parties),
+        )
+        result.append(CutPoint(node, label(graph, node), cut_off, parties, sentence))
+    result.sort(key=lambda c: (-len(c.cut_off), c.label))
+    return result
+
+
+@dataclass(frozen=True)
+class Bridge:
+    a: str
+    b: str
+    smaller_side: tuple[str, ...]
+    sentence: str
+
+
+def bridges(graph: nx.Graph, limit: int = 20) -> list[Bridge]:
+    """Lines whose loss splits the network in two, where both sides hold more than one node
+    (a line to a single person is already told by ``cut_points``)."""
+    found = []
+    components = {n: i for i, c in enumerate(nx.connected_components(graph)) for n in c}
+    for a, b in nx.bridges(graph):
+        if graph.degree(a) == 1 or graph.degree(b) == 1:
+            continue
+        view = nx.restricted_view(graph, [], [(a, b)])
+        side_a = nx.node_connected_component(view, a)
+        total = sum(1 for n in components if components[n] == components[a])
+        side = side_a if len(side_a) <= total - len(side_a) else set(
+            nx.node_connected_component(view, b))
+        smaller = tuple(sorted(side, key=lambda n: label(graph, n)))
+        sentence = _(
+            "De lijn tussen %(a)s en %(b)s is de enige verbinding met %(parties)s.",
+            a=_who(graph, a), b=_who(graph, b), parties=join_nl(_parties(graph, smaller)),
+        )
+        found.append(Bridge(a, b, smaller, sentence))
+        if len(found) >= limit * 3:
+            break
+    found.sort(key=lambda br: (-len(br.smaller_side), label(graph, br.a)))
+    return found[:limit]
+
+
+@dataclass(frozen=True)
+class Broker:
+    node: str
+    label: str
+    betweenness: float
+    constraint: float | None
+    parties_reached: int  # distinct organisations among the neighbours
+    sampled: bool
+
+
+def betweenness(graph: nx.Graph) -> tuple[dict[str, float], bool]:
+    """Betweenness centrality, exact up to EXACT_BETWEENNESS_MAX nodes and estimated from a
+    fixed sample of BETWEENNESS_SAMPLE sources above; returns (values, sampled)."""
+    n = graph.number_of_nodes()
+    if n <= EXACT_BETWEENNESS_MAX:
+        return nx.betweenness_centrality(graph), False
+    return nx.betweenness_centrality(graph, k=min(BETWEENNESS_SAMPLE, n), seed=SEED), True
+
+
+def brokers(graph: nx.Graph, top: int = 10,
+            centrality: tuple[dict[str, float], bool] | None = None) -> list[Broker]:
+    """The people (or organisations) through whom most shortest lines run, with Burt's
+    constraint (low = their contacts do not know each other: a real broker)."""
+    values, sampled = centrality or betweenness(graph)
+    ranked = sorted((n for n in values if values[n] > 0), key=lambda n: (-values[n], label(graph, n)))
+    chosen = ranked[:top]
+    constraint = nx.constraint(graph, nodes=chosen, weight="weight") if chosen else {}
+    result = []
+    for node in chosen:
+        neighbours = list(graph.neighbors(node))
+        reached = len(set(_parties(graph, neighbours)))
+        c = constraint.get(node)
+        result.append(Broker(node, label(graph, node), round(values[node], 4),
+                             None if c is None or c != c else round(c, 3), reached, sampled))
+    return result
+
+
+@dataclass(frozen=True)
+class Cluster:
+    nodes: tuple[str, ...]
+    parties: tuple[str, ...]  # largest organisations first
+    sectors: tuple[str, ...]
+
+
+def clusters(graph: nx.Graph, seed: int = SEED) -> list[Cluster]:
+    """Groups that work more with each other than with the rest (Louvain, fixed seed); only
+    groups of two or more."""
+    if graph.number_of_edges() == 0:
+        return []
+    communities = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    result = []
+    for members in communities:
+        if len(members) < 2:
+            continue
+        parties = Counter()
+        sectors = Counter()
+        for n in members:
+            data = graph.nodes[n]
+            party = data.get("organisation") if data.get("kind") == "professional" else None
+            parties[party or data.get("label", n)] += 1
+            sectors[data.get("sector", "")] += 1
+        result.append(Cluster(
+            tuple(sorted(members, key=lambda n: label(graph, n))),
+            tuple(p for p, _c in sorted(parties.items(), key=lambda kv: (-kv[1], kv[0]))),
+            tuple(s for s, _c in sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))),
+        ))
+    result.sort(key=lambda c: (-len(c.nodes), c.parties))
+    return result
+
+
+def communities(graph: nx.Graph, seed: int = SEED) -> list[set[str]]:
+    """All Louvain communities (isolated nodes each on their own), for aggregation."""
+    if graph.number_of_nodes() == 0:
+        return []
+    return [set(c) for c in nx.community.louvain_communities(graph, weight="weight", seed=seed)]
+
+
+def node_sizes(graph: nx.Graph) -> dict[str, float]:
+    """Degree centrality (weighted by ties for organisations) scaled to [0, 1]."""
+    degree = dict(graph.degree(weight="weight"))
+    top = max(degree.values(), default=0) or 1
+    return {n: d / top for n, d in degree.items()}
+
+
+@dataclass
+class Analysis:
+    nodes: int
+    edges: int
+    components: int
+    isolated: list[str]
+    cut_points: list[CutPoint]
+    bridges: list[Bridge]
+    brokers: list[Broker]
+    clusters: list[Cluster]
+    betweenness: dict[str, float] = field(repr=False)
+    sampled: bool = False
+
+
+def analyse(graph: nx.Graph) -> Analysis:
+    """Everything shown beside the map, in one pass."""
+    centrality = betweenness(graph)
+    return Analysis(
+        nodes=graph.number_of_nodes(),
+        edges=graph.number_of_edges(),
+        components=nx.number_connected_components(graph) if graph.number_of_nodes() else 0,
+        isolated=isolated(graph),
+        cut_points=cut_points(graph),
+        bridges=bridges(graph),
+        brokers=brokers(graph, centrality=centrality),
+        clusters=clusters(graph),
+        betweenness=centrality[0],
+        sampled=centrality[1],
+    )
+
+
+# -- who is missing ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ServingOrganisation:
+    """An organisation with a service in the area (or in a gemeente/regio above it)."""
+
+    id: int
+    name: str
+    sector: str
+    domains: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    organisation: ServingOrganisation
+    covers: tuple[tuple[str, int], ...]  # unmet need domains it offers, with open-case counts
+    fills_sector: bool  # its sector is on the checklist and absent at the table
+
+    @property
+    def score(self) -> int:
+        return sum(count for _d, count in self.covers)
+
+
+@dataclass(frozen=True)
+class MissingSector:
+    sector: str
+    candidates: tuple[str, ...]  # organisations of that sector serving the area
+
+
+@dataclass
+class MissingPartners:
+    missing_sectors: list[MissingSector]
+    unmet_needs: dict[str, int]  # domain -> open cases in the area needing it, uncovered
+    candidates: list[Candidate]  # serving organisations without a tie, whom to invite first
+
+
+def unmet_needs(need_counts: Mapping[str, int], covered_domains: Iterable[str]) -> dict[str, int]:
+    """Need domains of open cases that nobody in the network covers, with their case counts."""
+    covered = set(covered_domains)
+    return {d: c for d, c in sorted(need_counts.items()) if d not in covered and c > 0}
+
+
+def missing_partners(
+    checklist: Iterable[str],
+    present_sectors: Iterable[str],
+    serving: Iterable[ServingOrganisation],
+    at_table: Iterable[int],
+    need_counts: Mapping[str, int],
+    covered_domains: Iterable[str],
+) -> MissingPartners:
+    """Sectors on the checklist absent at the table, and the organisations serving the area
+    without a tie to its network, ranked: most open-case needs they would cover first, then
+    those that fill an absent sector, then by name."""
+    present = set(present_sectors)
+    table = set(at_table)
+    serving = list(serving)
+    unmet = unmet_needs(need_counts, covered_domains)
+    absent = [s for s in dict.fromkeys(checklist) if s not in present]
+    missing_sectors = [
+        MissingSector(s, tuple(sorted(o.name for o in serving if o.sector == s)))
+        for s in absent
+    ]
+    candidates = []
+    for org in serving:
+        if org.id in table:
+            continue
+        covers = tuple((d, unmet[d]) for d in sorted(org.domains) if d in unmet)
+        candidates.append(Candidate(org, covers, org.sector in absent))
+    candidates.sort(key=lambda c: (-c.score, not c.fills_sector, c.organisation.name))
+    return MissingPartners(missing_sectors, unmet, candidates)
+
+
+# -- growth across work sessions --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GrowthStep:
+    nodes: frozenset[str]
+    new_nodes: frozenset[str]
+    new_edges: frozenset[tuple[str, str]]
+
+
+def _edge_key(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def growth(snapshots: list[nx.Graph]) -> list[GrowthStep]:
+    """For each snapshot, what is new compared with the one before it."""
+    steps = []
+    seen_nodes: set[str] = set()
+    seen_edges: set[tuple[str, str]] = set()
+    for graph in snapshots:
+        nodes = set(graph.nodes)
+        edges = {_edge_key(a, b) for a, b in graph.edges}
+        steps.append(GrowthStep(frozenset(nodes), frozenset(nodes - seen_nodes),
+                                frozenset(edges - seen_edges)))
+        seen_nodes |= nodes
+        seen_edges |= edges
+    return steps
