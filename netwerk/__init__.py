@@ -102,9 +102,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from netwerk.auth.views import bp as auth_bp
     from netwerk.main.views import bp as main_bp
+    from netwerk.network.views import bp as network_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(network_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

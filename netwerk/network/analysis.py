@@ -88,10 +88,16 @@ def cut_points(graph: nx.Graph) -> list[CutPoint]:
                        key=lambda part: (-len(part), min(part)))
         cut_off = tuple(sorted(set().union(*parts[1:]), key=lambda n: label(graph, n)))
         parties = tuple(_parties(graph, cut_off))
-        sentence = _(
-            "Als %(who)s wegvalt, verliezen %(parties)s hun enige lijn met de rest van het "
-            "netwerk.", who=_who(graph, node), parties=join_nl(parties),
-        )
+        if len(parties) == 1:
+            sentence = _(
+                "Als %(who)s wegvalt, verliest %(parties)s de enige lijn met de rest van het "
+                "netwerk.", who=_who(graph, node), parties=parties[0],
+            )
+        else:
+            sentence = _(
+                "Als %(who)s wegvalt, verliezen %(parties)s hun enige lijn met de rest van het "
+                "netwerk.", who=_who(graph, node), parties=join_nl(parties),
+            )
         result.append(CutPoint(node, label(graph, node), cut_off, parties, sentence))
     result.sort(key=lambda c: (-len(c.cut_off), c.label))
     return result
@@ -149,6 +155,35 @@ def betweenness(graph: nx.Graph) -> tuple[dict[str, float], bool]:
     return nx.betweenness_centrality(graph, k=min(BETWEENNESS_SAMPLE, n), seed=SEED), True
 
 
+def burt_constraint(graph: nx.Graph, nodes: Iterable[str]) -> dict[str, float]:
+    """Burt's constraint of ``nodes`` (same values as ``nx.constraint`` on an undirected graph,
+    without its cost cubic in a hub's degree): c_i = sum over neighbours j of
+    (p_ij + sum over shared neighbours q of p_iq * p_qj)^2, with p_ij = w_ij / strength(i).
+    Isolated nodes get NaN, like networkx."""
+    strength: dict[str, float] = {}
+
+    def share(a: str, b: str) -> float:
+        if a not in strength:
+            strength[a] = sum(d.get("weight", 1) for d in graph[a].values())
+        return graph[a][b].get("weight", 1) / strength[a] if strength[a] else 0.0
+
+    result = {}
+    for i in nodes:
+        neighbours = graph[i]
+        if not neighbours:
+            result[i] = float("nan")
+            continue
+        total = 0.0
+        for j in neighbours:
+            if j == i:
+                continue
+            indirect = sum(share(i, q) * share(q, j) for q in graph[j] if q in neighbours
+                           and q not in (i, j))
+            total += (share(i, j) + indirect) ** 2
+        result[i] = total
+    return result
+
+
 def brokers(graph: nx.Graph, top: int = 10,
             centrality: tuple[dict[str, float], bool] | None = None) -> list[Broker]:
     """The people (or organisations) through whom most shortest lines run, with Burt's
@@ -156,7 +191,7 @@ def brokers(graph: nx.Graph, top: int = 10,
     values, sampled = centrality or betweenness(graph)
     ranked = sorted((n for n in values if values[n] > 0), key=lambda n: (-values[n], label(graph, n)))
     chosen = ranked[:top]
-    constraint = nx.constraint(graph, nodes=chosen, weight="weight") if chosen else {}
+    constraint = burt_constraint(graph, chosen)
     result = []
     for node in chosen:
         neighbours = list(graph.neighbors(node))

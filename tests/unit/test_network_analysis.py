@@ -153,3 +153,10 @@ def test_analyse_bundles_everything():
     assert (result.nodes, result.edges, result.components) == (7, 6, 2)
     assert result.isolated == ["p7"]
     assert analysis.join_nl(["A", "B", "C"]) == "A, B en C"
+
+
+def test_burt_constraint_matches_networkx():
+    g = nx.les_miserables_graph()
+    ours = analysis.burt_constraint(g, list(g))
+    theirs = nx.constraint(g, weight="weight")
+    assert all(abs(ours[n] - theirs[n]) < 1e-9 for n in g)

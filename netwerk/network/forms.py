@@ -1,0 +1,61 @@
+"""Forms of the network capability: work sessions and the sector checklist."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from netwerk.i18n import _l
+from netwerk.models import TieKind
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class WorkSessionForm(FlaskForm):
+    title = StringField(_l("Titel"), validators=[
+        DataRequired(_l("Titel: vul een titel in.")), Length(max=200)])
+    date = DateField(_l("Datum"), validators=[
+        InputRequired(_l("Datum: vul een datum in (dd-mm-jjjj)."))])
+    area_id = SelectField(_l("Gebied"), coerce=int, validators=[
+        InputRequired(_l("Gebied: kies een gebied."))])
+    notes = TextAreaField(_l("Aantekeningen"), validators=[Optional(), Length(max=5000)])
+
+
+class AttendanceForm(FlaskForm):
+    professional_id = SelectField(_l("Deelnemer"), coerce=int, validators=[
+        InputRequired(_l("Deelnemer: kies wie er was."))])
+    invited_by_id = SelectField(_l("Uitgenodigd door"), coerce=int, validators=[Optional()])
+
+
+class InvitationForm(FlaskForm):
+    inviter_id = SelectField(_l("Wie nodigt uit"), coerce=int, validators=[
+        InputRequired(_l("Wie nodigt uit: kies een deelnemer."))])
+    organisation_id = SelectField(_l("Organisatie die ontbrak"), coerce=int, validators=[
+        InputRequired(_l("Organisatie: kies een organisatie."))])
+    professional_id = SelectField(_l("Contactpersoon (als bekend)"), coerce=int,
+                                  validators=[Optional()])
+    note = TextAreaField(_l("Waarom deze partij?"), validators=[Optional(), Length(max=2000)])
+
+
+class TieForm(FlaskForm):
+    a_id = SelectField(_l("Eerste persoon"), coerce=int, validators=[
+        InputRequired(_l("Eerste persoon: kies een deelnemer."))])
+    b_id = SelectField(_l("Tweede persoon"), coerce=int, validators=[
+        InputRequired(_l("Tweede persoon: kies een deelnemer."))])
+    kind = SelectField(_l("Soort lijntje"), choices=[
+        (TieKind.KENT.value, _l("kent elkaar")),
+        (TieKind.WERKT_SAMEN.value, _l("werkt samen")),
+    ], default=TieKind.KENT.value)
+
+
+class RemoveForm(FlaskForm):
+    """An empty form: only the CSRF token."""
+
+
+class ChecklistForm(FlaskForm):
+    sectors = MultiCheckboxField(_l("Sectoren die aan tafel horen"), validators=[Optional()])
