@@ -65,20 +65,61 @@ def sector_colour(sector: str) -> str:
 
 
 def positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Seeded force-directed layout (clustered above 500 nodes), scaled so that nodes have room (about 80 px apart)."""
+    """Seeded layout in screen pixels: each connected part laid out on its own (a spring layout
+    up to 500 nodes, clustered above), the largest part
+    first, the other parts in a row below it, partners without any line in a grid under
+    those. Deterministic: the same network always gives the same map."""
+    parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
+    result: dict[str, tuple[float, float]] = {}
+    singles = sorted((next(iter(c)) for c in parts if len(c) == 1),
+                     key=lambda n: graph.nodes[n].get("label", n))
+    groups = [c for c in parts if len(c) > 1]
+    spacing = 90.0
+    y_cursor = 0.0
+    x_cursor = 0.0
+    row_height = 0.0
+    width = 0.0
+    for index, members in enumerate(groups):
+        sub = graph.subgraph(members)
+        radius = spacing * 0.75 * math.sqrt(len(members)) + spacing / 2
+        local = _part_layout(sub)
+        if index == 0:
+            cx, cy = 0.0, 0.0
+            width = 2 * radius
+            y_cursor = radius + spacing
+            x_cursor = -radius
+        else:
+            if x_cursor + 2 * radius > max(width, 4 * spacing) / 2 + radius:
+                x_cursor = -width / 2
+                y_cursor += row_height + spacing / 2
+                row_height = 0.0
+            cx, cy = x_cursor + radius, y_cursor + radius
+            x_cursor += 2 * radius + spacing / 2
+            row_height = max(row_height, 2 * radius)
+        for node, (x, y) in local.items():
+            result[node] = (round(cx + float(x) * radius, 1), round(cy + float(y) * radius, 1))
+    if groups:
+        y_cursor += row_height + spacing
+    per_row = max(int((width or 6 * spacing) // (spacing * 1.6)), 4)
+    for i, node in enumerate(singles):
+        row, col = divmod(i, per_row)
+        x = -(min(per_row, len(singles)) - 1) * spacing * 0.8 + col * spacing * 1.6
+        result[node] = (round(x, 1), round(y_cursor + row * spacing * 0.8, 1))
+    return result
+
+
+def _part_layout(graph: nx.Graph) -> dict[str, Any]:
+    """One connected part, scaled to fit the unit circle."""
     n = graph.number_of_nodes()
-    if n == 0:
-        return {}
-    if n == 1:
-        return {next(iter(graph)): (0.0, 0.0)}
-    if n < 500:
-        layout = nx.spring_layout(graph, seed=SEED, iterations=50, weight=None,
-                                  k=1.6 / math.sqrt(n))
+    if n <= 2:
+        layout = {node: (float(i) - 0.5 * (n - 1), 0.0) for i, node in enumerate(sorted(graph))}
+    elif n < 500:
+        layout = nx.spring_layout(graph, seed=SEED, iterations=200 if n <= 150 else 60,
+                                  weight=None, k=2.6 / math.sqrt(n))
     else:
         layout = _clustered_layout(graph)
-    scale = 60 * math.sqrt(n) + 150
-    return {node: (round(float(x) * scale, 1), round(float(y) * scale, 1))
-            for node, (x, y) in layout.items()}
+    top = max((math.hypot(float(x), float(y)) for x, y in layout.values()), default=1) or 1
+    return {node: (float(x) / top, float(y) / top) for node, (x, y) in layout.items()}
 
 
 def _clustered_layout(graph: nx.Graph) -> dict[str, Any]:
@@ -158,7 +199,7 @@ def network_data(
         else:
             people = []
         x, y = coords[node]
-        size = 10 + 30 * math.sqrt(sizes.get(node, 0.0))
+        size = 8 + 22 * math.sqrt(sizes.get(node, 0.0))
         is_new = node in new_nodes
         lines = graph.degree(node)
         net.add_node(
