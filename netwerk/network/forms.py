@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from netwerk.i18n import _l
 from netwerk.models import TieKind
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -47,10 +53,10 @@ class TieForm(FlaskForm):
         InputRequired(_l("Eerste persoon: kies een deelnemer."))])
     b_id = SelectField(_l("Tweede persoon"), coerce=int, validators=[
         InputRequired(_l("Tweede persoon: kies een deelnemer."))])
-    kind = SelectField(_l("Soort lijntje"), choices=[
+    kind = SelectField(_l("Soort lijntje"), choices=choices([
         (TieKind.KENT.value, _l("kent elkaar")),
         (TieKind.WERKT_SAMEN.value, _l("werkt samen")),
-    ], default=TieKind.KENT.value)
+    ]), default=TieKind.KENT.value)
 
 
 class RemoveForm(FlaskForm):

@@ -133,12 +133,13 @@ def session_snapshot(session: Session, work_session_id: int) -> Snapshot:
 
 
 def build_area_graph(
-    session: Session, area_id: int, work_session_id: int | None = None
+    session: Session, area_id: int | None, work_session_id: int | None = None
 ) -> nx.Graph:
     """Build the professional graph; every query is bounded by the area (a subquery of its
-    people), never a scan of all professionals into Python."""
-    area = session.get(Area, area_id)
-    if area is None:
+    people), never a scan of all professionals into Python. ``area_id=None`` builds the
+    national network (for benchmarks and national exports only)."""
+    area = session.get(Area, area_id) if area_id is not None else None
+    if area_id is not None and area is None:
         raise LookupError(f"area {area_id} does not exist")
     snapshot = None
     if work_session_id is not None:
@@ -148,6 +149,8 @@ def build_area_graph(
             .where(Attendance.work_session_id.in_(snapshot.session_ids))
             .distinct()
         )
+    elif area_id is None:
+        people = select(Professional.id)
     else:
         area_ids = area_and_descendant_ids(session, area_id)
         session_ids = select(WorkSession.id).where(WorkSession.area_id.in_(area_ids))
@@ -161,8 +164,9 @@ def build_area_graph(
         )
     people_ids = people
 
-    graph = nx.Graph(level=PROFESSIONAL, area_id=area_id, area=area.name,
-                     area_kind=area.kind.value,
+    graph = nx.Graph(level=PROFESSIONAL, area_id=area_id or 0,
+                     area=area.name if area else "Nederland",
+                     area_kind=area.kind.value if area else "land",
                      until=snapshot.until.isoformat() if snapshot else "")
     rows = session.execute(
         select(Professional.id, Professional.name, Professional.role, Professional.mobile,
@@ -185,8 +189,9 @@ def build_area_graph(
             node["domains"].append(slug)
 
     tie_query = select(Tie.a_id, Tie.b_id, Tie.kind, Tie.source, Tie.since,
-                       Tie.work_session_id).where(Tie.a_id.in_(people_ids),
-                                                  Tie.b_id.in_(people_ids))
+                       Tie.work_session_id)
+    if area_id is not None or snapshot is not None:
+        tie_query = tie_query.where(Tie.a_id.in_(people_ids), Tie.b_id.in_(people_ids))
     if snapshot is not None:
         tie_query = tie_query.where(
             or_(Tie.since <= snapshot.until, Tie.work_session_id.in_(snapshot.session_ids))

@@ -25,7 +25,7 @@ from netwerk.db import db
 from netwerk.i18n import _
 from netwerk.models import Area, Sector, WorkSession
 from netwerk.network import render, services
-from netwerk.network.forms import ChecklistForm
+from netwerk.network.forms import ChecklistForm, choices
 from netwerk.network.graph import ORGANISATION, PROFESSIONAL
 
 bp = Blueprint("network", __name__)
@@ -191,7 +191,7 @@ def checklist(area_id: int):
     policy.require(policy.can_facilitate)
     area = db.session.get(Area, area_id) or abort(404)
     form = ChecklistForm()
-    form.sectors.choices = [(s.value, services.sector_name(s.value)) for s in Sector]
+    form.sectors.choices = choices((s.value, services.sector_name(s.value)) for s in Sector)
     current, is_default = services.checklist(db.session, area_id)
     if request.method == "GET":
         form.sectors.data = current

@@ -18,6 +18,7 @@ from netwerk.network.forms import (
     RemoveForm,
     TieForm,
     WorkSessionForm,
+    choices,
 )
 from netwerk.network.graph import ORGANISATION, PROFESSIONAL
 from netwerk.network.views import bp
@@ -27,9 +28,9 @@ def _session_or_404(ws_id: int) -> WorkSession:
     return db.session.get(WorkSession, ws_id) or abort(404)
 
 
-def _people_choices(people, empty: str | None = None) -> list[tuple[int, str]]:
-    choices = [(0, empty)] if empty else []
-    return choices + [(p.id, f"{p.name} ({p.organisation.name})") for p in people]
+def _people_choices(people, empty: str | None = None) -> list:
+    pairs = [(0, empty)] if empty else []
+    return choices(pairs + [(p.id, f"{p.name} ({p.organisation.name})") for p in people])
 
 
 def _forms(ws: WorkSession) -> dict:
@@ -42,8 +43,8 @@ def _forms(ws: WorkSession) -> dict:
         candidates, _("— niemand, was al betrokken —"))
     invitation = InvitationForm(prefix="uitnodiging")
     invitation.inviter_id.choices = _people_choices(attendees)
-    invitation.organisation_id.choices = [
-        (o.id, o.name) for o in worksessions.candidate_organisations(db.session, ws)]
+    invitation.organisation_id.choices = choices(
+        (o.id, o.name) for o in worksessions.candidate_organisations(db.session, ws))
     invitation.professional_id.choices = _people_choices(candidates, _("— nog onbekend —"))
     tie = TieForm(prefix="lijntje")
     tie.a_id.choices = _people_choices(attendees)
@@ -52,8 +53,8 @@ def _forms(ws: WorkSession) -> dict:
             "remove_form": RemoveForm()}
 
 
-def _area_choices() -> list[tuple[int, str]]:
-    return services.area_choices(db.session)
+def _area_choices() -> list:
+    return choices(services.area_choices(db.session))
 
 
 @bp.route("/werksessies")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +87,50 @@ def test_growth_side_by_side_on_desktop(desktop_visitor):
     desktop_visitor.page.click("text=Werksessie 2")
     desktop_visitor.page.wait_for_selector(".came-because")
     desktop_visitor.screenshot("network-session-2")
+
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def _live_database(tmp_path_factory) -> Path:
+    """The SQLite file of the live demo server (made by tests/e2e/conftest.py)."""
+    found = sorted(tmp_path_factory.getbasetemp().glob("e2e*/netwerk.sqlite3"))
+    assert found, "live server database not found"
+    return found[0]
+
+
+def test_a_name_with_markup_is_drawn_as_text(desktop_visitor, tmp_path_factory):
+    v = desktop_visitor
+    db_path = _live_database(tmp_path_factory)
+    with sqlite3.connect(db_path) as conn:
+        area_id, = conn.execute("SELECT id FROM areas WHERE name = 'Nieuwegein'").fetchone()
+        anouk_id, = conn.execute(
+            "SELECT id FROM professionals WHERE name = 'Anouk Verbeek'").fetchone()
+        now = "2026-11-26 04:00:00.000000"
+        org_id = conn.execute(
+            "INSERT INTO organisations (name, sector, description, intake_route, created_at,"
+            " updated_at) VALUES (?, 'welzijn', '', '', ?, ?)", (XSS, now, now)).lastrowid
+        person_id = conn.execute(
+            "INSERT INTO professionals (name, role, organisation_id, mobile, languages, caseload,"
+            " caseload_max, available, active, verified_at, created_at, updated_at)"
+            " VALUES (?, 'tester', ?, '+31970999999999', '[\"nl\"]', 0, 5, 1, 1, ?, ?, ?)",
+            (XSS, org_id, now, now, now)).lastrowid
+        conn.execute("INSERT INTO professional_areas VALUES (?, ?)", (person_id, area_id))
+        a, b = sorted((anouk_id, person_id))
+        conn.execute("INSERT INTO ties (a_id, b_id, kind, source, since, note) VALUES"
+                     " (?, ?, 'kent', 'handmatig', '2026-11-26', '')", (a, b))
+    v.login("facilitator")
+    v.goto(f"/netwerk?gebied={area_id}&niveau=professionals&focus=p{person_id}&stappen=1")
+    assert _drawn(v.page) == 2
+    assert v.page.locator("img[src=x]").count() == 0
+    box = v.page.locator("#kaart canvas").bounding_box()
+    pos = v.page.evaluate(f"""() => {{
+        const net = document.getElementById('kaart').netwerkNetwork;
+        return net.canvasToDOM(net.getPositions(['p{person_id}'])['p{person_id}']);
+    }}""")
+    v.page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+    v.page.wait_for_selector("#paneel .panel-title")
+    assert v.page.inner_text("#paneel .panel-title") == XSS
+    assert v.page.locator("img[src=x]").count() == 0
+    v.screenshot("network-markup-as-text", full_page=False)
+    # the visitor fixture fails the test if an alert() dialog opened
