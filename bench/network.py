@@ -42,6 +42,7 @@ def measure(session, area_id: int | None, name: str) -> None:
     from netwerk.network import analysis, graph, render
 
     results: dict[str, float] = {}
+    timed("import pyvis (once per process)", lambda: __import__("pyvis.network"), results)
     graph.clear_cache()
     if area_id is None:
         people = timed("build (cold)", lambda: graph.build_area_graph(session, None), results)
