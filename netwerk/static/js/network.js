@@ -9,6 +9,14 @@
 (function () {
   "use strict";
 
+  var T = {
+    line: "lijn", lines: "lijnen", ties: "persoonlijke lijntjes", members: "in dit cluster",
+    betweenness: "tussenpositie", focus1: "Focus: 1 stap", focus2: "Focus: 2 stappen",
+    empty: "Geen knooppunten in deze selectie.", tieCount: "lijntje(s)"
+  };
+  var texts = document.getElementById("kaart-teksten");
+  if (texts) { T = Object.assign(T, JSON.parse(texts.textContent)); }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
@@ -47,10 +55,10 @@
     if (info.organisation) { sub.textContent = info.role ? info.role + " · " + info.organisation : info.organisation; }
     panel.appendChild(sub);
     var numbers = el("ul", "numbers");
-    numbers.appendChild(el("li", null, info.lines + " " + (info.lines === 1 ? "lijn" : "lijnen")));
-    if (info.ties !== info.lines) { numbers.appendChild(el("li", null, info.ties + " persoonlijke lijntjes")); }
-    if (info.members) { numbers.appendChild(el("li", null, info.members + " in dit cluster")); }
-    numbers.appendChild(el("li", null, "tussenpositie " + Number(info.betweenness || 0).toFixed(2)));
+    numbers.appendChild(el("li", null, info.lines + " " + (info.lines === 1 ? T.line : T.lines)));
+    if (info.ties !== info.lines) { numbers.appendChild(el("li", null, info.ties + " " + T.ties)); }
+    if (info.members) { numbers.appendChild(el("li", null, info.members + " " + T.members)); }
+    numbers.appendChild(el("li", null, T.betweenness + " " + Number(info.betweenness || 0).toFixed(2)));
     panel.appendChild(numbers);
     var people = info.people || [];
     if (people.length) {
@@ -75,8 +83,8 @@
     var base = panel.getAttribute("data-focus-base");
     if (base) {
       var links = el("p", "actions");
-      links.appendChild(focusLink(base, node.id, 1, "Focus: 1 stap"));
-      links.appendChild(focusLink(base, node.id, 2, "Focus: 2 stappen"));
+      links.appendChild(focusLink(base, node.id, 1, T.focus1));
+      links.appendChild(focusLink(base, node.id, 2, T.focus2));
       panel.appendChild(links);
     }
   }
@@ -94,7 +102,7 @@
     });
     var edges = data.edges.map(function (e, i) {
       var copy = Object.assign({ id: "e" + i }, e);
-      copy.title = tooltip(e.tooltip + " lijntje(s)");
+      copy.title = tooltip(e.tooltip + " " + T.tieCount);
       return copy;
     });
     var panel = document.getElementById("paneel");
@@ -104,7 +112,7 @@
       container.setAttribute("data-drawn", "1");
     }
     if (!nodes.length) {
-      container.appendChild(el("p", "muted empty-map", "Geen knooppunten in deze selectie."));
+      container.appendChild(el("p", "muted empty-map", T.empty));
       done();
       return;
     }
