@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 import networkx as nx
-from sqlalchemy import func, or_, select
+from sqlalchemy import event, func, or_, select
 from sqlalchemy.orm import Session
 
 from netwerk.models import (
@@ -58,12 +58,33 @@ _cache: OrderedDict[tuple, Any] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+_VERSION_KEY = "netwerk.network.data_version"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget_version(session: Session, *args: Any) -> None:
+    """A write (or the end of a transaction) may change the data: ask the database again."""
+    session.info.pop(_VERSION_KEY, None)
+
+
 def data_version(session: Session) -> tuple:
     """A cheap fingerprint of everything a network graph is built from.
 
     Any new, removed or re-dated tie, any attendance, and any edited professional or
-    organisation changes it, so a cached graph is never served after such a change.
+    organisation changes it, so a cached graph is never served after such a change. Asked
+    once per transaction (a request's page and its missing partners share one answer);
+    forgotten after every flush and at the end of every transaction.
     """
+    known = session.info.get(_VERSION_KEY)
+    if known is not None:
+        return known
+    version = _query_version(session)
+    session.info[_VERSION_KEY] = version
+    return version
+
+
+def _query_version(session: Session) -> tuple:
     ties = session.execute(
         select(func.count(Tie.id), func.max(Tie.id), func.max(Tie.since))
     ).one()
