@@ -49,6 +49,13 @@ def test_map_draws_offline_and_a_filter_changes_it(desktop_visitor):
     assert v.page.locator('#paneel a.call[href^="tel:+31970"]').count() >= 1
     v.screenshot("network-map-panel", full_page=False)
 
+    # The canvas downloads as a PNG (served JS, no request anywhere).
+    with v.page.expect_download() as download_info:
+        v.page.click('button[data-action="png"]')
+    download = download_info.value
+    assert download.suggested_filename == "netwerk-nieuwegein.png"
+    assert Path(download.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
     # Filter on one sector: fewer nodes, all of that sector.
     v.page.select_option("#niveau", "professionals")
     v.page.click(".sector-filter summary")

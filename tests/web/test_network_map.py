@@ -202,3 +202,39 @@ def test_organisation_serving_the_area_without_a_tie_is_named(seeded, session, c
 
 def test_facilitator_role_exists():
     assert Role.FACILITATOR.value == "facilitator"
+
+
+def test_large_selection_is_aggregated_with_a_message(seeded, session, client, auth, users,
+                                                      monkeypatch):
+    from netwerk.network import render
+
+    monkeypatch.setattr(render, "MAX_DRAWN_NODES", 10)
+    _signed_in(auth, users)
+    nieuwegein = _area(session, "Nieuwegein")
+    html = client.get(f"/netwerk?gebied={nieuwegein.id}&niveau=professionals").get_data(
+        as_text=True)
+    assert "te veel om los te tekenen" in html
+    data = _island(html)
+    assert 0 < len(data["nodes"]) <= 31 and all(n["id"][0] == "c" for n in data["nodes"])
+
+
+def test_unmet_needs_of_open_cases_rank_whom_to_invite(seeded, session, make):
+    from netwerk.models import Case, CaseNeed, Service, Urgency
+    from netwerk.network import services
+
+    nieuwegein = _area(session, "Nieuwegein")
+    wijk = nieuwegein.children[0]
+    gokken = make.domain("gokverslaving", "Gokverslaving")
+    far = make.organisation(name="Gokhulp Lekstroom", sector=Sector.VERSLAVINGSZORG)
+    session.add(Service(organisation=far, name="Gokhulp", domains=[gokken], areas=[nieuwegein]))
+    for i in range(2):
+        case = Case(reference=f"T-{i}", area=wijk, urgency=Urgency.SPOED)
+        session.add(case)
+        session.flush()
+        session.add(CaseNeed(case_id=case.id, domain_id=gokken.id))
+    session.commit()
+    result, _default = services.missing_partners(session, nieuwegein.id)
+    assert result.unmet_needs["gokverslaving"] == 2
+    first = result.candidates[0]
+    assert first.organisation.name == "Gokhulp Lekstroom"
+    assert first.covers == (("gokverslaving", 2),)
