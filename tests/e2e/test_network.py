@@ -56,6 +56,13 @@ def test_map_draws_offline_and_a_filter_changes_it(desktop_visitor):
     assert download.suggested_filename == "netwerk-nieuwegein.png"
     assert Path(download.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
+    # The print view: no filters or buttons, the map and the lists.
+    v.page.emulate_media(media="print")
+    assert not v.page.locator("form.filters").is_visible()
+    assert v.page.locator("#kaart canvas").is_visible()
+    v.screenshot("network-map-print")
+    v.page.emulate_media(media="screen")
+
     # Filter on one sector: fewer nodes, all of that sector.
     v.page.select_option("#niveau", "professionals")
     v.page.click(".sector-filter summary")

@@ -124,7 +124,13 @@
       if (params.nodes && params.nodes.length) { showPanel(panel, byId[params.nodes[0]]); }
     });
     container.netwerkNetwork = network;
+    networks.push(network);
   }
+
+  var networks = [];
+  window.addEventListener("beforeprint", function () {
+    networks.forEach(function (network) { network.redraw(); network.fit({ animation: false }); });
+  });
 
   function downloadPng(button) {
     var target = document.getElementById(button.getAttribute("data-target"));
