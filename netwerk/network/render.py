@@ -89,6 +89,8 @@ def positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
             y_cursor = radius + spacing
             x_cursor = -radius
         else:
+            if index == 1:  # the first row under the largest part starts where it ends
+                y_cursor = max(y for _x, y in result.values()) + spacing / 2
             if x_cursor + 2 * radius > max(width, 4 * spacing) / 2 + radius:
                 x_cursor = -width / 2
                 y_cursor += row_height + spacing / 2
@@ -98,8 +100,8 @@ def positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
             row_height = max(row_height, 2 * radius)
         for node, (x, y) in local.items():
             result[node] = (round(cx + float(x) * radius, 1), round(cy + float(y) * radius, 1))
-    if groups:
-        y_cursor += row_height + spacing
+    if result:
+        y_cursor = max(y for _x, y in result.values()) + spacing
     per_row = max(int((width or 6 * spacing) // (spacing * 1.6)), 4)
     for i, node in enumerate(singles):
         row, col = divmod(i, per_row)
