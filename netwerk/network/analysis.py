@@ -78,15 +78,93 @@ class CutPoint:
     sentence: str
 
 
-def cut_points(graph: nx.Graph) -> list[CutPoint]:
+class _DepthFirst:
+    """One depth-first pass (iterative) with pre-order numbers, low-links and subtree sizes:
+    enough to find every cut point and bridge and the size of what each would cut off, in
+    time linear in the graph (networkx's articulation_points gives the nodes only; asking
+    for the parts per node costs a full pass each)."""
+
+    def __init__(self, graph: nx.Graph) -> None:
+        self.order: list[str] = []
+        self.pre: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.size: dict[str, int] = {}
+        self.parent: dict[str, str | None] = {}
+        self.children: dict[str, list[str]] = {}
+        self.root: dict[str, str] = {}
+        for root in graph:
+            if root in self.pre:
+                continue
+            self._visit(graph, root)
+            for node in self.order[self.pre[root]:]:
+                self.root[node] = root
+
+    def _enter(self, node: str, parent: str | None) -> None:
+        self.pre[node] = self.low[node] = len(self.order)
+        self.order.append(node)
+        self.parent[node] = parent
+        self.children[node] = []
+
+    def _visit(self, graph: nx.Graph, root: str) -> None:
+        self._enter(root, None)
+        stack = [(root, iter(graph[root]))]
+        while stack:
+            node, neighbours = stack[-1]
+            for other in neighbours:
+                if other == node:
+                    continue
+                if other not in self.pre:
+                    self._enter(other, node)
+                    self.children[node].append(other)
+                    stack.append((other, iter(graph[other])))
+                    break
+                if other != self.parent[node]:
+                    self.low[node] = min(self.low[node], self.pre[other])
+            else:
+                stack.pop()
+                self.size[node] = 1 + sum(self.size[c] for c in self.children[node])
+                up = self.parent[node]
+                if up is not None:
+                    self.low[up] = min(self.low[up], self.low[node])
+
+    def subtree(self, node: str) -> list[str]:
+        return self.order[self.pre[node]:self.pre[node] + self.size[node]]
+
+    def component(self, node: str) -> list[str]:
+        return self.subtree(self.root[node])
+
+
+def cut_points(graph: nx.Graph, limit: int = 50) -> list[CutPoint]:
     """Articulation points: people (or organisations) who are the only line between parts of
-    the network, with the parts they would cut off, largest loss first."""
+    the network, with the parts they would cut off (all but the largest part of their
+    component), largest loss first; at most ``limit``."""
+    dfs = _DepthFirst(graph)
+    found = []  # (cut-off size, label, node, kept child or None for the parent side)
+    for node in dfs.order:
+        total = dfs.size[dfs.root[node]]
+        if dfs.parent[node] is None:
+            separated = dfs.children[node]
+            if len(separated) < 2:
+                continue
+            rest = 0
+        else:
+            separated = [c for c in dfs.children[node] if dfs.low[c] >= dfs.pre[node]]
+            if not separated:
+                continue
+            rest = total - 1 - sum(dfs.size[c] for c in separated)
+        biggest = max(separated, key=lambda c: (dfs.size[c], -dfs.pre[c]))
+        kept = None if rest >= dfs.size[biggest] else biggest
+        cut_size = total - 1 - (rest if kept is None else dfs.size[kept])
+        found.append((cut_size, label(graph, node), node, kept, separated))
+    found.sort(key=lambda f: (-f[0], f[1]))
     result = []
-    for node in nx.articulation_points(graph):
-        component = nx.node_connected_component(graph, node) - {node}
-        parts = sorted(nx.connected_components(graph.subgraph(component)),
-                       key=lambda part: (-len(part), min(part)))
-        cut_off = tuple(sorted(set().union(*parts[1:]), key=lambda n: label(graph, n)))
+    for _size, name, node, kept, separated in found[:limit]:
+        if kept is None:
+            cut = [n for c in separated for n in dfs.subtree(c)]
+        else:
+            keep = set(dfs.subtree(kept)) | {node}
+            cut = [n for n in dfs.component(node) if n not in keep]
+        cut_off = tuple(sorted(cut, key=lambda n: label(graph, n)))
         parties = tuple(_parties(graph, cut_off))
         if len(parties) == 1:
             sentence = _(
@@ -98,8 +176,7 @@ def cut_points(graph: nx.Graph) -> list[CutPoint]:
                 "Als %(who)s wegvalt, verliezen %(parties)s hun enige lijn met de rest van het "
                 "netwerk.", who=_who(graph, node), parties=join_nl(parties),
             )
-        result.append(CutPoint(node, label(graph, node), cut_off, parties, sentence))
-    result.sort(key=lambda c: (-len(c.cut_off), c.label))
+        result.append(CutPoint(node, name, cut_off, parties, sentence))
     return result
 
 
@@ -113,27 +190,36 @@ class Bridge:
 
 def bridges(graph: nx.Graph, limit: int = 20) -> list[Bridge]:
     """Lines whose loss splits the network in two, where both sides hold more than one node
-    (a line to a single person is already told by ``cut_points``)."""
+    (a line to a single person is already told by ``cut_points``); largest smaller side
+    first."""
+    dfs = _DepthFirst(graph)
     found = []
-    components = {n: i for i, c in enumerate(nx.connected_components(graph)) for n in c}
-    for a, b in nx.bridges(graph):
-        if graph.degree(a) == 1 or graph.degree(b) == 1:
+    for child in dfs.order:
+        up = dfs.parent[child]
+        if up is None or dfs.low[child] <= dfs.pre[up]:
             continue
-        view = nx.restricted_view(graph, [], [(a, b)])
-        side_a = nx.node_connected_component(view, a)
-        total = sum(1 for n in components if components[n] == components[a])
-        side = side_a if len(side_a) <= total - len(side_a) else set(
-            nx.node_connected_component(view, b))
+        total = dfs.size[dfs.root[child]]
+        below = dfs.size[child]
+        smaller = min(below, total - below)
+        if smaller < 2:
+            continue
+        found.append((smaller, label(graph, up), up, child))
+    found.sort(key=lambda f: (-f[0], f[1]))
+    result = []
+    for _size, _name, up, child in found[:limit]:
+        below = dfs.subtree(child)
+        if len(below) * 2 <= dfs.size[dfs.root[child]]:
+            side = below
+        else:
+            lower = set(below)
+            side = [n for n in dfs.component(child) if n not in lower]
         smaller = tuple(sorted(side, key=lambda n: label(graph, n)))
         sentence = _(
             "De lijn tussen %(a)s en %(b)s is de enige verbinding met %(parties)s.",
-            a=_who(graph, a), b=_who(graph, b), parties=join_nl(_parties(graph, smaller)),
+            a=_who(graph, up), b=_who(graph, child), parties=join_nl(_parties(graph, smaller)),
         )
-        found.append(Bridge(a, b, smaller, sentence))
-        if len(found) >= limit * 3:
-            break
-    found.sort(key=lambda br: (-len(br.smaller_side), label(graph, br.a)))
-    return found[:limit]
+        result.append(Bridge(up, child, smaller, sentence))
+    return result
 
 
 @dataclass(frozen=True)

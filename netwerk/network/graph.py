@@ -171,7 +171,7 @@ def build_area_graph(
             .distinct()
         )
     elif area_id is None:
-        people = select(Professional.id)
+        people = None  # everyone
     else:
         area_ids = area_and_descendant_ids(session, area_id)
         session_ids = select(WorkSession.id).where(WorkSession.area_id.in_(area_ids))
@@ -193,7 +193,8 @@ def build_area_graph(
         select(Professional.id, Professional.name, Professional.role, Professional.mobile,
                Professional.organisation_id, Organisation.name, Organisation.sector)
         .join(Organisation, Organisation.id == Professional.organisation_id)
-        .where(Professional.id.in_(people_ids), Professional.active)
+        .where(Professional.active,
+               *([Professional.id.in_(people_ids)] if people_ids is not None else []))
     ).all()
     for p_id, name, role, mobile, org_id, org_name, sector in rows:
         graph.add_node(pid(p_id), kind=PROFESSIONAL, label=name, role=role or "",
@@ -202,7 +203,8 @@ def build_area_graph(
     domain_rows = session.execute(
         select(professional_domains.c.professional_id, Domain.slug)
         .join(Domain, Domain.id == professional_domains.c.domain_id)
-        .where(professional_domains.c.professional_id.in_(people_ids))
+        .where(*([professional_domains.c.professional_id.in_(people_ids)]
+                 if people_ids is not None else []))
     ).all()
     for p_id, slug in domain_rows:
         node = graph.nodes.get(pid(p_id))
@@ -211,7 +213,7 @@ def build_area_graph(
 
     tie_query = select(Tie.a_id, Tie.b_id, Tie.kind, Tie.source, Tie.since,
                        Tie.work_session_id)
-    if area_id is not None or snapshot is not None:
+    if people_ids is not None:
         tie_query = tie_query.where(Tie.a_id.in_(people_ids), Tie.b_id.in_(people_ids))
     if snapshot is not None:
         tie_query = tie_query.where(
