@@ -68,20 +68,62 @@ def _forget_version(session: Session, *args: Any) -> None:
     session.info.pop(_VERSION_KEY, None)
 
 
-def data_version(session: Session) -> tuple:
-    """A cheap fingerprint of everything a network graph is built from.
+def data_version(session: Session, area_id: int | None = None) -> tuple:
+    """A cheap fingerprint of everything an area's network graph is built from (of the whole
+    database when ``area_id`` is None).
 
-    Any new, removed or re-dated tie, any attendance, and any edited professional or
-    organisation changes it, so a cached graph is never served after such a change. Asked
-    once per transaction (a request's page and its missing partners share one answer);
-    forgotten after every flush and at the end of every transaction.
+    For an area: (count, max id, max since) of the ties touching its people, the count and
+    latest of its work sessions and their attendance, (count, latest update) of its people and
+    their organisations, and the count of placements in it; every query is bounded by the
+    area through indexes. Any new, removed or re-dated tie, any attendance, and any edited,
+    moved or added professional changes it, so a cached graph is never served after such a
+    change. Asked once per transaction (a request's map and its missing partners share one
+    answer); forgotten after every flush and at the end of every transaction.
     """
-    known = session.info.get(_VERSION_KEY)
-    if known is not None:
-        return known
-    version = _query_version(session)
-    session.info[_VERSION_KEY] = version
-    return version
+    memo = session.info.setdefault(_VERSION_KEY, {})
+    if area_id not in memo:
+        memo[area_id] = (_query_version(session) if area_id is None
+                         else _query_area_version(session, area_id))
+    return memo[area_id]
+
+
+def _query_area_version(session: Session, area_id: int) -> tuple:
+    area_ids = area_and_descendant_ids(session, area_id)
+    sessions = select(WorkSession.id).where(WorkSession.area_id.in_(area_ids))
+    people = (
+        select(professional_areas.c.professional_id)
+        .where(professional_areas.c.area_id.in_(area_ids))
+        .union(select(Attendance.professional_id)
+               .where(Attendance.work_session_id.in_(sessions)))
+    )
+    touching = (
+        select(Tie.id, Tie.since).where(Tie.a_id.in_(people))
+        .union(select(Tie.id, Tie.since).where(Tie.b_id.in_(people)))
+        .subquery()
+    )
+    ties = session.execute(
+        select(func.count(), func.max(touching.c.id), func.max(touching.c.since))
+        .select_from(touching)
+    ).one()
+    work_sessions = session.execute(
+        select(func.count(WorkSession.id), func.max(WorkSession.id), func.max(WorkSession.date))
+        .where(WorkSession.area_id.in_(area_ids))
+    ).one()
+    attendance = session.scalar(
+        select(func.count()).select_from(Attendance)
+        .where(Attendance.work_session_id.in_(sessions))
+    )
+    members = session.execute(
+        select(func.count(Professional.id), func.max(Professional.updated_at),
+               func.max(Organisation.updated_at))
+        .join(Organisation, Organisation.id == Professional.organisation_id)
+        .where(Professional.id.in_(people))
+    ).one()
+    placements = session.scalar(
+        select(func.count()).select_from(professional_areas)
+        .where(professional_areas.c.area_id.in_(area_ids))
+    )
+    return (tuple(ties), tuple(work_sessions), attendance, tuple(members), placements)
 
 
 def _query_version(session: Session) -> tuple:
@@ -101,9 +143,11 @@ def _query_version(session: Session) -> tuple:
     return (tuple(ties), tuple(attendance), tuple(people), tuple(organisations), placements)
 
 
-def cached(session: Session, key: tuple, build: Callable[[], T]) -> T:
-    """Return ``build()`` for ``key`` under the current data version, computing it once."""
-    full_key = (str(session.get_bind().url), data_version(session), *key)
+def cached(session: Session, key: tuple, build: Callable[[], T],
+           area_id: int | None = None) -> T:
+    """Return ``build()`` for ``key`` under the current data version of ``area_id`` (of the
+    whole database when None), computing it once."""
+    full_key = (str(session.get_bind().url), area_id, data_version(session, area_id), *key)
     with _cache_lock:
         if full_key in _cache:
             _cache.move_to_end(full_key)
@@ -138,6 +182,7 @@ def area_graph(session: Session, area_id: int, work_session_id: int | None = Non
     return cached(
         session, ("area_graph", area_id, work_session_id),
         lambda: nx.freeze(build_area_graph(session, area_id, work_session_id)),
+        area_id=area_id,
     )
 
 

@@ -185,7 +185,7 @@ def map_view(session: Session, req: MapRequest) -> MapView:
         return MapView(req, level, graph, people, result, data,
                        render.legend(graph, sector_names()), messages)
 
-    return cached(session, ("map_view", req), build)
+    return cached(session, ("map_view", req), build, area_id=req.area_id)
 
 
 # -- growth across work sessions ----------------------------------------------------------------
@@ -219,7 +219,8 @@ def growth_frames(session: Session, area_id: int, level: str = ORGANISATION) -> 
             frames.append((ws.id, graph, step, data))
         return frames
 
-    built = cached(session, ("growth", area_id, level, tuple(ws.id for ws in sessions)), build)
+    built = cached(session, ("growth", area_id, level, tuple(ws.id for ws in sessions)), build,
+                   area_id=area_id)
     by_id = {ws.id: ws for ws in sessions}
     return [
         GrowthFrame(by_id[ws_id], graph, step, data,

@@ -60,3 +60,23 @@ def test_an_organisation_elsewhere_is_not_in_the_area(seeded, session, make):
     g = area_graph(session, nieuwegein.id)
     assert graphs.pid(elsewhere.id) not in g
     assert session.scalar(select(Organisation).where(Organisation.name == "Elders BV"))
+
+
+def test_cached_graph_sees_a_new_person_in_the_area(seeded, session, make):
+    nieuwegein = _area(session, "Nieuwegein")
+    before = area_graph(session, nieuwegein.id)
+    newcomer = make.professional(name="Nieuwe Collega")
+    newcomer.areas = [nieuwegein.children[0]]
+    session.commit()
+    after = area_graph(session, nieuwegein.id)
+    assert graphs.pid(newcomer.id) in after and graphs.pid(newcomer.id) not in before
+
+
+def test_area_version_ignores_other_areas(seeded, session, make):
+    nieuwegein, houten = _area(session, "Nieuwegein"), _area(session, "Houten")
+    before = graphs.data_version(session, nieuwegein.id)
+    elsewhere = make.professional(name="Elders")
+    elsewhere.areas = [houten]
+    session.commit()
+    assert graphs.data_version(session, nieuwegein.id) == before
+    assert graphs.data_version(session, None) != ()
