@@ -52,7 +52,11 @@ def measure(session, area_id: int | None, name: str) -> None:
         timed("build (warm: version query + cache)",
               lambda: graph.area_graph(session, area_id), results)
     orgs = timed("fold to organisations", lambda: graph.organisation_graph(people), results)
-    timed("analysis, organisations", lambda: analysis.analyse(orgs), results)
+    timed("  betweenness, organisations", lambda: analysis.betweenness(orgs), results)
+    timed("  cut points + bridges, organisations",
+          lambda: (analysis.cut_points(orgs), analysis.bridges(orgs)), results)
+    timed("  clusters, organisations", lambda: analysis.clusters(orgs), results)
+    timed("analysis, organisations (all)", lambda: analysis.analyse(orgs), results)
     if people.number_of_nodes() <= 20_000:
         timed("analysis, professionals", lambda: analysis.analyse(people), results)
     drawn = orgs
@@ -66,7 +70,7 @@ def measure(session, area_id: int | None, name: str) -> None:
           f"{orgs.number_of_edges():,} organisation links; drawn: "
           f"{drawn.number_of_nodes():,} nodes")
     for label, seconds in results.items():
-        print(f"  {label:<32} {seconds * 1000:10.1f} ms")
+        print(f"  {label:<40} {seconds * 1000:10.1f} ms")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,6 +20,8 @@ SEED = 20261126
 # Above this many nodes betweenness is estimated from a fixed sample of sources.
 EXACT_BETWEENNESS_MAX = 500
 BETWEENNESS_SAMPLE = 200
+BETWEENNESS_MIN_SAMPLE = 32
+BETWEENNESS_EDGE_BUDGET = 20_000_000
 
 # The sectors a wijk network usually needs at the table (the glossary of DESIGN.md); used when
 # the facilitator has not set a checklist for an area.
@@ -233,12 +235,16 @@ class Broker:
 
 
 def betweenness(graph: nx.Graph) -> tuple[dict[str, float], bool]:
-    """Betweenness centrality, exact up to EXACT_BETWEENNESS_MAX nodes and estimated from a
-    fixed sample of BETWEENNESS_SAMPLE sources above; returns (values, sampled)."""
+    """Betweenness centrality, exact up to EXACT_BETWEENNESS_MAX nodes; above that estimated
+    from a fixed sample of sources: BETWEENNESS_SAMPLE, fewer (not under
+    BETWEENNESS_MIN_SAMPLE) when the graph is so dense that the sample would visit more than
+    BETWEENNESS_EDGE_BUDGET edges. Returns (values, sampled)."""
     n = graph.number_of_nodes()
     if n <= EXACT_BETWEENNESS_MAX:
         return nx.betweenness_centrality(graph), False
-    return nx.betweenness_centrality(graph, k=min(BETWEENNESS_SAMPLE, n), seed=SEED), True
+    m = max(graph.number_of_edges(), 1)
+    k = max(BETWEENNESS_MIN_SAMPLE, min(BETWEENNESS_SAMPLE, BETWEENNESS_EDGE_BUDGET // m))
+    return nx.betweenness_centrality(graph, k=min(k, n), seed=SEED), True
 
 
 def burt_constraint(graph: nx.Graph, nodes: Iterable[str]) -> dict[str, float]:
