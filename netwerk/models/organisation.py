@@ -37,7 +37,9 @@ service_areas = Table(
     "service_areas",
     Base.metadata,
     Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
-    Column("area_id", ForeignKey("areas.id", ondelete="RESTRICT"), primary_key=True),
+    # Indexed on its own: "who serves this area" (missing partners, matching candidates).
+    Column("area_id", ForeignKey("areas.id", ondelete="RESTRICT"), primary_key=True,
+           index=True),
 )
 
 
