@@ -89,6 +89,11 @@ def test_map_on_a_phone_fits_and_growth_shows_three_sessions(visitor):
     assert counts == [4, 7, 11]
     assert visitor.page.evaluate("document.documentElement.scrollWidth") <= 360
     visitor.screenshot("network-growth-360")
+    visitor.goto("/werksessies")
+    visitor.page.click("text=Werksessie 3")
+    visitor.page.wait_for_selector(".came-because")
+    assert visitor.page.evaluate("document.documentElement.scrollWidth") <= 360
+    visitor.screenshot("network-session-3-360")
     assert visitor.console_errors == []
 
 
