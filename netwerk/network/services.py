@@ -78,9 +78,17 @@ def sector_name(sector: str) -> str:
 
 # -- areas -------------------------------------------------------------------------------------
 
-def area_choices(session: Session) -> list[tuple[int, str]]:
-    """Every area as (id, label), regio > gemeente > wijk, indented by level."""
-    areas = session.execute(select(Area.id, Area.name, Area.kind, Area.parent_id)).all()
+def area_choices(session: Session, current_id: int | None = None) -> list[tuple[int, str]]:
+    """Areas as (id, label), regio > gemeente > wijk, indented by level. With ``current_id``
+    only the wijken of the current gemeente are listed (the whole country has 3,000 wijken);
+    without it, every area."""
+    query = select(Area.id, Area.name, Area.kind, Area.parent_id)
+    if current_id is not None:
+        current = session.get(Area, current_id)
+        gemeente_id = (current.parent_id if current is not None and current.kind == AreaKind.WIJK
+                       else current_id)
+        query = query.where((Area.kind != AreaKind.WIJK) | (Area.parent_id == gemeente_id))
+    areas = session.execute(query).all()
     children: dict[int | None, list] = {}
     for row in areas:
         children.setdefault(row.parent_id, []).append(row)

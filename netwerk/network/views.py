@@ -114,7 +114,7 @@ def map_page():
         "network/map.html",
         view=view, filters=filters, area=area, missing=missing,
         default_checklist=default_checklist,
-        areas=services.area_choices(db.session),
+        areas=services.area_choices(db.session, area.id),
         sessions=services.sessions_of_area(db.session, area.id),
         sector_names=services.sector_names(), domain_names=services.domain_names(db.session),
         query=lambda **changes: _query(filters, **changes),
