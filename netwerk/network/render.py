@@ -226,6 +226,7 @@ def network_data(
                 "organisation": data.get("organisation", ""),
                 "role": data.get("role", ""),
                 "people": people,
+                "url": f"/organisaties/{node[1:]}" if kind == "organisation" else "",
             },
         )
     for a, b, data in graph.edges(data=True):

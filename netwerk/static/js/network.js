@@ -50,7 +50,16 @@
     if (!panel) { return; }
     var info = node.info || {};
     panel.textContent = "";
-    panel.appendChild(el("h2", "panel-title", node.label));
+    var title = el("h2", "panel-title");
+    var orgPath = safePath(info.url);
+    if (orgPath) {
+      var link = el("a", null, node.label);
+      link.href = orgPath;
+      title.appendChild(link);
+    } else {
+      title.textContent = node.label;
+    }
+    panel.appendChild(title);
     var sub = el("p", "muted small", node.sectorName || "");
     if (info.organisation) { sub.textContent = info.role ? info.role + " · " + info.organisation : info.organisation; }
     panel.appendChild(sub);
