@@ -106,12 +106,14 @@ def register_blueprints(app: Flask) -> None:
     from netwerk.directory.views import bp as directory_bp
     from netwerk.main.views import bp as main_bp
     from netwerk.matching.views import bp as cases_bp
+    from netwerk.network.views import bp as network_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(capacity_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(network_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

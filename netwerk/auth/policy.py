@@ -110,10 +110,14 @@ def can_manage_case(user: User, case: Case) -> bool:
 def can_tick_plan_action(user: User, case: Case) -> bool:
     """Marking a plan action done: everyone who may see the case (its people work the plan)."""
     return can_view_case(user, case)
+def can_view_network(user: User) -> bool:
+    """The network map, its analysis, exports and work sessions: every signed-in professional."""
+    return bool(user and user.is_authenticated)
 
 
 def can_facilitate(user: User) -> bool:
-    """Creating work sessions and editing an area's sector checklist."""
+    """Creating and editing work sessions (attendance, invitations, ties made there) and
+    editing an area's sector checklist."""
     return has_role(user, Role.FACILITATOR)
 
 

@@ -1,0 +1,89 @@
+"""Forms of the network capability: work sessions and the sector checklist."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from netwerk.i18n import _, _l
+from netwerk.models import TieKind
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class NamedDateField(DateField):
+    """A date field whose error names the field in Dutch."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_("%(field)s: '%(value)s' is geen datum (dd-mm-jjjj).",
+                               field=self.label.text, value=" ".join(valuelist))) from None
+
+
+class NamedSelectField(SelectField):
+    """A select whose 'not one of the choices' error names the field in Dutch."""
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_("%(field)s: kies een waarde uit de lijst.",
+                                    field=self.label.text)) from None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class WorkSessionForm(FlaskForm):
+    title = StringField(_l("Titel"), validators=[
+        DataRequired(_l("Titel: vul een titel in.")), Length(max=200)])
+    date = NamedDateField(_l("Datum"), validators=[
+        InputRequired(_l("Datum: vul een datum in (dd-mm-jjjj)."))])
+    area_id = NamedSelectField(_l("Gebied"), coerce=int, validators=[
+        InputRequired(_l("Gebied: kies een gebied."))])
+    notes = TextAreaField(_l("Aantekeningen"), validators=[Optional(), Length(max=5000)])
+
+
+class AttendanceForm(FlaskForm):
+    professional_id = NamedSelectField(_l("Deelnemer"), coerce=int, validators=[
+        InputRequired(_l("Deelnemer: kies wie er was."))])
+    invited_by_id = NamedSelectField(_l("Uitgenodigd door"), coerce=int, validators=[Optional()])
+
+
+class InvitationForm(FlaskForm):
+    inviter_id = NamedSelectField(_l("Wie nodigt uit"), coerce=int, validators=[
+        InputRequired(_l("Wie nodigt uit: kies een deelnemer."))])
+    organisation_id = NamedSelectField(_l("Organisatie die ontbrak"), coerce=int, validators=[
+        InputRequired(_l("Organisatie: kies een organisatie."))])
+    professional_id = NamedSelectField(_l("Contactpersoon (als bekend)"), coerce=int,
+                                  validators=[Optional()])
+    note = TextAreaField(_l("Waarom deze partij?"), validators=[Optional(), Length(max=2000)])
+
+
+class TieForm(FlaskForm):
+    a_id = NamedSelectField(_l("Eerste persoon"), coerce=int, validators=[
+        InputRequired(_l("Eerste persoon: kies een deelnemer."))])
+    b_id = NamedSelectField(_l("Tweede persoon"), coerce=int, validators=[
+        InputRequired(_l("Tweede persoon: kies een deelnemer."))])
+    kind = NamedSelectField(_l("Soort lijntje"), choices=choices([
+        (TieKind.KENT.value, _l("kent elkaar")),
+        (TieKind.WERKT_SAMEN.value, _l("werkt samen")),
+    ]), default=TieKind.KENT.value)
+
+
+class RemoveForm(FlaskForm):
+    """An empty form: only the CSRF token."""
+
+
+class ChecklistForm(FlaskForm):
+    sectors = MultiCheckboxField(_l("Sectoren die aan tafel horen"), validators=[Optional()])

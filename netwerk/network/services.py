@@ -1,0 +1,383 @@
+"""Queries and services behind the network map: the map itself, its analysis, the missing
+partners of an area and its sector checklist. Plain functions taking a Session and plain
+values; the views only parse input and render."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import networkx as nx
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from netwerk.db import utcnow
+from netwerk.i18n import _, _l
+from netwerk.models import (
+    Area,
+    AreaKind,
+    AreaSectorChecklist,
+    Case,
+    CaseNeed,
+    CaseStatus,
+    Domain,
+    Organisation,
+    Sector,
+    Service,
+    WorkSession,
+    area_and_descendant_ids,
+    service_areas,
+    service_domains,
+)
+from netwerk.network import analysis, render
+from netwerk.network.graph import (
+    ORGANISATION,
+    PROFESSIONAL,
+    area_graph,
+    cached,
+    cluster_graph,
+    ego,
+    filter_sectors,
+    organisation_graph,
+)
+
+SECTOR_NAMES = {
+    "zorg": _l("Zorg"),
+    "ggz": _l("GGZ"),
+    "wonen": _l("Wonen (corporaties)"),
+    "politie": _l("Politie"),
+    "gemeente": _l("Gemeente"),
+    "welzijn": _l("Welzijn"),
+    "jeugd": _l("Jeugd"),
+    "schuldhulp": _l("Schuldhulp"),
+    "werk_inkomen": _l("Werk en inkomen"),
+    "huisarts": _l("Huisarts"),
+    "informeel": _l("Informeel (vrijwilligers)"),
+    "levensbeschouwing": _l("Levensbeschouwing (kerk, moskee)"),
+    "sport": _l("Sport"),
+    "verslavingszorg": _l("Verslavingszorg"),
+    "onderwijs": _l("Onderwijs"),
+    "gehandicaptenzorg": _l("Gehandicaptenzorg"),
+    "maatschappelijke_opvang": _l("Maatschappelijke opvang"),
+}
+LEVELS = (ORGANISATION, PROFESSIONAL)
+# How recent a case must be for its needs to count in the missing partners.
+RECENT_CASES = timedelta(days=365)
+
+
+def sector_names() -> dict[str, str]:
+    return {key: str(value) for key, value in SECTOR_NAMES.items()}
+
+
+def sector_name(sector: str) -> str:
+    return str(SECTOR_NAMES.get(sector, sector))
+
+
+# -- areas -------------------------------------------------------------------------------------
+
+def area_choices(session: Session, current_id: int | None = None) -> list[tuple[int, str]]:
+    """Areas as (id, label), regio > gemeente > wijk, indented by level. With ``current_id``
+    only the wijken of the current gemeente are listed (the whole country has 3,000 wijken);
+    without it, every area."""
+    query = select(Area.id, Area.name, Area.kind, Area.parent_id)
+    if current_id is not None:
+        current = session.get(Area, current_id)
+        gemeente_id = (current.parent_id if current is not None and current.kind == AreaKind.WIJK
+                       else current_id)
+        query = query.where((Area.kind != AreaKind.WIJK) | (Area.parent_id == gemeente_id))
+    areas = session.execute(query).all()
+    children: dict[int | None, list] = {}
+    for row in areas:
+        children.setdefault(row.parent_id, []).append(row)
+    result: list[tuple[int, str]] = []
+    prefix = {AreaKind.REGIO: "", AreaKind.GEMEENTE: "— ", AreaKind.WIJK: "— — "}
+
+    def walk(parent_id: int | None) -> None:
+        for row in sorted(children.get(parent_id, []), key=lambda r: r.name):
+            result.append((row.id, f"{prefix[row.kind]}{row.name} ({row.kind.value})"))
+            walk(row.id)
+
+    walk(None)
+    return result
+
+
+def default_area_id(session: Session) -> int | None:
+    """The area of the latest work session, else the first gemeente, else any area."""
+    latest = session.scalar(
+        select(WorkSession.area_id).order_by(WorkSession.date.desc(), WorkSession.id.desc())
+    )
+    if latest is not None:
+        return latest
+    gemeente = session.scalar(
+        select(Area.id).where(Area.kind == AreaKind.GEMEENTE).order_by(Area.name)
+    )
+    return gemeente or session.scalar(select(Area.id).order_by(Area.id))
+
+
+def sessions_of_area(session: Session, area_id: int) -> list[WorkSession]:
+    return list(session.scalars(
+        select(WorkSession).where(WorkSession.area_id == area_id)
+        .order_by(WorkSession.date, WorkSession.id)
+    ))
+
+
+# -- the map -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MapRequest:
+    area_id: int
+    level: str = ORGANISATION
+    sectors: tuple[str, ...] = ()
+    work_session_id: int | None = None
+    focus: str | None = None
+    steps: int = 1
+
+
+@dataclass
+class MapView:
+    request: MapRequest
+    level: str  # what is drawn: organisation, professional or cluster
+    graph: nx.Graph
+    people_graph: nx.Graph
+    analysis: analysis.Analysis
+    data: dict[str, Any]
+    legend: list[dict[str, str]]
+    messages: list[str] = field(default_factory=list)
+
+    def label(self, node: str) -> str:
+        return self.graph.nodes[node].get("label", node) if node in self.graph else node
+
+
+def _selection(session: Session, req: MapRequest) -> tuple[nx.Graph, nx.Graph, str, list[str]]:
+    people = area_graph(session, req.area_id, req.work_session_id)
+    people = filter_sectors(people, req.sectors)
+    messages: list[str] = []
+    level = req.level
+    if level == PROFESSIONAL and people.number_of_nodes() > render.MAX_DRAWN_NODES:
+        level = ORGANISATION
+        messages.append(_(
+            "Deze selectie telt %(n)s professionals: te veel om los te tekenen. De kaart toont "
+            "organisaties; kies een wijk of zoom in op één organisatie voor de mensen.",
+            n=people.number_of_nodes()))
+    graph = organisation_graph(people) if level == ORGANISATION else people
+    if req.focus:
+        if req.focus in graph:
+            graph = ego(graph, req.focus, req.steps)
+        else:
+            messages.append(_("Dit knooppunt valt buiten de selectie; de hele kaart wordt getoond."))
+    if graph.number_of_nodes() > render.MAX_DRAWN_NODES:
+        groups = analysis.communities(graph)
+        messages.append(_(
+            "Deze selectie telt %(n)s organisaties: te veel om los te tekenen. De kaart toont "
+            "%(c)s clusters (groepen die vooral met elkaar werken); kies een kleiner gebied "
+            "voor de organisaties zelf.", n=graph.number_of_nodes(), c=len(groups)))
+        graph = cluster_graph(graph, groups)
+        level = "cluster"
+    return graph, people, level, messages
+
+
+def map_view(session: Session, req: MapRequest) -> MapView:
+    """The map, its analysis and the drawing data for one request (cached per data version)."""
+
+    def build() -> MapView:
+        graph, people, level, messages = _selection(session, req)
+        result = analysis.analyse(graph)
+        data = render.network_data(
+            graph, analysis.node_sizes(graph), result.betweenness,
+            people_graph=people if level == ORGANISATION else None,
+            sector_names=sector_names(),
+        )
+        return MapView(req, level, graph, people, result, data,
+                       render.legend(graph, sector_names()), messages)
+
+    return cached(session, ("map_view", req), build, area_id=req.area_id)
+
+
+# -- growth across work sessions ----------------------------------------------------------------
+
+@dataclass
+class GrowthFrame:
+    work_session: WorkSession
+    graph: nx.Graph
+    step: analysis.GrowthStep
+    data: dict[str, Any]
+    new_labels: list[str]
+
+
+def growth_frames(session: Session, area_id: int, level: str = ORGANISATION) -> list[GrowthFrame]:
+    """The network after each work session of an area, with what is new highlighted."""
+    sessions = sessions_of_area(session, area_id)
+
+    def build() -> list[tuple[int, nx.Graph, analysis.GrowthStep, dict]]:
+        people = [area_graph(session, area_id, ws.id) for ws in sessions]
+        graphs = [organisation_graph(p) if level == ORGANISATION else p for p in people]
+        steps = analysis.growth(graphs)
+        frames = []
+        for ws, graph, person_graph, step in zip(sessions, graphs, people, steps, strict=True):
+            data = render.network_data(
+                graph, analysis.node_sizes(graph),
+                people_graph=person_graph if level == ORGANISATION else None,
+                new_nodes=step.new_nodes if ws is not sessions[0] else frozenset(),
+                new_edges=step.new_edges if ws is not sessions[0] else frozenset(),
+                sector_names=sector_names(),
+            )
+            frames.append((ws.id, graph, step, data))
+        return frames
+
+    built = cached(session, ("growth", area_id, level, tuple(ws.id for ws in sessions)), build,
+                   area_id=area_id)
+    by_id = {ws.id: ws for ws in sessions}
+    return [
+        GrowthFrame(by_id[ws_id], graph, step, data,
+                    sorted(graph.nodes[n].get("label", n) for n in step.new_nodes))
+        for ws_id, graph, step, data in built
+    ]
+
+
+# -- missing partners ----------------------------------------------------------------------------
+
+def checklist(session: Session, area_id: int) -> tuple[list[str], bool]:
+    """The sectors expected at the table for an area: the facilitator's own list (the nearest
+    one up the area tree), else the default. Returns (sectors, is_default)."""
+    area = session.get(Area, area_id)
+    chain = [area, *area.ancestors] if area else []
+    for node in chain:
+        sectors = session.scalars(
+            select(AreaSectorChecklist.sector).where(AreaSectorChecklist.area_id == node.id)
+        ).all()
+        if sectors:
+            order = [s.value for s in Sector]
+            return sorted((s.value for s in sectors), key=order.index), False
+    return list(analysis.DEFAULT_CHECKLIST), True
+
+
+def set_checklist(session: Session, area_id: int, sectors: list[str]) -> None:
+    """Replace an area's checklist (flushes; the caller commits)."""
+    session.execute(delete(AreaSectorChecklist).where(AreaSectorChecklist.area_id == area_id))
+    for sector in dict.fromkeys(sectors):
+        session.add(AreaSectorChecklist(area_id=area_id, sector=Sector(sector)))
+    session.flush()
+
+
+def serving_organisations(session: Session, area_id: int) -> list[analysis.ServingOrganisation]:
+    """Organisations with a service in the area, in one of its wijken, or in the gemeente or
+    regio above it, with the domains of those services."""
+    area = session.get(Area, area_id)
+    area_ids = area_and_descendant_ids(session, area_id) | {a.id for a in area.ancestors}
+    service_ids = select(service_areas.c.service_id).where(service_areas.c.area_id.in_(area_ids))
+    rows = session.execute(
+        select(Organisation.id, Organisation.name, Organisation.sector, Domain.slug)
+        .join(Service, Service.organisation_id == Organisation.id)
+        .outerjoin(service_domains, service_domains.c.service_id == Service.id)
+        .outerjoin(Domain, Domain.id == service_domains.c.domain_id)
+        .where(Service.id.in_(service_ids))
+    ).all()
+    found: dict[int, tuple[str, str, set[str]]] = {}
+    for org_id, name, sector, slug in rows:
+        entry = found.setdefault(org_id, (name, sector.value, set()))
+        if slug:
+            entry[2].add(slug)
+    return [analysis.ServingOrganisation(i, n, s, frozenset(d))
+            for i, (n, s, d) in sorted(found.items(), key=lambda kv: kv[1][0])]
+
+
+def open_need_counts(session: Session, area_id: int,
+                     now: datetime | None = None) -> dict[str, int]:
+    """Per domain, how many open or running cases of the last year in the area need it.
+    Counts only: no case is shown or identified here."""
+    area_ids = area_and_descendant_ids(session, area_id)
+    since = (now or utcnow()) - RECENT_CASES
+    rows = session.execute(
+        select(Domain.slug, func.count(CaseNeed.case_id))
+        .join(CaseNeed, CaseNeed.domain_id == Domain.id)
+        .join(Case, Case.id == CaseNeed.case_id)
+        .where(Case.area_id.in_(area_ids), Case.status != CaseStatus.GESLOTEN,
+               Case.created_at >= since)
+        .group_by(Domain.slug)
+    ).all()
+    return dict(rows)
+
+
+def missing_partners(
+    session: Session, area_id: int, work_session_id: int | None = None
+) -> tuple[analysis.MissingPartners, bool]:
+    """Who is missing at the table of an area (today, or as it stood after a work session),
+    and whom to invite first."""
+    people = area_graph(session, area_id, work_session_id)
+    at_table = [n for n in people if people.degree(n) > 0]
+    sectors, is_default = checklist(session, area_id)
+    result = analysis.missing_partners(
+        checklist=sectors,
+        present_sectors={people.nodes[n]["sector"] for n in at_table},
+        serving=serving_organisations(session, area_id),
+        at_table={people.nodes[n]["organisation_id"] for n in at_table},
+        need_counts=open_need_counts(session, area_id),
+        covered_domains={d for n in at_table for d in people.nodes[n]["domains"]},
+    )
+    return result, is_default
+
+
+def domain_names(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Domain.slug, Domain.name)).all())
+
+
+def missing_partners_csv(session: Session, area_id: int,
+                         work_session_id: int | None = None) -> str:
+    """The missing partners of an area as CSV (UTF-8, header row, whom to invite first on top)."""
+    result, _default = missing_partners(session, area_id, work_session_id)
+    names = domain_names(session)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["rang", "soort", "organisatie", "sector", "sector_ontbreekt",
+                     "dekt_onvervulde_behoeften", "open_casussen_met_die_behoefte"])
+    for rank, c in enumerate(result.candidates, start=1):
+        writer.writerow([rank, "organisatie_zonder_lijn", c.organisation.name,
+                         sector_name(c.organisation.sector), "ja" if c.fills_sector else "nee",
+                         "; ".join(names.get(d, d) for d, _n in c.covers), c.score])
+    for m in result.missing_sectors:
+        writer.writerow(["", "ontbrekende_sector", "; ".join(m.candidates),
+                         sector_name(m.sector), "ja", "", ""])
+    return out.getvalue()
+
+
+# -- exports -----------------------------------------------------------------------------------
+
+def export_graph(graph: nx.Graph) -> nx.Graph:
+    """A copy fit for GraphML/GEXF: scalar attributes only, no phone numbers."""
+    result = nx.Graph()
+    for key, value in graph.graph.items():
+        if isinstance(value, str | int | float | bool):
+            result.graph[key] = value
+    for node, data in graph.nodes(data=True):
+        attrs = {}
+        for key, value in data.items():
+            if key in {"mobile", "people"}:
+                continue
+            if isinstance(value, list | tuple | set | frozenset):
+                value = ";".join(sorted(str(v) for v in value))
+            if value is None:
+                continue
+            attrs[key] = value
+        if "people" in data:
+            attrs["professionals"] = len(data["people"])
+        result.add_node(node, **attrs)
+    for a, b, data in graph.edges(data=True):
+        result.add_edge(a, b, **{k: v for k, v in data.items() if v is not None})
+    return result
+
+
+def add_gexf_viz(graph: nx.Graph, data: dict[str, Any]) -> None:
+    """Give each node the position, size and sector colour it has on screen (GEXF viz)."""
+    for node in data["nodes"]:
+        if node["id"] not in graph:
+            continue
+        colour = node["color"]["background"].lstrip("#")
+        r, g, b = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
+        graph.nodes[node["id"]]["viz"] = {
+            "position": {"x": float(node["x"]), "y": float(-node["y"]), "z": 0.0},
+            "size": float(node["size"]),
+            "color": {"r": r, "g": g, "b": b, "a": 1.0},
+        }

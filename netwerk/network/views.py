@@ -1,0 +1,207 @@
+"""The network map (``/netwerk``), its exports and the sector checklist. The work-session
+pages (``/werksessies``) register on the same blueprint in worksession_views.py."""
+
+from __future__ import annotations
+
+import functools
+import io
+from dataclasses import dataclass
+
+import networkx as nx
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.datastructures import MultiDict
+
+from netwerk.auth import policy
+from netwerk.db import db
+from netwerk.i18n import _
+from netwerk.models import Area, Sector, WorkSession
+from netwerk.network import render, services
+from netwerk.network.forms import ChecklistForm, choices
+from netwerk.network.graph import ORGANISATION, PROFESSIONAL
+
+bp = Blueprint("network", __name__)
+
+VIS_FILES = {"vis-network.min.js", "vis-network.css"}
+LEVEL_PARAM = {"organisaties": ORGANISATION, "professionals": PROFESSIONAL}
+
+
+@dataclass
+class Filters:
+    request: services.MapRequest | None
+    errors: list[str]
+    level_param: str
+
+
+def parse_filters(args: MultiDict) -> Filters:
+    """Read the map's filters from the query string; a bad value is named and ignored."""
+    errors: list[str] = []
+    session = db.session
+    area_id = None
+    raw_area = args.get("gebied", "").strip()
+    if raw_area:
+        if raw_area.isdigit() and db.session.get(Area, int(raw_area)) is not None:
+            area_id = int(raw_area)
+        else:
+            errors.append(_("Gebied: '%(v)s' bestaat niet; het standaardgebied wordt getoond.",
+                            v=raw_area))
+    if area_id is None:
+        area_id = services.default_area_id(session)
+    level_param = args.get("niveau", "organisaties")
+    if level_param not in LEVEL_PARAM:
+        errors.append(_("Niveau: kies organisaties of professionals."))
+        level_param = "organisaties"
+    valid = {s.value for s in Sector}
+    sectors = tuple(sorted({s for s in args.getlist("sector") if s in valid}))
+    if len(sectors) != len(set(args.getlist("sector"))):
+        errors.append(_("Sector: een onbekende sector is genegeerd."))
+    ws_id = None
+    raw_ws = args.get("sessie", "").strip()
+    if raw_ws:
+        ws = session.get(WorkSession, int(raw_ws)) if raw_ws.isdigit() else None
+        if ws is None:
+            errors.append(_("Werksessie: deze sessie bestaat niet."))
+        else:
+            ws_id, area_id = ws.id, ws.area_id
+    steps = args.get("stappen", "1")
+    steps_value = 2 if steps == "2" else 1
+    focus = args.get("focus", "").strip() or None
+    if focus and not (len(focus) > 1 and focus[0] in "op" and focus[1:].isdigit()):
+        errors.append(_("Focus: onbekend knooppunt."))
+        focus = None
+    if area_id is None:
+        return Filters(None, errors, level_param)
+    req = services.MapRequest(area_id=area_id, level=LEVEL_PARAM[level_param], sectors=sectors,
+                              work_session_id=ws_id, focus=focus, steps=steps_value)
+    return Filters(req, errors, level_param)
+
+
+def _query(filters: Filters, **changes) -> dict:
+    """The current filters as URL parameters, with ``changes`` applied."""
+    req = filters.request
+    params = {"gebied": req.area_id, "niveau": filters.level_param}
+    if req.sectors:
+        params["sector"] = list(req.sectors)
+    if req.work_session_id:
+        params["sessie"] = req.work_session_id
+    if req.focus:
+        params["focus"] = req.focus
+        params["stappen"] = req.steps
+    params.update(changes)
+    return {k: v for k, v in params.items() if v not in (None, "")}
+
+
+@bp.route("/netwerk")
+def map_page():
+    """Show the network map of an area with its analysis and missing partners."""
+    policy.require(policy.can_view_network)
+    filters = parse_filters(request.args)
+    if filters.request is None:
+        return render_template("network/empty.html")
+    view = services.map_view(db.session, filters.request)
+    missing, default_checklist = services.missing_partners(
+        db.session, filters.request.area_id, filters.request.work_session_id)
+    area = db.session.get(Area, filters.request.area_id)
+    return render_template(
+        "network/map.html",
+        view=view, filters=filters, area=area, missing=missing,
+        default_checklist=default_checklist,
+        areas=services.area_choices(db.session, area.id),
+        sessions=services.sessions_of_area(db.session, area.id),
+        sector_names=services.sector_names(), domain_names=services.domain_names(db.session),
+        query=lambda **changes: _query(filters, **changes),
+        focus_label=view.label(filters.request.focus) if filters.request.focus else None,
+    )
+
+
+@bp.route("/netwerk/vis/<name>")
+def vis_asset(name: str):
+    """Serve vis-network 9.1.2 from the installed pyvis package (no CDN)."""
+    if name not in VIS_FILES:
+        abort(404)
+    mimetype = "text/javascript" if name.endswith(".js") else "text/css"
+    return Response(_vis_bytes(name), mimetype=mimetype,
+                    headers={"Cache-Control": "private, max-age=86400"})
+
+
+@functools.cache
+def _vis_bytes(name: str) -> bytes:
+    return (render.vis_directory() / name).read_bytes()
+
+
+def _export_graph(with_viz: bool = False) -> tuple[nx.Graph, str]:
+    policy.require(policy.can_view_network)
+    filters = parse_filters(request.args)
+    if filters.request is None:
+        abort(404)
+    view = services.map_view(db.session, filters.request)
+    area = db.session.get(Area, filters.request.area_id)
+    name = f"netwerk-{area.name.lower().replace(' ', '-')}-{filters.level_param}"
+    graph = services.export_graph(view.graph)
+    if with_viz:
+        services.add_gexf_viz(graph, view.data)
+    return graph, name
+
+
+@bp.route("/netwerk/export.graphml")
+def export_graphml():
+    """The map as GraphML (Gephi, yEd, Cytoscape)."""
+    graph, name = _export_graph()
+    out = io.BytesIO()
+    nx.write_graphml(graph, out)
+    return Response(out.getvalue(), mimetype="application/graphml+xml", headers={
+        "Content-Disposition": f'attachment; filename="{name}.graphml"'})
+
+
+@bp.route("/netwerk/export.gexf")
+def export_gexf():
+    """The map as GEXF (Gephi), with the same positions and colours as on screen."""
+    graph, name = _export_graph(with_viz=True)
+    out = io.BytesIO()
+    nx.write_gexf(graph, out)
+    return Response(out.getvalue(), mimetype="application/gexf+xml", headers={
+        "Content-Disposition": f'attachment; filename="{name}.gexf"'})
+
+
+@bp.route("/netwerk/ontbrekend.csv")
+def missing_csv():
+    """The missing partners of an area as CSV, whom to invite first on top."""
+    policy.require(policy.can_view_network)
+    filters = parse_filters(request.args)
+    if filters.request is None:
+        abort(404)
+    area = db.session.get(Area, filters.request.area_id)
+    text = services.missing_partners_csv(db.session, area.id, filters.request.work_session_id)
+    name = f"ontbrekende-partners-{area.name.lower().replace(' ', '-')}.csv"
+    return Response("\ufeff" + text, mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/netwerk/checklist/<int:area_id>", methods=["GET", "POST"])
+def checklist(area_id: int):
+    """Edit the sectors a facilitator expects at the table of an area."""
+    policy.require(policy.can_facilitate)
+    area = db.session.get(Area, area_id) or abort(404)
+    form = ChecklistForm()
+    form.sectors.choices = choices((s.value, services.sector_name(s.value)) for s in Sector)
+    current, is_default = services.checklist(db.session, area_id)
+    if request.method == "GET":
+        form.sectors.data = current
+    if form.validate_on_submit():
+        services.set_checklist(db.session, area_id, form.sectors.data or [])
+        db.session.commit()
+        flash(_("De checklist van %(area)s is opgeslagen.", area=area.name), "success")
+        return redirect(url_for("network.map_page", gebied=area_id) + "#ontbrekend")
+    return render_template("network/checklist.html", form=form, area=area,
+                           is_default=is_default)
+
+
+from netwerk.network import worksession_views  # noqa: E402,F401  (routes on this blueprint)
