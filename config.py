@@ -51,7 +51,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("NETWERK_RATELIMIT_STORAGE_URL", "memory://")
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
+    # Per account, and per client address (higher: an office shares one address).
     LOGIN_RATE_LIMIT = os.environ.get("NETWERK_LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_IP_RATE_LIMIT = os.environ.get("NETWERK_LOGIN_IP_RATE_LIMIT", "60 per minute")
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8  # a working day on one form
@@ -84,5 +86,5 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = os.environ.get("NETWERK_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
-    LOGIN_RATE_LIMIT = "1000 per minute"  # tests that check the limit lower it
+    LOGIN_RATE_LIMIT = LOGIN_IP_RATE_LIMIT = "1000 per minute"  # tests that check it lower it
     SERVER_NAME = None

@@ -40,12 +40,16 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_ip_limit() -> str:
+    return current_app.config["LOGIN_IP_RATE_LIMIT"]
+
+
 def _submitted_email() -> str:
     return "login:" + (request.form.get("email") or "").strip().lower()
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])  # per client address
+@limiter.limit(_login_ip_limit, methods=["POST"])  # per client address
 @limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)  # per account
 def login():
     """Sign in with e-mail and password."""

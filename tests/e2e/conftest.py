@@ -43,7 +43,10 @@ def live_server(tmp_path_factory):
     port = _free_port()
     db_path = tmp_path_factory.mktemp("e2e") / "netwerk.sqlite3"
     env = {**os.environ, "NETWERK_DATABASE_URL": f"sqlite:///{db_path}",
-           "NETWERK_SECRET_KEY": "e2e-secret"}
+           "NETWERK_SECRET_KEY": "e2e-secret",
+           # Every test signs in from 127.0.0.1; the limit itself is tested in tests/web.
+           "NETWERK_LOGIN_RATE_LIMIT": "1000 per minute",
+           "NETWERK_LOGIN_IP_RATE_LIMIT": "1000 per minute"}
     log = open(db_path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([sys.executable, "-m", "netwerk", "demo", "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -127,6 +127,7 @@ def test_pages_send_security_headers(users, auth, client):
 
 def test_sign_in_is_rate_limited_without_revealing_accounts(users, client, app):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    app.config["LOGIN_IP_RATE_LIMIT"] = "5 per minute"
     limited_client = client
     for email in (users["medewerker"].email, "nobody@netwerk.example"):
         codes = [limited_client.post("/login", data={"email": email, "password": "wrong"},
@@ -136,3 +137,9 @@ def test_sign_in_is_rate_limited_without_revealing_accounts(users, client, app):
     page = limited_client.post("/login", data={"email": users["medewerker"].email,
                                                "password": PASSWORD}).get_data(as_text=True)
     assert "Te veel pogingen" in page  # even the right password waits
+    # Per address: different accounts from one address, until the address's limit.
+    codes = [limited_client.post("/login", data={"email": f"x{i}@netwerk.example",
+                                                 "password": "wrong"},
+                                 environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code
+             for i in range(6)]
+    assert codes == [200] * 5 + [429]
