@@ -165,6 +165,68 @@ def run(url: str, rounds: int = 3) -> dict:
             "app": app_t, "floor": floor_t, "naive": naive_t}
 
 
+def run_http(url: str, rounds: int = 3, workers: int = 2) -> dict[str, list[float]]:
+    """The same mix over HTTP against gunicorn on 127.0.0.1 (a bounded loop; stops itself)."""
+    import http.cookiejar
+    import os
+    import re
+    import socket
+    import subprocess
+    import sys
+    import urllib.parse
+    import urllib.request
+
+    from netwerk import create_app
+    from netwerk.db import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    with app.app_context():
+        queries = build_queries(db.session)
+        db.session.remove()
+        db.engine.dispose()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "NETWERK_DATABASE_URL": url, "NETWERK_SECRET_KEY": "bench-http"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "netwerk:create_app()"],
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        page = opener.open(base + "/login", timeout=10).read().decode()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode(
+            {"email": BENCH_USER, "password": BENCH_PASSWORD, "csrf_token": token}
+        ).encode()
+        opener.open(base + "/login", data=form, timeout=10).read()
+
+        def over_http(q: str) -> None:
+            query = urllib.parse.urlencode({"q": q, "format": "json"})
+            with opener.open(f"{base}/zoeken?{query}", timeout=10) as response:
+                assert response.status == 200 and response.url.startswith(base + "/zoeken")
+                response.read()
+
+        _time(over_http, queries, 1)
+        return _time(over_http, queries, rounds)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def report(result: dict) -> None:
     print(f"{result['professionals']} professionals, {result['queries']} queries "
           f"× {result['rounds']} rounds (naive: 1 round)")
@@ -185,6 +247,10 @@ def report(result: dict) -> None:
           f"naive/app: p50 {n[0] / a[0]:.1f}×, p95 {n[1] / a[1]:.1f}×")
     print(f"goal p95 ≤ 20 ms through the app: {'gehaald' if a[1] <= 20 else 'NIET gehaald'} "
           f"({a[1]:.1f} ms)")
+    if "http" in result:
+        h = _ms([x for v in result["http"].values() for x in v])
+        print(f"over HTTP (gunicorn, 2 sync workers, one client): p50 {h[0]:.2f} ms, "
+              f"p95 {h[1]:.2f} ms")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -193,12 +259,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--generate", type=float, metavar="SCALE",
                         help="first fill the (empty) database with bench.generate at SCALE")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--http", action="store_true",
+                        help="also measure over HTTP under gunicorn (pip install .[bench])")
     args = parser.parse_args(argv)
     if args.generate:
         from bench.generate import generate
 
         print(generate(args.url, scale=args.generate))
-    report(run(args.url, rounds=args.rounds))
+    result = run(args.url, rounds=args.rounds)
+    if args.http:
+        result["http"] = run_http(args.url, rounds=args.rounds)
+    report(result)
 
 
 if __name__ == "__main__":

@@ -155,8 +155,9 @@ def _index_ids(session: Session, kind: str, words_: list[str], prefix: bool, lim
     return [r[0] for r in rows]
 
 
-def _fuzzy_candidate_ids(session: Session, kind: str, word: str, limit: int) -> list[int]:
-    """Rows sharing trigrams with ``word``: a small candidate set for the typo check.
+def _fuzzy_candidates(session: Session, kind: str, word: str, limit: int) -> list[tuple[int, str]]:
+    """(id, normalised name) of rows sharing trigrams with ``word``: a small candidate set for
+    the typo check.
 
     SQLite: rows sharing two of the word's trigrams (one typo leaves most of them intact); if
     none, rows sharing one. No ranking (bm25 over every row holding a common trigram costs
@@ -166,24 +167,24 @@ def _fuzzy_candidate_ids(session: Session, kind: str, word: str, limit: int) -> 
         table = "search_people_tri" if kind == "people" else "search_orgs_tri"
         grams = list(dict.fromkeys(word[i : i + 3] for i in range(len(word) - 2)))
         pairs = " OR ".join(f'("{a}" AND "{b}")' for a, b in combinations(grams, 2))
-        query = text(f"SELECT rowid FROM {table} WHERE {table} MATCH :m LIMIT :n")
-        ids = [r[0] for r in session.execute(query, {"m": pairs, "n": limit})] if pairs else []
-        if not ids:
+        query = text(f"SELECT rowid, key FROM {table} WHERE {table} MATCH :m LIMIT :n")
+        rows = list(session.execute(query, {"m": pairs, "n": limit})) if pairs else []
+        if not rows:
             any_gram = " OR ".join(f'"{g}"' for g in grams)
-            ids = [r[0] for r in session.execute(query, {"m": any_gram, "n": limit})]
-        return ids
+            rows = list(session.execute(query, {"m": any_gram, "n": limit}))
+        return [(r[0], r[1]) for r in rows]
     table, id_col = (
         ("search_people", "professional_id") if kind == "people" else ("search_orgs", "organisation_id")
     )
     session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)"))
     rows = session.execute(
         text(
-            f"SELECT {id_col} FROM {table} WHERE :w <% key "
+            f"SELECT {id_col}, key FROM {table} WHERE :w <% key "
             f"ORDER BY word_similarity(:w, key) DESC LIMIT :n"
         ),
         {"w": word, "n": limit},
     )
-    return [r[0] for r in rows]
+    return [(r[0], r[1]) for r in rows]
 
 
 # --- the search --------------------------------------------------------------------------------
@@ -259,23 +260,11 @@ def search(
                     found.setdefault(i, tier)
         longest = max(query_words, key=len)
         if len(longest) >= FUZZY_MIN_LENGTH:
-            for kind, found, limit, model in (
-                ("people", people, people_limit, Professional),
-                ("orgs", orgs, org_limit, Organisation),
-            ):
+            for kind, found, limit in (("people", people, people_limit), ("orgs", orgs, org_limit)):
                 if len(people) + len(orgs) >= FEW:
                     break
-                candidates = [
-                    i for i in _fuzzy_candidate_ids(session, kind, longest, FUZZY_CANDIDATES)
-                    if i not in found
-                ]
-                if not candidates:
-                    continue
-                names = session.execute(
-                    select(model.id, model.name).where(model.id.in_(candidates))
-                ).all()
-                for i, name in names:
-                    if len(found) < limit and _one_typo_away(query_words, name):
+                for i, key in _fuzzy_candidates(session, kind, longest, FUZZY_CANDIDATES):
+                    if i not in found and len(found) < limit and _one_typo_away(query_words, key):
                         found[i] = TIER_FUZZY
 
     result.people = _people_hits(session, people, query_words, viewer_area_ids, stale_before)
