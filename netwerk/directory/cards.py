@@ -5,7 +5,6 @@ Pure functions over plain model objects: no Flask here.
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Iterable
 
@@ -53,7 +52,7 @@ def vcard(professional: Professional, *, with_photo: bool = False) -> vobject.ba
         card.add("note").value = f"Wijken: {wijken}"
     if with_photo and professional.photo:
         photo = card.add("photo")
-        photo.value = base64.b64encode(professional.photo).decode("ascii")
+        photo.value = bytes(professional.photo)  # vobject base64-encodes it (ENCODING=b)
         photo.encoding_param = "b"
         photo.type_param = "JPEG"
     return card

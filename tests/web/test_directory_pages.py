@@ -111,6 +111,8 @@ def test_photo_upload_is_resized_and_served(client, auth, users, session):
     assert Image.open(io.BytesIO(photo.data)).size == (320, 320)
     html = client.get(f"/personen/{me.id}").get_data(as_text=True)
     assert f"/personen/{me.id}/foto" in html
+    card = vobject.readOne(client.get(f"/personen/{me.id}.vcf").get_data(as_text=True))
+    assert card.photo.value == photo.data  # the photo travels in the vCard
 
 
 def test_not_an_image_is_refused(client, auth, users):

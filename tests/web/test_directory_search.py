@@ -43,6 +43,15 @@ def test_accent_insensitive_both_ways(session, people):
     assert names(search(session, "chantal")) == ["Chantál Wolters"]
 
 
+def test_letters_of_their_own_are_folded(session, make):
+    make.professional("Mustafa Yılmaz")
+    make.professional("Łukasz Wiśniewski")
+    session.commit()
+    result = search(session, "yilmaz")
+    assert names(result) == ["Mustafa Yılmaz"] and result.people[0].match == "exact"
+    assert names(search(session, "lukasz wisn")) == ["Łukasz Wiśniewski"]
+
+
 def test_prefix_as_you_type(session, people):
     assert "Mehmet Öztürk" in names(search(session, "meh"))
     result = search(session, "mehmet ö")
