@@ -215,11 +215,29 @@ def export_command(path: Path, fmt: str) -> None:
 
     data = export_hsds(db.session)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    click.echo(f"{len(data)} organisaties geschreven naar {path} (HSDS 3).")
+    click.echo(f"{len(data['organizations'])} organisaties en {len(data['services'])} diensten "
+               f"geschreven naar {path} (HSDS 3).")
+
+
+@click.command("create-token")
+@click.argument("email")
+@with_appcontext
+def create_token_command(email: str) -> None:
+    """Create an API token for EMAIL (revoking the old one) and print it once."""
+    from netwerk.api.tokens import create_token
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Er is geen account voor {email}.")
+    if not user.active:
+        raise click.ClickException(f"Het account {email} is niet actief.")
+    token = create_token(db.session, user)
+    db.session.commit()
+    click.echo(token)
 
 
 COMMANDS = (init_db_command, seed_command, create_user_command, demo_command, backup_command,
-            restore_command, import_command, export_command)
+            restore_command, import_command, export_command, create_token_command)
 
 
 def register(app: Flask) -> None:
