@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, flash, render_template
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from netwerk.auth import policy
 from netwerk.db import db
+from netwerk.i18n import _
 from netwerk.interchange.forms import ImportForm
 from netwerk.interchange.hsds import export_hsds
 from netwerk.interchange.importer import Source, run_import
@@ -32,6 +34,20 @@ def upload():
         else:
             db.session.rollback()
     return render_template("interchange/upload.html", form=form, report=report, kinds=KINDS)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(exc):
+    flash(_("De bestanden zijn samen groter dan %(mb)s MB. Importeer grote bestanden op de "
+            "server met: netwerk import PAD", mb=_max_mb()), "error")
+    return render_template("interchange/upload.html", form=ImportForm(formdata=None),
+                           report=None, kinds=KINDS), 413
+
+
+def _max_mb() -> int:
+    from flask import current_app
+
+    return (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
 
 
 @bp.get("/import/sjablonen/<kind>.csv")

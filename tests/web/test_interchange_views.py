@@ -89,3 +89,11 @@ def test_cli_import_failure_changes_nothing(runner, session, tmp_path):
     assert result.exit_code != 0
     assert "kolom ontbreekt: sector" in result.output
     assert "er is niets veranderd" in result.output
+
+
+def test_too_large_upload_gets_a_dutch_message(app, client, auth, users):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    auth.login(users["beheerder"])
+    page = upload(client, [("organisations.csv", b"x" * 4096)], dry_run=True)
+    assert page.status_code == 413
+    assert "netwerk import PAD" in page.text
