@@ -108,7 +108,8 @@ def main() -> None:
                 people = report.rows.get("professionals", 0)
                 print(f"{label:9s}: {elapsed:6.1f} s  ({people / elapsed:,.0f} professionals/s)"
                       f"  created {sum(report.created.values()):,}"
-                      f"  updated {sum(report.updated.values()):,}"
+                      f"  {'existing' if dry_run else 'updated'} {sum(report.updated.values()):,}"
+                      f"  unchanged {sum(report.unchanged.values()):,}"
                       f"  peak RSS so far {peak_mib():,.0f} MiB")
                 db.session.expunge_all()
     print("goal: real import <= 60 s and peak memory <= 1024 MiB")

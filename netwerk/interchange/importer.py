@@ -15,16 +15,31 @@ The caller commits; on any problem or database error the session is rolled back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from typing import Any
 
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Integer,
+    any_,
+    bindparam,
+    delete,
+    insert,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from netwerk.db import utcnow
+from netwerk.db import UTCDateTime, utcnow
 from netwerk.i18n import _
 from netwerk.interchange.kinds import BY_NAME, KINDS, Kind, kind_for_filename
 from netwerk.interchange.tabular import Table, TableError, json_tables, read_csv, read_json
@@ -98,6 +113,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
     applied: bool = False
 
@@ -108,14 +124,20 @@ class ImportReport:
     def summary(self) -> list[str]:
         lines = []
         for kind in KINDS:
-            if kind.name in self.rows and kind.name not in self.created:
-                lines.append(_("%(label)s: %(rows)s rijen", label=kind.label,
-                               rows=self.rows[kind.name]))
-            elif kind.name in self.rows:
-                lines.append(_("%(label)s: %(rows)s rijen, %(new)s nieuw, %(upd)s bijgewerkt",
-                               label=kind.label, rows=self.rows[kind.name],
-                               new=self.created.get(kind.name, 0),
-                               upd=self.updated.get(kind.name, 0)))
+            if kind.name not in self.rows:
+                continue
+            rows, new = self.rows[kind.name], self.created.get(kind.name)
+            if new is None:
+                lines.append(_("%(label)s: %(rows)s rijen", label=kind.label, rows=rows))
+            elif not self.applied:
+                lines.append(_("%(label)s: %(rows)s rijen, %(new)s nieuw, %(old)s bestaand "
+                               "(worden bijgewerkt waar iets verschilt)", label=kind.label,
+                               rows=rows, new=new, old=self.updated.get(kind.name, 0)))
+            else:
+                lines.append(_("%(label)s: %(rows)s rijen, %(new)s nieuw, %(upd)s bijgewerkt, "
+                               "%(same)s ongewijzigd", label=kind.label, rows=rows, new=new,
+                               upd=self.updated.get(kind.name, 0),
+                               same=self.unchanged.get(kind.name, 0)))
         return lines
 
 
@@ -298,6 +320,32 @@ class Importer:
     def total_rows(self) -> int:
         return sum(len(t.rows) for t in self.tables.values())
 
+    # -- database helpers --------------------------------------------------------------------
+    @property
+    def _postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    def _in(self, column, values: list):
+        """``column IN values``; on PostgreSQL as ``= ANY(array)``: one parameter, not thousands
+        (psycopg re-parses statements with many parameters on every call)."""
+        if self._postgres:
+            return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+        return column.in_(values)
+
+    def _insert(self, table, rows: list[dict], returning: tuple = ()):
+        """Insert many rows. PostgreSQL: one ``INSERT … SELECT FROM unnest(arrays)`` per batch;
+        elsewhere an executemany (batched into multi-row INSERTs by SQLAlchemy)."""
+        if not rows:
+            return []
+        if not self._postgres:
+            statement = insert(table)
+            if returning:
+                statement = statement.returning(*(table.c[c] for c in returning))
+                return self.session.execute(statement, rows).all()
+            self.session.execute(statement, rows)
+            return []
+        return _pg_insert(self.session, table, rows, returning)
+
     # -- lookups ---------------------------------------------------------------------------
     def _lookup(self, kind: str, keys: Iterable[str]) -> None:
         """Fetch the ids of ``keys`` already in the database, one query per chunk."""
@@ -308,7 +356,8 @@ class Importer:
         model, column = ENTITIES[kind]
         extra = (model.kind,) if model is Area else ()
         for chunk in _chunks(wanted):
-            found = self.session.execute(select(column, model.id, *extra).where(column.in_(chunk)))
+            found = self.session.execute(
+                select(column, model.id, *extra).where(self._in(column, chunk)))
             for row in found:
                 cache[row[0]] = row[1]
                 if extra:
@@ -502,7 +551,7 @@ class Importer:
         model, key_column = ENTITIES[kind]
         for chunk in _chunks(list(seen)):
             for value, owner in self.session.execute(
-                select(model_column, key_column).where(model_column.in_(chunk))
+                select(model_column, key_column).where(self._in(model_column, chunk))
             ):
                 record = seen[value]
                 if owner != record["_key"]:
@@ -578,6 +627,8 @@ class Importer:
     # -- writing ---------------------------------------------------------------------------
     def apply(self) -> None:
         """Write every validated record (call only when the report is ok)."""
+        for kind in ENTITIES:
+            self.report.updated.pop(kind, None)
         if "areas" in self.records:
             order = {AreaKind.REGIO: 0, AreaKind.GEMEENTE: 1, AreaKind.WIJK: 2}
             for level in (0, 1, 2):
@@ -623,37 +674,59 @@ class Importer:
         return {k: v for k, v in record.items() if not k.startswith("_")}
 
     def _upsert(self, kind: str, records: list[dict]) -> None:
+        """Insert new records; update existing ones only where a value differs."""
         model, key_column = ENTITIES[kind]
         ids = self.ids[kind]
         new = [r for r in records if r["_key"] not in ids]
         old = [r for r in records if r["_key"] in ids]
         keyname = key_column.key
-        for chunk in _chunks(new, 2000):
+        table = model.__table__
+        for chunk in _chunks(new, 5000):
             rows = [{**self._values(r), keyname: r["_key"]} for r in chunk]
-            result = self.session.execute(insert(model).returning(key_column, model.id), rows)
-            for key, pk in result:
+            for key, pk in self._insert(table, rows, returning=(keyname, "id")):
                 ids[key] = pk
             self.progress(len(chunk))
+        changed_count = 0
         for chunk in _chunks(old, 2000):
-            rows = [{**self._values(r), "id": ids[r["_key"]]} for r in chunk]
-            self.session.execute(update(model), rows)
+            rows = {ids[r["_key"]]: self._values(r) for r in chunk}
+            columns = sorted({c for values in rows.values() for c in values})
+            current = self.session.execute(
+                select(model.id, *(getattr(model, c) for c in columns))
+                .where(self._in(model.id, list(rows)))
+            )
+            changed = []
+            for row in current:
+                values = rows[row.id]
+                if any(row._mapping[c] != v for c, v in values.items()):
+                    changed.append({**values, "id": row.id})
+            if changed:
+                self.session.execute(update(model), changed)
+            changed_count += len(changed)
             self.progress(len(chunk))
+        self.report.updated[kind] = self.report.updated.get(kind, 0) + changed_count
+        self.report.unchanged[kind] = self.report.unchanged.get(kind, 0) + len(old) - changed_count
 
     def _links(self, kind: str, records: list[dict], table, owner_column: str,
                links: list[tuple[str, str, str]]) -> None:
-        """Replace the association rows of the given owners (areas, domains)."""
+        """Make the association rows of the given owners (areas, domains) match the file."""
         ids = self.ids[kind]
+        (field_name, column, target), = links
+        targets = self.ids[target]
         for chunk in _chunks(records, 2000):
-            owners = [ids[r["_key"]] for r in chunk]
-            self.session.execute(delete(table).where(table.c[owner_column].in_(owners)))
-            rows = []
-            for r in chunk:
-                for field_name, column, target in links:
-                    targets = self.ids[target]
-                    for key in dict.fromkeys(r[field_name]):
-                        rows.append({owner_column: ids[r["_key"]], column: targets[key]})
-            if rows:
-                self.session.execute(insert(table), rows)
+            wanted = {ids[r["_key"]]: {targets[k] for k in r[field_name]} for r in chunk}
+            existing: dict[int, set[int]] = {owner: set() for owner in wanted}
+            for owner, target_id in self.session.execute(
+                select(table.c[owner_column], table.c[column])
+                .where(self._in(table.c[owner_column], list(wanted)))
+            ):
+                existing[owner].add(target_id)
+            stale = [owner for owner, have in existing.items() if have and have != wanted[owner]]
+            if stale:
+                self.session.execute(delete(table).where(self._in(table.c[owner_column], stale)))
+            rows = [{owner_column: owner, column: target_id}
+                    for owner, want in wanted.items() if want != existing[owner]
+                    for target_id in sorted(want)]
+            self._insert(table, rows)
 
     def _apply_rules(self, records: list[dict]) -> None:
         services = self.ids["services"]
@@ -663,7 +736,7 @@ class Importer:
             for rule in self.session.execute(
                 select(EligibilityRule.id, EligibilityRule.service_id, EligibilityRule.kind,
                        EligibilityRule.value, EligibilityRule.int_value)
-                .where(EligibilityRule.service_id.in_(chunk))
+                .where(self._in(EligibilityRule.service_id, chunk))
             ):
                 existing[(rule.service_id, RuleKind(rule.kind), rule.value, rule.int_value)] = rule.id
         new, old = [], []
@@ -676,7 +749,7 @@ class Importer:
                 existing[natural] = -1
                 new.append(values)
         if new:
-            self.session.execute(insert(EligibilityRule), new)
+            self.session.execute(insert(EligibilityRule).returning(EligibilityRule.id), new)
         if old:
             self.session.execute(update(EligibilityRule), old)
         self.report.created["eligibility_rules"] = len(new)
@@ -699,7 +772,7 @@ class Importer:
         new = [v for k, v in pairs.items() if k not in existing]
         old = [v | {"id": existing[k]} for k, v in pairs.items() if k in existing]
         for chunk in _chunks(new, 2000):
-            self.session.execute(insert(Tie), chunk)
+            self.session.execute(insert(Tie).returning(Tie.id), chunk)
         for chunk in _chunks(old, 2000):
             self.session.execute(update(Tie), chunk)
         self.report.created["ties"] = len(new)
@@ -731,12 +804,73 @@ class Importer:
             else:
                 new.append(values | {"service_id": s, "area_id": a, "capacity_type_id": t})
         if new:
-            self.session.execute(insert(Capacity), new)
+            self.session.execute(insert(Capacity).returning(Capacity.id), new)
         if old:
             self.session.execute(update(Capacity), old)
         self.report.created["capacities"] = len(new)
         self.report.updated["capacities"] = len(old)
         self.progress(len(records))
+
+
+_PG_ARRAY_TYPES = {Boolean: "boolean", Integer: "bigint", Date: "date", JSON: "text"}
+
+
+def _pg_type(column) -> str:
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        return "timestamptz"
+    for base, name in _PG_ARRAY_TYPES.items():
+        if isinstance(kind, base):
+            return name
+    return "text"
+
+
+def _pg_default(column, row_count: int) -> list | None:
+    default = column.default
+    if default is None or column.primary_key:
+        return None
+    if default.is_callable:
+        return [default.arg(None) for _ in range(row_count)]
+    if default.is_scalar:
+        return [default.arg] * row_count
+    return None
+
+
+def _pg_insert(session: Session, table, rows: list[dict], returning: tuple) -> list:
+    """``INSERT INTO t (…) SELECT … FROM unnest(%s::type[], …)``: one array parameter per column,
+    Python-side column defaults filled in, JSON columns sent as text and cast."""
+    given = list(rows[0])
+    arrays: dict[str, list] = {c: [r.get(c) for r in rows] for c in given}
+    for column in table.columns:
+        if column.name not in arrays:
+            values = _pg_default(column, len(rows))
+            if values is not None:
+                arrays[column.name] = values
+    names = list(arrays)
+    params, selects = [], []
+    for name in names:
+        column = table.c[name]
+        kind = _pg_type(column)
+        values = arrays[name]
+        if isinstance(column.type, JSON):
+            values = [None if v is None else json.dumps(v) for v in values]
+            selects.append(f'u."{name}"::json')
+        else:
+            selects.append(f'u."{name}"')
+        values = [v.value if isinstance(v, Enum) else v for v in values]
+        params.append((values, kind))
+    quoted = ", ".join(f'"{n}"' for n in names)
+    unnest = ", ".join(f"%s::{kind}[]" for _values, kind in params)
+    sql = (f'INSERT INTO "{table.name}" ({quoted}) SELECT {", ".join(selects)} '
+           f"FROM unnest({unnest}) AS u({quoted})")
+    if returning:
+        sql += " RETURNING " + ", ".join(f'"{c}"' for c in returning)
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, [values for values, _kind in params])
+        return cursor.fetchall() if returning else []
+    finally:
+        cursor.close()
 
 
 def run_import(session: Session, sources: Iterable[Source], dry_run: bool = False,

@@ -63,7 +63,8 @@ def test_import_creates_and_reimport_updates_without_duplicates(session):
     assert report.ok
     session.commit()
     assert report.created["professionals"] == 0
-    assert report.updated["professionals"] == 2
+    assert report.updated["professionals"] == 1  # only Anna changed
+    assert report.unchanged["professionals"] == 1
     assert count(session, Professional) == 2
     assert count(session, Organisation) == 2
     assert count(session, Area) == 3
@@ -208,6 +209,8 @@ def test_a_seed_folder_imports_and_reimports_idempotently(session):
     assert report.ok
     session.commit()
     assert sum(report.created.values()) == 0
+    assert report.updated["professionals"] == 0
+    assert report.unchanged["professionals"] == counts[Professional]
     assert {m: count(session, m) for m in counts} == counts
     second = snapshot(session)
     # Only the bookkeeping columns (updated_at, capacity version) may move.
