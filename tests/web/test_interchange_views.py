@@ -97,3 +97,12 @@ def test_too_large_upload_gets_a_dutch_message(app, client, auth, users):
     page = upload(client, [("organisations.csv", b"x" * 4096)], dry_run=True)
     assert page.status_code == 413
     assert "netwerk import PAD" in page.text
+
+
+def test_policy_import_and_export_are_for_the_beheerder_only(users):
+    from netwerk.auth import policy
+
+    for role, user in users.items():
+        assert policy.can_import(user) is (role == "beheerder"), role
+        assert policy.can_export(user) is (role == "beheerder"), role
+        assert policy.can_use_api(user), role
