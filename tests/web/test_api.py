@@ -125,3 +125,23 @@ def test_create_token_command(runner, users):
     assert result.exit_code == 0, result.output
     assert result.output.strip().startswith("nw_")
     assert runner.invoke(args=["create-token", "niemand@x.example"]).exit_code != 0
+
+
+def test_openapi_document_is_a_valid_openapi_3_1_document(client):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/api/v1/openapi.json").json)  # raises on an invalid document
+
+
+def test_responses_match_the_openapi_schemas(client, token, seeded):
+    """Every list endpoint's real answer validates against the schema the document gives it."""
+    from jsonschema import Draft202012Validator
+
+    document = client.get("/api/v1/openapi.json").json
+    for path in ("/people", "/organisations", "/areas", "/capacities"):
+        schema = document["paths"][path]["get"]["responses"]["200"]["content"][
+            "application/json"]["schema"]
+        schema = {**schema, "components": document["components"]}
+        body = get(client, f"/api/v1{path}?per_page=5", token).json
+        errors = [e.message for e in Draft202012Validator(schema).iter_errors(body)]
+        assert errors == [], path
