@@ -10,7 +10,7 @@ from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 from sqlalchemy import select
 
-from netwerk.interchange.hsds import export_hsds
+from netwerk.interchange.hsds import export_hsds, hsds_id
 from netwerk.interchange.importer import Source, run_import
 from netwerk.models import EligibilityRule, Organisation, Service
 
@@ -21,7 +21,8 @@ def _retrieve(uri: str) -> Resource:
     path = SCHEMAS / uri.rsplit("/", 1)[-1]
     if not path.exists():
         raise NoSuchResource(ref=uri)
-    # The HSDS files name no $schema: read them as JSON Schema 2020-12.
+    # The HSDS files name no $schema: read them as JSON Schema 2020-12. Their $id points at
+    # raw.githubusercontent.com/…/3.2/schema/<file>; the file itself is taken from this folder.
     return Resource.from_contents(json.loads(path.read_text(encoding="utf-8")),
                                   default_specification=DRAFT202012)
 
@@ -47,10 +48,12 @@ def test_export_validates_against_the_hsds_schemas(exported):
     for org in exported["organizations"]:
         assert errors("organization.json", org) == [], org["name"]
     for service in exported["services"]:
-        capacities = service.pop("capacities")
+        # service.json refers to service_capacity.json (and unit.json) for "capacities".
         assert errors("service.json", service) == [], service["name"]
-        for capacity in capacities:
-            assert errors("service_capacity.json", capacity) == []
+    capacities = [c for s in exported["services"] for c in s["capacities"]]
+    assert capacities
+    broken = {**exported["services"][0], "capacities": [{"id": hsds_id("x", 1), "available": 1}]}
+    assert errors("service.json", broken), "a capacity without unit must be refused"
 
 
 def test_the_validator_really_checks(exported):
@@ -60,6 +63,7 @@ def test_the_validator_really_checks(exported):
     assert errors("organization.json", org)
     service = exported["services"][0]
     assert errors("service.json", {**service, "status": "open"})
+    assert errors("service.json", {**service, "id": "niet-een-uuid"})  # formats are checked
     cap = {"id": "x", "available": 1}
     assert errors("service_capacity.json", cap)
 
