@@ -18,6 +18,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 # Endpoints reachable without signing in. Every other route requires a signed-in user.
 PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "static"}
+# Blueprints that authenticate every request themselves (the API: bearer token, 401 JSON)
+# instead of the session sign-in redirect.
+SELF_AUTHENTICATING_BLUEPRINTS = {"api"}
 
 
 class ConfigurationError(RuntimeError):
@@ -115,11 +118,21 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(network_bp)
 
+    from netwerk.api.views import bp as api_bp
+    from netwerk.api.views import tokens_bp as api_tokens_bp
+    from netwerk.interchange.views import bp as interchange_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(interchange_bp)
+
 
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def require_sign_in():
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if request.blueprint in SELF_AUTHENTICATING_BLUEPRINTS:
             return None
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -181,6 +181,81 @@ def purge_command() -> None:
         click.echo(f"  {key}: {n}")
 
 
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only check the files and report; change nothing.")
+@with_appcontext
+def import_command(path: Path, dry_run: bool) -> None:
+    """Import a network from PATH: a CSV/JSON file or a folder of files named by kind."""
+    from netwerk.interchange.importer import run_import, sources_from_path
+
+    sources = sources_from_path(path)
+    bar = None
+
+    def on_total(total: int) -> None:
+        nonlocal bar
+        bar = click.progressbar(length=max(total, 1), label="Importeren", file=sys.stderr)
+        bar.__enter__()
+
+    try:
+        report = run_import(db.session, sources, dry_run=dry_run,
+                            progress=lambda n: bar.update(n) if bar else None,
+                            on_total=on_total)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for warning in report.warnings:
+        click.echo(f"Let op: {warning}")
+    if not report.ok:
+        db.session.rollback()
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{len(report.problems)} probleem/problemen gevonden; er is niets veranderd."
+        )
+    for line in report.summary():
+        click.echo(line)
+    if dry_run:
+        db.session.rollback()
+        click.echo("Proefimport: geen problemen gevonden; er is niets veranderd.")
+        return
+    db.session.commit()
+    click.echo("Import voltooid.")
+
+
+@click.command("export")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["hsds"]), default="hsds", show_default=True)
+@with_appcontext
+def export_command(path: Path, fmt: str) -> None:
+    """Export the network to PATH (Open Referral HSDS 3 JSON)."""
+    import json
+
+    from netwerk.interchange.hsds import export_hsds
+
+    data = export_hsds(db.session)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    click.echo(f"{len(data['organizations'])} organisaties en {len(data['services'])} diensten "
+               f"geschreven naar {path} (HSDS 3).")
+
+
+@click.command("create-token")
+@click.argument("email")
+@with_appcontext
+def create_token_command(email: str) -> None:
+    """Create an API token for EMAIL (revoking the old one) and print it once."""
+    from netwerk.api.tokens import create_token
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Er is geen account voor {email}.")
+    if not user.active:
+        raise click.ClickException(f"Het account {email} is niet actief.")
+    token = create_token(db.session, user)
+    db.session.commit()
+    click.echo(token)
+
+
 COMMANDS = (
     init_db_command,
     seed_command,
@@ -189,6 +264,9 @@ COMMANDS = (
     backup_command,
     restore_command,
     purge_command,
+    import_command,
+    export_command,
+    create_token_command,
 )
 
 

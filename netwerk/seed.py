@@ -10,6 +10,7 @@ left alone, so re-seeding a running demo does not undo what its users did.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -156,30 +157,34 @@ class _Row:
 
 
 def _rows(path: Path, required_columns: tuple[str, ...]) -> Iterator[_Row]:
+    """Rows of one seed file, read like an import file (UTF-8 or Windows-1252, , or ;)."""
+    from netwerk.interchange.tabular import decode, sniff_delimiter
+
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise SeedError(path, None, "bestand ontbreekt") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        try:
-            header = reader.fieldnames or []
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise SeedError(path, 1, f"onleesbare kopregel ({exc})") from None
-        missing = [c for c in required_columns if c not in header]
-        if missing:
-            raise SeedError(path, 1, "kolom ontbreekt: " + ", ".join(missing))
-        try:
-            for data in reader:
-                if None in data:
-                    raise SeedError(path, reader.line_num, "meer velden dan kolommen")
-                if not any((v or "").strip() for v in data.values()):
-                    continue
-                yield _Row(path, reader.line_num, data)
-        except csv.Error as exc:
-            raise SeedError(path, reader.line_num, f"ongeldige CSV ({exc})") from None
-        except UnicodeDecodeError:
-            raise SeedError(path, reader.line_num + 1, "geen geldige UTF-8-tekst") from None
+    try:
+        text, _encoding = decode(raw)
+    except ValueError as exc:
+        raise SeedError(path, None, str(exc)) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise SeedError(path, 1, f"onleesbare kopregel ({exc})") from None
+    missing = [c for c in required_columns if c not in header]
+    if missing:
+        raise SeedError(path, 1, "kolom ontbreekt: " + ", ".join(missing))
+    try:
+        for data in reader:
+            if None in data:
+                raise SeedError(path, reader.line_num, "meer velden dan kolommen")
+            if not any((v or "").strip() for v in data.values()):
+                continue
+            yield _Row(path, reader.line_num, data)
+    except csv.Error as exc:
+        raise SeedError(path, reader.line_num, f"ongeldige CSV ({exc})") from None
 
 
 class _Loader:

@@ -140,3 +140,26 @@ def role_required(*roles: Role):
         return wrapped
 
     return decorator
+
+
+def can_import(user: User) -> bool:
+    """Bringing a network in (upload page, all-or-nothing import): a beheerder only."""
+    return is_admin(user)
+
+
+def can_export(user: User) -> bool:
+    """Downloading the whole network (HSDS export): a beheerder only."""
+    return is_admin(user)
+
+
+def can_use_api(user: User) -> bool:
+    """The read-only API shows what the directory pages show: any active signed-in user.
+
+    Cases are never exposed in the API, whatever the role.
+    """
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_view_capacities(user: User) -> bool:
+    """Capacities (/plek) are visible to every signed-in professional."""
+    return bool(user and user.is_authenticated)

@@ -1,5 +1,6 @@
 """All models, importable from one place (``from netwerk.models import Professional``)."""
 
+from netwerk.models.api_token import ApiToken
 from netwerk.models.area import Area, area_and_descendant_ids
 from netwerk.models.audit import AuditEntry
 from netwerk.models.capacity import Capacity, CapacityEvent, CapacityType
@@ -39,7 +40,7 @@ from netwerk.models.user import User
 from netwerk.models.worksession import AreaSectorChecklist, Attendance, Invitation, WorkSession
 
 __all__ = [
-    "Area", "AreaKind", "AreaSectorChecklist", "Attendance", "AuditEntry", "Capacity",
+    "ApiToken", "Area", "AreaKind", "AreaSectorChecklist", "Attendance", "AuditEntry", "Capacity",
     "CapacityEvent", "CapacityEventKind", "CapacityType", "CapacityUnit", "Case",
     "CaseInvolvement", "CaseNeed", "CaseStatus", "ConstraintTag", "Domain", "EligibilityRule",
     "Indication", "Invitation", "InvolvementRole", "NeedWeight", "Organisation", "PlanAction",

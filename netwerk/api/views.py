@@ -1,0 +1,205 @@
+"""/api/v1: read-only JSON for people, organisations, areas and capacities (no cases, ever).
+
+Authentication is a bearer token per user (``Authorization: Bearer nw_…``); the blueprint
+answers 401 JSON itself instead of the sign-in redirect (see SELF_AUTHENTICATING_BLUEPRINTS in
+netwerk/__init__.py) and is exempt from CSRF (GET only, no cookies used). The token page
+(/api-token) is an ordinary signed-in page.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from netwerk.api import serialize
+from netwerk.api.openapi import openapi_document
+from netwerk.api.tokens import active_token, create_token, revoke_tokens, user_for_token
+from netwerk.auth import policy
+from netwerk.db import db
+from netwerk.extensions import csrf
+from netwerk.i18n import _
+from netwerk.models import Area, Capacity, Organisation, Professional, Service
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+tokens_bp = Blueprint("api_tokens", __name__)
+csrf.exempt(bp)
+
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 200
+OPEN_ENDPOINTS = {"api.openapi"}
+
+
+def _error(status: int, message: str):
+    response = jsonify({"error": {"status": status, "message": message}})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="netwerk"'
+    return response
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return _error(401, _("Geef een token mee: Authorization: Bearer <token>."))
+    user = user_for_token(db.session, token.strip())
+    if user is None:
+        db.session.rollback()
+        return _error(401, _("Dit token is onbekend of ingetrokken."))
+    db.session.commit()  # last_used_at
+    if not policy.can_use_api(user):
+        return _error(403, _("Dit account mag de API niet gebruiken."))
+    g.api_user = user
+    return None
+
+
+@bp.after_request
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(404)
+def not_found(exc):
+    return _error(404, _("Niet gevonden."))
+
+
+@bp.errorhandler(400)
+def bad_request(exc):
+    return _error(400, getattr(exc, "description", None) or _("Ongeldig verzoek."))
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        abort(400, _("'%(name)s' moet een geheel getal zijn.", name=name))
+    if value < 1:
+        abort(400, _("'%(name)s' moet minstens 1 zijn.", name=name))
+    return value
+
+
+def _page(query, count_query, render):
+    """Paginate ``query`` (?page=&per_page=, max 200) into data, meta and links."""
+    page = _int_arg("page", 1)
+    per_page = min(_int_arg("per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
+    total = db.session.scalar(count_query)
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    last = max((total + per_page - 1) // per_page, 1)
+    args = {k: v for k, v in request.args.items() if k not in {"page", "per_page"}}
+
+    def link(n: int) -> str:
+        return url_for(request.endpoint, page=n, per_page=per_page, _external=True, **args)
+
+    links = {"self": link(page), "first": link(1), "last": link(last),
+             "next": link(page + 1) if page < last else None,
+             "prev": link(page - 1) if page > 1 else None}
+    return jsonify({"data": [render(i) for i in items],
+                    "meta": {"page": page, "per_page": per_page, "total": total,
+                             "pages": last},
+                    "links": links})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(request.url_root.rstrip("/") + "/api/v1"))
+
+
+@bp.get("/people")
+def people():
+    query = (select(Professional).where(Professional.active)
+             .options(selectinload(Professional.organisation),
+                      selectinload(Professional.areas), selectinload(Professional.domains))
+             .order_by(Professional.name, Professional.id))
+    count = select(func.count()).select_from(Professional).where(Professional.active)
+    org = request.args.get("organisation_id")
+    if org:
+        org_id = _int_arg("organisation_id", 0)
+        query = query.where(Professional.organisation_id == org_id)
+        count = count.where(Professional.organisation_id == org_id)
+    return _page(query, count, serialize.person)
+
+
+@bp.get("/people/<int:person_id>")
+def person(person_id: int):
+    p = db.session.get(Professional, person_id)
+    if p is None or not p.active:
+        abort(404)
+    return jsonify({"data": serialize.person(p)})
+
+
+@bp.get("/organisations")
+def organisations():
+    query = (select(Organisation)
+             .options(selectinload(Organisation.services).selectinload(Service.domains),
+                      selectinload(Organisation.services).selectinload(Service.areas),
+                      selectinload(Organisation.services).selectinload(Service.rules))
+             .order_by(Organisation.name))
+    return _page(query, select(func.count()).select_from(Organisation),
+                 serialize.organisation)
+
+
+@bp.get("/organisations/<int:organisation_id>")
+def organisation(organisation_id: int):
+    o = db.session.get(Organisation, organisation_id)
+    if o is None:
+        abort(404)
+    return jsonify({"data": serialize.organisation(o)})
+
+
+@bp.get("/areas")
+def areas():
+    query = select(Area).order_by(Area.kind, Area.name, Area.id)
+    count = select(func.count()).select_from(Area)
+    kind = request.args.get("kind")
+    if kind:
+        query, count = query.where(Area.kind == kind), count.where(Area.kind == kind)
+    return _page(query, count, serialize.area)
+
+
+@bp.get("/areas/<int:area_id>")
+def area(area_id: int):
+    a = db.session.get(Area, area_id)
+    if a is None:
+        abort(404)
+    return jsonify({"data": serialize.area(a)})
+
+
+@bp.get("/capacities")
+def capacities():
+    if not policy.can_view_capacities(g.api_user):
+        return _error(403, _("Geen toegang."))
+    query = (select(Capacity)
+             .options(selectinload(Capacity.service), selectinload(Capacity.area),
+                      selectinload(Capacity.capacity_type))
+             .order_by(Capacity.id))
+    return _page(query, select(func.count()).select_from(Capacity), serialize.capacity)
+
+
+# -- the token page (signed in with a session, CSRF-protected) ---------------------------------
+@tokens_bp.route("/api-token", methods=["GET", "POST"])
+def token_page():
+    from netwerk.api.forms import TokenForm
+
+    if not policy.can_use_api(current_user):
+        abort(403)
+    form = TokenForm()
+    new = None
+    if form.validate_on_submit():
+        if form.revoke.data:
+            revoke_tokens(db.session, current_user)
+            db.session.commit()
+            flash(_("Je API-token is ingetrokken."), "success")
+            return redirect(url_for("api_tokens.token_page"))
+        new = create_token(db.session, current_user)
+        db.session.commit()
+    current = active_token(db.session, current_user)
+    return render_template("api/token.html", form=form, token=new, current=current)

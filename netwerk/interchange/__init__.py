@@ -1,0 +1,1 @@
+"""Bringing a network in (CSV/JSON/HSDS import) and taking it out (Open Referral HSDS export)."""

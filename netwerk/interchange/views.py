@@ -1,0 +1,69 @@
+"""Upload page for an import (beheerder), CSV templates per kind, and the HSDS download."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, render_template
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from netwerk.auth import policy
+from netwerk.db import db
+from netwerk.i18n import _
+from netwerk.interchange.forms import ImportForm
+from netwerk.interchange.hsds import export_hsds
+from netwerk.interchange.importer import Source, run_import
+from netwerk.interchange.kinds import BY_NAME, KINDS, template_csv
+
+bp = Blueprint("interchange", __name__)
+
+MAX_UPLOAD_FILES = 20
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def upload():
+    policy.require(policy.can_import)
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        files = [f for f in form.files.data if f and f.filename][:MAX_UPLOAD_FILES]
+        sources = [Source(f.filename, f.read()) for f in files]
+        report = run_import(db.session, sources, dry_run=form.dry_run.data)
+        if report.ok and not report.dry_run:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    return render_template("interchange/upload.html", form=form, report=report, kinds=KINDS)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(exc):
+    flash(_("De bestanden zijn samen groter dan %(mb)s MB. Importeer grote bestanden op de "
+            "server met: netwerk import PAD", mb=_max_mb()), "error")
+    return render_template("interchange/upload.html", form=ImportForm(formdata=None),
+                           report=None, kinds=KINDS), 413
+
+
+def _max_mb() -> int:
+    from flask import current_app
+
+    return (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+
+
+@bp.get("/import/sjablonen/<kind>.csv")
+def template(kind: str):
+    """A CSV with the header and one example row (UTF-8 with BOM, so Excel reads it right)."""
+    found = BY_NAME.get(kind)
+    if found is None or found.name != kind:
+        abort(404)
+    body = "\ufeff" + template_csv(found)
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'})
+
+
+@bp.get("/export/hsds.json")
+def hsds():
+    policy.require(policy.can_export)
+    body = json.dumps(export_hsds(db.session), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="netwerk-hsds.json"'})
