@@ -145,3 +145,14 @@ def test_sign_in_is_rate_limited_without_revealing_accounts(users, client, app):
                                  environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code
              for i in range(6)]
     assert codes == [200] * 5 + [429]
+
+
+def test_home_links_to_admin_pages_only_for_the_beheerder(users, auth, client):
+    auth.login(users["medewerker"])
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/verifieren"' in page and 'href="/werksessies"' in page
+    assert 'href="/import"' not in page and 'href="/export/hsds.json"' not in page
+    auth.logout()
+    auth.login(users["beheerder"])
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/import"' in page and 'href="/export/hsds.json"' in page
