@@ -199,6 +199,10 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(exc):
+        if request.path.startswith("/api/"):
+            # API clients get JSON, also for paths no route matches.
+            message = _("Niet gevonden.")
+            return {"error": {"status": 404, "message": message}}, 404
         return render_error(404, _("Niet gevonden"), _("Deze pagina bestaat niet (meer)."))
 
     @app.errorhandler(500)

@@ -71,7 +71,9 @@ def test_organisations_areas_capacities_and_single_items(client, token, seeded, 
 
 
 def test_cases_are_not_in_the_api(client, token, seeded):
-    assert get(client, "/api/v1/cases", token).status_code == 404
+    response = get(client, "/api/v1/cases", token)
+    assert response.status_code == 404
+    assert response.is_json and response.json["error"]["status"] == 404
     document = client.get("/api/v1/openapi.json").json
     assert not any("case" in path for path in document["paths"])
 
