@@ -128,7 +128,8 @@ def person_vcard(professional_id: int):
 @bp.get("/personen.vcf")
 def selection_vcard():
     """A selection of professionals (``?id=1&id=2…``) as one vCard file."""
-    ids = request.args.getlist("id", type=int)[:MAX_SELECTION]
+    # Ids beyond a database INTEGER are nobody (and would overflow PostgreSQL: a 500).
+    ids = [i for i in request.args.getlist("id", type=int) if 0 < i < 2**31][:MAX_SELECTION]
     if not ids:
         abort(404)
     people = db.session.scalars(
