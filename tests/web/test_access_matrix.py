@@ -13,6 +13,9 @@ not involved: must get 403, seed 000), buitenstaander (a coordinator of another 
 
 Expected answers: an int status code, or "status:/path" for a redirect to that path (query
 string ignored), "login" for a redirect to the sign-in page.
+
+``MATRIX_DISCOVER=1 python -m pytest tests/web/test_access_matrix.py -s`` prints every answer
+observed (handy when adding a row; never copy answers without checking they are right).
 """
 
 from __future__ import annotations
