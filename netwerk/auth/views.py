@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from functools import cache
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
@@ -17,6 +16,7 @@ from netwerk.db import db, utcnow
 from netwerk.extensions import limiter
 from netwerk.i18n import _
 from netwerk.models import User
+from netwerk.safe_redirect import local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -28,12 +28,7 @@ def _dummy_hash() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if not target:
-        return url_for("main.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("main.home")
-    return target
+    return local_path(target) or url_for("main.home")
 
 
 def _login_limit() -> str:

@@ -34,6 +34,7 @@ from netwerk.models import (
     Service,
     WorkSession,
 )
+from netwerk.safe_redirect import local_path
 
 bp = Blueprint("directory", __name__)
 
@@ -216,8 +217,8 @@ def confirm_person(professional_id: int):
     services.confirm(prof)
     db.session.commit()
     flash(_("Bevestigd: de gegevens van %(name)s kloppen nog.", name=prof.name), "success")
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    target = local_path(request.form.get("next", ""))
+    if target:
         return redirect(target)
     return redirect(url_for("directory.person", professional_id=prof.id))
 

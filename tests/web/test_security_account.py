@@ -77,3 +77,27 @@ def test_sign_out_everywhere_ends_every_session(users, auth, client, app):
     assert client.get("/").status_code == 200
     assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "sign_out_everywhere")) == 1
+
+
+def test_next_never_leaves_the_site(users, client):
+    """``/\\host`` and control characters are what browsers turn into ``//host``."""
+    from netwerk.safe_redirect import local_path
+
+    for target in ["/\\evil.example", "/\\/evil.example", "//evil.example", "https://evil.example",
+                   "/\t/evil.example", "javascript:alert(1)", "", None, "zoeken"]:
+        assert local_path(target) is None, target
+    assert local_path("/zoeken?q=anouk") == "/zoeken?q=anouk"
+    for target in ["/\\evil.example", "/%5Cevil.example"]:
+        response = client.post(f"/login?next={target}",
+                               data={"email": users["medewerker"].email, "password": PASSWORD})
+        location = response.headers["Location"]
+        assert location in ("/", target) and "\\" not in location, location
+
+
+def test_klopt_nog_returns_only_to_a_page_of_this_site(users, auth, client):
+    me = users["medewerker"]
+    auth.login(me)
+    url = f"/personen/{me.professional_id}/klopt"
+    assert client.post(url, data={"next": "/\\evil.example"}).headers["Location"] == \
+        f"/personen/{me.professional_id}"
+    assert client.post(url, data={"next": "/verifieren"}).headers["Location"] == "/verifieren"
