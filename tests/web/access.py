@@ -16,6 +16,8 @@ from netwerk.models import (
     Area,
     AreaKind,
     Capacity,
+    CapacityEvent,
+    CapacityEventKind,
     Case,
     Organisation,
     PlanAction,
@@ -71,6 +73,11 @@ def build_world(session, make) -> World:
         select(Capacity).join(Service).where(Service.organisation_id == lister.id,
                                              Service.name == "Herstelwerkplaats")
     )
+    # A place claimed for the case: the count's history must show the case only to its people.
+    capacity.available -= 1
+    session.add(CapacityEvent(capacity_id=capacity.id, kind=CapacityEventKind.CLAIM, delta=-1,
+                              available_after=capacity.available, maximum_after=capacity.maximum,
+                              case_id=case.id, user_id=None, note="voor de casus"))
     wijk = session.scalar(select(Area).where(Area.kind == AreaKind.WIJK).order_by(Area.id))
     ws = session.scalar(select(WorkSession).order_by(WorkSession.id))
     session.commit()

@@ -21,6 +21,7 @@ observed (handy when adding a row; never copy answers without checking they are 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -128,6 +129,10 @@ MATRIX: dict[str, Row] = {
 
 # Other objects than the row's own, checked too: the other case is coordinated by someone else.
 EXTRA_GETS = {
+    # Searching for the case's own words or reference finds people, never the case.
+    "search for the case's words": ("/zoeken?q=autisme+achteruit", everyone(200)),
+    "search for the case's words, JSON": ("/zoeken?q=autisme&format=json", everyone(200)),
+    "search for the case's reference": ("/zoeken?q=NWG-2026-0001&format=json", everyone(200)),
     "other case (coordinated by Loubna Haddou)": (
         "/casussen/{other_case}",
         only({"beheerder": 200}, denied=403)
@@ -198,8 +203,11 @@ def test_access_matrix(app, session, make, seeded, principal):
         got = _answer(response)
         body = response.get_data(as_text=True) if response.status_code == 200 and \
             response.mimetype.startswith(("text/", "application/json")) else ""
+        # The reference too, except where the page echoes what was typed or shows an example.
+        shown = re.sub(r'(placeholder|value)="[^"]*"|"query": ?"[^"]*"', "", body)
         for ref, (case_url, snippet) in secrets.items():
-            if principal not in may_see[ref] and (snippet in body or case_url in body):
+            if principal not in may_see[ref] and (
+                    snippet in body or case_url in body or ref in shown):
                 failures.append(f"{what}: shows case {ref} to {principal}")
         response.close()
         if DISCOVER:
