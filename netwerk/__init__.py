@@ -10,6 +10,8 @@ from flask import Flask, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
 
 from netwerk.db import db
 from netwerk.extensions import babel, csrf, limiter, login_manager
@@ -21,6 +23,22 @@ PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "static"}
 # Blueprints that authenticate every request themselves (the API: bearer token, 401 JSON)
 # instead of the session sign-in redirect.
 SELF_AUTHENTICATING_BLUEPRINTS = {"api"}
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:…>`` in a URL matches only ids a database integer can hold: /casussen/<20 digits>
+    is a 404, not an overflow error (ids are INTEGER: PostgreSQL stops at 2**31-1)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class NulCharacter(BadRequest):
+    """Input holding a NUL character: PostgreSQL text cannot store it, no user types it."""
+
+
+def _has_nul(multidict) -> bool:
+    return any("\x00" in value for _, values in multidict.lists() for value in values)
 
 
 class ConfigurationError(RuntimeError):
@@ -35,6 +53,7 @@ def create_app(test_config: dict[str, Any] | type | None = None) -> Flask:
         instance_path=str(PROJECT_DIR / "instance"),
         instance_relative_config=True,
     )
+    app.url_map.converters["int"] = DatabaseIntConverter
     from config import Config, TestConfig  # noqa: F401 (TestConfig re-exported for tests)
 
     app.config.from_object(Config)
@@ -129,6 +148,11 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
+    def refuse_nul_characters():
+        if _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
+            raise NulCharacter()
+
+    @app.before_request
     def require_sign_in():
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
@@ -183,6 +207,20 @@ def register_errorhandlers(app: Flask) -> None:
             _("Het formulier was verlopen of onvolledig. Ga terug, ververs de pagina en "
               "probeer het opnieuw."),
         )
+
+    @app.errorhandler(NulCharacter)
+    def nul_character(exc):
+        return render_error(
+            400,
+            _("Ongeldig teken"),
+            _("De invoer bevat een onzichtbaar ongeldig teken (NUL). Er is niets opgeslagen; "
+              "typ de tekst opnieuw in plaats van hem te plakken."),
+        )
+
+    @app.errorhandler(400)
+    def bad_request(exc):
+        return render_error(400, _("Onjuist verzoek"),
+                            _("Dit verzoek klopt niet. Er is niets opgeslagen."))
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(exc):

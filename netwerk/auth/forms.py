@@ -10,3 +10,22 @@ from netwerk.i18n import _l
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(), Length(max=200)])
+
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class PasswordForm(FlaskForm):
+    """Change one's own password: the current one, and the new one twice."""
+
+    current = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired(), Length(max=200)])
+    new = PasswordField(
+        _l("Nieuw wachtwoord"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+    )
+    again = PasswordField(_l("Nieuw wachtwoord nogmaals"),
+                          validators=[DataRequired(), Length(max=200)])
+
+
+class SignOutEverywhereForm(FlaskForm):
+    """An empty form: the CSRF token is what matters."""

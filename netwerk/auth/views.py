@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import secrets
 from functools import cache
-from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from netwerk.audit import record
-from netwerk.auth.forms import LoginForm
+from netwerk.auth.forms import LoginForm, PasswordForm, SignOutEverywhereForm
 from netwerk.db import db, utcnow
 from netwerk.extensions import limiter
 from netwerk.i18n import _
 from netwerk.models import User
+from netwerk.safe_redirect import local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -28,12 +28,7 @@ def _dummy_hash() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if not target:
-        return url_for("main.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("main.home")
-    return target
+    return local_path(target) or url_for("main.home")
 
 
 def _login_limit() -> str:
@@ -79,3 +74,51 @@ def logout():
     logout_user()
     flash(_("Je bent afgemeld."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+def change_password():
+    """Change one's own password; every other session of this account ends, this one stays."""
+    form = PasswordForm()
+    everywhere = SignOutEverywhereForm(formdata=None)
+    status = 200
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        if not user.check_password(form.current.data):
+            form.current.errors.append(_("Huidig wachtwoord: dit klopt niet."))
+        elif form.new.data != form.again.data:
+            form.again.errors.append(_("Nieuw wachtwoord nogmaals: de twee nieuwe wachtwoorden "
+                                       "zijn niet gelijk."))
+        elif form.new.data == form.current.data:
+            form.new.errors.append(_("Nieuw wachtwoord: kies een ander wachtwoord dan het huidige."))
+        else:
+            user.set_password(form.new.data)  # bumps session_version: other sessions end
+            record(db.session, user, "password_change", "user", user.id)
+            db.session.commit()
+            login_user(user)  # this session carries the new version and stays signed in
+            flash(_("Je wachtwoord is gewijzigd. Je bent overal elders afgemeld."), "success")
+            return redirect(url_for("main.home"), 303)
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    if status == 400:
+        for name, field in form._fields.items():
+            if name != "csrf_token" and field.errors and not field.errors[0].startswith(
+                    str(field.label.text)):
+                field.errors[:] = [f"{field.label.text}: {e}" for e in field.errors]
+    return render_template("auth/password.html", form=form, everywhere=everywhere), status
+
+
+@bp.post("/account/overal-afmelden")
+def sign_out_everywhere():
+    """End every session of this account, on every device, this one included."""
+    form = SignOutEverywhereForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = db.session.get(User, current_user.id)
+    user.session_version = (user.session_version or 0) + 1
+    record(db.session, user, "sign_out_everywhere", "user", user.id)
+    db.session.commit()
+    logout_user()
+    flash(_("Je bent op al je apparaten afgemeld."), "info")
+    return redirect(url_for("auth.login"), 303)

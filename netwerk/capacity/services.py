@@ -74,13 +74,13 @@ def parse_count(raw: str | int | None, label: str, field: str) -> int:
     text = str(raw if raw is not None else "").strip()
     if text == "":
         raise InvalidCount(_("%(label)s: vul een aantal in.", label=label), field)
-    if text.lstrip("-").isdigit() and text.startswith("-"):
+    if text.isascii() and text.lstrip("-").isdigit() and text.startswith("-"):
         raise InvalidCount(
             _("%(label)s: een aantal kan niet negatief zijn (%(value)s).", label=label,
               value=text),
             field,
         )
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²".isdigit() is true, int("²") fails
         raise InvalidCount(
             _("%(label)s: vul een heel getal in, zoals 3 (niet '%(value)s').", label=label,
               value=text),

@@ -75,6 +75,15 @@ def capacity_helpers():
 # --- overview ---------------------------------------------------------------------------------
 
 
+def _int_or_none(raw) -> int | None:
+    """An id or version typed or posted: ASCII digits that fit a database integer, else None
+    (``"²".isdigit()`` is true, and 2**31 overflows PostgreSQL's INTEGER: both gave a 500)."""
+    text = str(raw or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) < 2**31:
+        return int(text)
+    return None
+
+
 def _default_area() -> Area | None:
     prof = current_user.professional if current_user.is_authenticated else None
     if prof is not None:
@@ -89,7 +98,7 @@ def _default_area() -> Area | None:
 def _chosen_area() -> Area | None:
     raw = request.args.get("wijk", "").strip()
     if raw:
-        area = db.session.get(Area, int(raw)) if raw.isdigit() else None
+        area = db.session.get(Area, _int_or_none(raw) or 0)
         if area is not None:
             return area
         flash(_("Onbekende wijk '%(value)s'; je ziet je eigen wijk.", value=raw), "error")
@@ -301,7 +310,7 @@ def update_counts(capacity_id: int):
         available = services.parse_count(form.available.data, _("Vrij"), "available")
         maximum = services.parse_count(form.maximum.data, _("Totaal"), "maximum")
         version_text = (form.version.data or "").strip()
-        if not version_text.isdigit():
+        if _int_or_none(version_text) is None:
             raise services.StaleCount(
                 _("Het formulier was onvolledig; er is niets opgeslagen. Ververs de pagina.")
             )
@@ -355,9 +364,6 @@ def _new_form(services_: list[Service], formdata=True) -> NewCapacityForm:
     return form
 
 
-def _int_or_none(raw) -> int | None:
-    text = str(raw or "").strip()
-    return int(text) if text.isdigit() else None
 
 
 @bp.route("/plek/nieuw", methods=["GET", "POST"])

@@ -34,6 +34,7 @@ from netwerk.models import (
     Service,
     WorkSession,
 )
+from netwerk.safe_redirect import local_path
 
 bp = Blueprint("directory", __name__)
 
@@ -128,7 +129,8 @@ def person_vcard(professional_id: int):
 @bp.get("/personen.vcf")
 def selection_vcard():
     """A selection of professionals (``?id=1&id=2…``) as one vCard file."""
-    ids = request.args.getlist("id", type=int)[:MAX_SELECTION]
+    # Ids beyond a database INTEGER are nobody (and would overflow PostgreSQL: a 500).
+    ids = [i for i in request.args.getlist("id", type=int) if 0 < i < 2**31][:MAX_SELECTION]
     if not ids:
         abort(404)
     people = db.session.scalars(
@@ -215,8 +217,8 @@ def confirm_person(professional_id: int):
     services.confirm(prof)
     db.session.commit()
     flash(_("Bevestigd: de gegevens van %(name)s kloppen nog.", name=prof.name), "success")
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    target = local_path(request.form.get("next", ""))
+    if target:
         return redirect(target)
     return redirect(url_for("directory.person", professional_id=prof.id))
 

@@ -1,0 +1,126 @@
+"""The world of the access matrix: the seeded demo network plus one signed-in user per
+principal, each linked to a seed professional chosen so the case rules are exercised.
+
+Used by tests/web/test_access_matrix.py (and the fuzz tests, which reuse the principals).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select, text
+
+from netwerk.db import Base, db
+from netwerk.models import (
+    Area,
+    AreaKind,
+    Capacity,
+    CapacityEvent,
+    CapacityEventKind,
+    Case,
+    Organisation,
+    PlanAction,
+    Professional,
+    Role,
+    Service,
+    WorkSession,
+)
+
+# principal -> (role, name of the seed professional the account belongs to)
+PRINCIPALS: dict[str, tuple[Role, str | None] | None] = {
+    "anoniem": None,
+    # Anouk Verbeek (Lister): a plain user; her organisation offers the capacity under test.
+    "medewerker": (Role.MEDEWERKER, "Anouk Verbeek"),
+    # Esther Kuipers (wijkteam): coordinator of case NWG-2026-0001 (the case under test).
+    "coordinator": (Role.COORDINATOR, "Esther Kuipers"),
+    "facilitator": (Role.FACILITATOR, "Mirjam Hoekstra"),
+    "beheerder": (Role.BEHEERDER, None),
+    # Paul Verhoef (huisartsenpost): involved in the case, does not coordinate it.
+    "betrokkene": (Role.MEDEWERKER, "Paul Verhoef"),
+    # Nicole van Rijn: Paul's colleague at the same huisartsenpost, NOT involved (seed 000).
+    "collega": (Role.MEDEWERKER, "Nicole van Rijn"),
+    # Jolanda Verbruggen (Vitras): another organisation, not involved; a coordinator by role,
+    # which must not open someone else's case.
+    "buitenstaander": (Role.COORDINATOR, "Jolanda Verbruggen"),
+}
+
+
+@dataclass
+class World:
+    ids: dict[str, int]
+    users: dict[str, object]
+
+
+def build_world(session, make) -> World:
+    """Accounts for the principals and the objects the matrix's URLs point at (committed)."""
+    def prof(name: str) -> Professional:
+        return session.scalar(select(Professional).where(Professional.name == name))
+
+    users = {}
+    for key, spec in PRINCIPALS.items():
+        if spec is None:
+            continue
+        role, name = spec
+        users[key] = make.user(role, professional=prof(name) if name else None,
+                               email=f"{key}@matrix.example")
+    case = session.scalar(select(Case).where(Case.reference == "NWG-2026-0001"))
+    other_case = session.scalar(select(Case).where(Case.reference == "NWG-2026-0002"))
+    action = PlanAction(case=case, professional_id=prof("Paul Verhoef").id, what="Bellen met de POH")
+    session.add(action)
+    lister = session.scalar(select(Organisation).where(Organisation.name.like("Lister%")))
+    capacity = session.scalar(
+        select(Capacity).join(Service).where(Service.organisation_id == lister.id,
+                                             Service.name == "Herstelwerkplaats")
+    )
+    # A place claimed for the case: the count's history must show the case only to its people.
+    capacity.available -= 1
+    session.add(CapacityEvent(capacity_id=capacity.id, kind=CapacityEventKind.CLAIM, delta=-1,
+                              available_after=capacity.available, maximum_after=capacity.maximum,
+                              case_id=case.id, user_id=None, note="voor de casus"))
+    wijk = session.scalar(select(Area).where(Area.kind == AreaKind.WIJK).order_by(Area.id))
+    ws = session.scalar(select(WorkSession).order_by(WorkSession.id))
+    session.commit()
+    ids = {
+        "case": case.id, "other_case": other_case.id, "action": action.id,
+        "capacity": capacity.id, "org": lister.id, "wijk": wijk.id, "session": ws.id,
+        "me": users["medewerker"].professional_id,  # Anouk: only she and a beheerder edit her
+        "paul": prof("Paul Verhoef").id,
+    }
+    return World(ids=ids, users=users)
+
+
+def csrf_token(client) -> str:
+    """A valid CSRF token for this client's session (from a page it may open)."""
+    for url in ("/account/wachtwoord", "/login"):
+        page = client.get(url).get_data(as_text=True)
+        found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+            re.search(r'name="csrf_token" value="([^"]+)"', page)
+        if found:
+            return found.group(1)
+    raise AssertionError("no CSRF token found on /account/wachtwoord or /login")
+
+
+def snapshot(session, *, skip=("audit_log",)) -> dict[str, list]:
+    """Every row of every table (the demo network is small), for 'nothing changed' checks."""
+    session.expire_all()
+    result = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name in skip:
+            continue
+        cols = [c.name for c in table.columns if c.name != "photo"]
+        order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns) or "1"
+        rows = session.execute(text(
+            f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{table.name}" '
+            f"ORDER BY {order}")).all()
+        result[table.name] = [tuple(r) for r in rows]
+    session.rollback()
+    return result
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return sorted(name for name in before if before[name] != after.get(name))
+
+
+__all__ = ["PRINCIPALS", "World", "build_world", "changed_tables", "csrf_token", "db",
+           "snapshot"]

@@ -1,0 +1,253 @@
+"""Who may see what: every route of the app, as every kind of user, with its expected answer.
+
+The table ``MATRIX`` is keyed by endpoint name and built against ``app.url_map``: a route
+without an entry FAILS the test (add a row when you add a route). Each row gives the URL
+(placeholders are filled from the seeded world in tests/web/access.py), the answer to GET and
+the answer to POST *with* a valid CSRF token (an empty form: the access decision is what is
+tested, not the form). Every POST route is also sent without a token: 400 for everyone,
+nothing written. GET routes must not change any row (the audit log excepted).
+
+Principals: anoniem, medewerker, coordinator (of the case under test), facilitator, beheerder,
+betrokkene (involved in the case), collega (same organisation as an involved professional,
+not involved: must get 403, seed 000), buitenstaander (a coordinator of another organisation).
+
+Expected answers: an int status code, or "status:/path" for a redirect to that path (query
+string ignored), "login" for a redirect to the sign-in page.
+
+``MATRIX_DISCOVER=1 python -m pytest tests/web/test_access_matrix.py -s`` prints every answer
+observed (handy when adding a row; never copy answers without checking they are right).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.web.access import PRINCIPALS, build_world, changed_tables, csrf_token, snapshot
+
+LOGIN = "login"
+SIGNED_IN = [p for p in PRINCIPALS if p != "anoniem"]
+
+
+def everyone(expect, anon=LOGIN, **overrides) -> dict:
+    """``expect`` for every signed-in principal, ``anon`` for anonymous, then the exceptions."""
+    table = dict.fromkeys(SIGNED_IN, expect) | {"anoniem": anon}
+    table.update(overrides)
+    return table
+
+
+def only(allowed: dict, denied=403, anon=LOGIN) -> dict:
+    """``denied`` for every signed-in principal not named in ``allowed``."""
+    return everyone(denied, anon=anon) | allowed
+
+
+@dataclass
+class Row:
+    url: str
+    get: dict | None = None
+    post: dict | None = None  # POST with a valid CSRF token and an empty form
+    order: int = 0  # POSTs that end the case or the session run last
+    fresh_session: bool = False  # sign in again first (the previous row ended the session)
+    notes: str = field(default="")
+
+
+CASE_PEOPLE = {"coordinator": 200, "betrokkene": 200, "beheerder": 200}
+
+# THE TABLE. When the network map + work sessions (/netwerk…, /werksessies…) and the
+# import/export + JSON API (/api/v1/…) branches are merged, their endpoints must be added here:
+# their names are not known on this branch, so they are deliberately absent and
+# test_every_route_has_an_entry will fail until they are added at the merge.
+MATRIX: dict[str, Row] = {
+    # --- public ---------------------------------------------------------------------------
+    "static": Row("/static/css/netwerk.css", get=everyone(200, anon=200)),
+    "main.healthz": Row("/healthz", get=everyone(200, anon=200)),
+    "auth.login": Row("/login", get=everyone("302:/", anon=200),
+                      post=everyone("302:/", anon=200)),
+    # --- account --------------------------------------------------------------------------
+    "auth.logout": Row("/logout", post=everyone("302:/login", anon=LOGIN), order=8),
+    "auth.change_password": Row("/account/wachtwoord", get=everyone(200), post=everyone(400)),
+    "auth.sign_out_everywhere": Row("/account/overal-afmelden",
+                                    post=everyone("303:/login"), order=9,
+                                    fresh_session=True),
+    "main.home": Row("/", get=everyone(200)),
+    # --- directory: every signed-in professional ------------------------------------------
+    "directory.search_page": Row("/zoeken?q=lister", get=everyone(200)),
+    "directory.person": Row("/personen/{paul}", get=everyone(200)),
+    "directory.photo": Row("/personen/{paul}/foto", get=everyone(404)),  # no photo in seed
+    "directory.person_vcard": Row("/personen/{paul}.vcf", get=everyone(200)),
+    "directory.selection_vcard": Row("/personen.vcf?id={paul}&id={me}", get=everyone(200)),
+    "directory.person_qr": Row("/personen/{paul}/qr.svg", get=everyone(200)),
+    "directory.organisation": Row("/organisaties/{org}", get=everyone(200)),
+    "directory.area": Row("/wijken/{wijk}", get=everyone(200)),
+    "directory.area_faces": Row("/wijken/{wijk}/smoelenboek", get=everyone(200)),
+    "directory.area_vcard": Row("/wijken/{wijk}.vcf", get=everyone(200)),
+    "directory.session_faces": Row("/smoelenboek/werksessie/{session}", get=everyone(200)),
+    "directory.verify_list": Row("/verifieren", get=everyone(200)),
+    # Only Anouk herself (medewerker) and a beheerder edit her record.
+    "directory.edit_person": Row("/personen/{me}/bewerken",
+                                 get=only({"medewerker": 200, "beheerder": 200}),
+                                 post=only({"medewerker": 400, "beheerder": 400})),
+    "directory.confirm_person": Row("/personen/{me}/klopt",
+                                    post=only({"medewerker": "302:/personen/{me}",
+                                               "beheerder": "302:/personen/{me}"})),
+    # --- capacity: a count of Lister (Anouk's organisation) -------------------------------
+    "capacity.overview": Row("/plek", get=everyone(200)),
+    "capacity.detail": Row("/plek/{capacity}", get=everyone(200)),
+    # Any signed-in professional claims (the beheerder too); an empty form claims one place.
+    "capacity.claim": Row("/plek/{capacity}/claimen",
+                          post=everyone("303:/plek/{capacity}")),
+    # Release: the organisation's staff and a beheerder, others only what they claimed
+    # themselves (every principal claimed one place just before, see order).
+    "capacity.release": Row("/plek/{capacity}/vrijgeven",
+                            post=everyone("303:/plek/{capacity}"), order=1),
+    "capacity.update_counts": Row("/plek/{capacity}/telling",
+                                  post=only({"medewerker": 400, "beheerder": 400})),
+    # Adding a count for one's own organisation: any professional (the form shows only their
+    # own services; a beheerder sees all).
+    "capacity.new": Row("/plek/nieuw", get=everyone(200), post=everyone(400)),
+    # --- cases: the coordinator, the involved professionals and a beheerder only ----------
+    "cases.index": Row("/casussen", get=everyone(200)),
+    "cases.new": Row("/casussen/nieuw",
+                     get=only({"coordinator": 200, "buitenstaander": 200, "beheerder": 200}),
+                     post=only({"coordinator": 400, "buitenstaander": 400, "beheerder": 400})),
+    "cases.detail": Row("/casussen/{case}", get=only(CASE_PEOPLE)),
+    "cases.decide": Row("/casussen/{case}/besluit",
+                        post=only({"coordinator": 400, "beheerder": 400})),
+    "cases.add_action": Row("/casussen/{case}/acties",
+                            post=only({"coordinator": 400, "beheerder": 400})),
+    # Ticking a plan action: everyone who sees the case.
+    "cases.toggle_action": Row("/casussen/{case}/acties/{action}/klaar",
+                               post=only(dict.fromkeys(CASE_PEOPLE, "302:/casussen/{case}"))),
+    "cases.close": Row("/casussen/{case}/sluiten",
+                       post=only({"coordinator": "302:/casussen", "beheerder": "302:/casussen"}),
+                       order=5),
+}
+
+# Other objects than the row's own, checked too: the other case is coordinated by someone else.
+EXTRA_GETS = {
+    # Searching for the case's own words or reference finds people, never the case.
+    "search for the case's words": ("/zoeken?q=autisme+achteruit", everyone(200)),
+    "search for the case's words, JSON": ("/zoeken?q=autisme&format=json", everyone(200)),
+    "search for the case's reference": ("/zoeken?q=NWG-2026-0001&format=json", everyone(200)),
+    "other case (coordinated by Loubna Haddou)": (
+        "/casussen/{other_case}",
+        only({"beheerder": 200}, denied=403)
+        | {"collega": 403, "betrokkene": 403, "coordinator": 403},
+    ),
+}
+
+
+def test_every_route_has_an_entry(app):
+    missing = sorted({r.endpoint for r in app.url_map.iter_rules()} - set(MATRIX))
+    assert not missing, (
+        f"routes without an entry in the access matrix: {missing}. Add a Row for each to "
+        "MATRIX in tests/web/test_access_matrix.py saying who may GET/POST it and what "
+        "everyone else gets."
+    )
+    for rule in app.url_map.iter_rules():
+        row = MATRIX[rule.endpoint]
+        if "GET" in rule.methods:
+            assert row.get is not None, f"{rule.endpoint}: add the expected GET answers"
+        if "POST" in rule.methods:
+            assert row.post is not None, f"{rule.endpoint}: add the expected POST answers"
+    stale = sorted(set(MATRIX) - {r.endpoint for r in app.url_map.iter_rules()})
+    assert not stale, f"entries for routes that no longer exist: {stale}"
+
+
+def _answer(response) -> object:
+    if response.status_code in (301, 302, 303, 307, 308):
+        path = urlsplit(response.headers["Location"]).path
+        if path == "/login" and "next=" in response.headers["Location"]:
+            return LOGIN
+        return f"{response.status_code}:{path}"
+    return response.status_code
+
+
+def _client_for(app, session, world, principal):
+    client = app.test_client()
+    if principal != "anoniem":
+        from tests.conftest import PASSWORD
+
+        r = client.post("/login", data={"email": world.users[principal].email,
+                                        "password": PASSWORD, "csrf_token": csrf_token(client)})
+        assert r.status_code == 302, f"{principal} could not sign in"
+    return client
+
+
+def _expected(table: dict, principal: str, ids: dict) -> object:
+    value = table[principal]
+    return value.format(**ids) if isinstance(value, str) else value
+
+
+DISCOVER = os.environ.get("MATRIX_DISCOVER") == "1"
+
+
+@pytest.mark.parametrize("principal", list(PRINCIPALS))
+def test_access_matrix(app, session, make, seeded, principal):
+    app.config["WTF_CSRF_ENABLED"] = True
+    world = build_world(session, make)
+    ids = world.ids
+    client = _client_for(app, session, world, principal)
+    rules = {r.endpoint: r for r in app.url_map.iter_rules()}
+    failures: list[str] = []
+    # Nothing of a case reaches anyone outside it: not its situation text, not a link to it.
+    secrets = {"NWG-2026-0001": (f"/casussen/{ids['case']}\"", "Vermoeden van autisme"),
+               "NWG-2026-0002": (f"/casussen/{ids['other_case']}\"", "Er is een hond in huis")}
+    may_see = {"NWG-2026-0001": set(CASE_PEOPLE), "NWG-2026-0002": {"beheerder"}}
+
+    def check(what, response, expected):
+        got = _answer(response)
+        body = response.get_data(as_text=True) if response.status_code == 200 and \
+            response.mimetype.startswith(("text/", "application/json")) else ""
+        # The reference too, except where the page echoes what was typed or shows an example.
+        shown = re.sub(r'(placeholder|value)="[^"]*"|"query": ?"[^"]*"', "", body)
+        for ref, (case_url, snippet) in secrets.items():
+            if principal not in may_see[ref] and (
+                    snippet in body or case_url in body or ref in shown):
+                failures.append(f"{what}: shows case {ref} to {principal}")
+        response.close()
+        if DISCOVER:
+            print(f"DISCOVER {principal:15} {what:60} {got!r}")
+        if got != expected:
+            failures.append(f"{what}: expected {expected!r}, got {got!r}")
+
+    # 1. GET every route: the expected answer, and nothing but the audit log changes.
+    before = snapshot(session)
+    for endpoint, row in sorted(MATRIX.items()):
+        rule = rules.get(endpoint)
+        if rule is None or "GET" not in rule.methods:
+            continue
+        url = row.url.format(**ids)
+        check(f"GET {url} ({endpoint})", client.get(url), _expected(row.get, principal, ids))
+    for name, (url, table) in EXTRA_GETS.items():
+        url = url.format(**ids)
+        check(f"GET {url} ({name})", client.get(url), _expected(table, principal, ids))
+    after = snapshot(session)
+    assert changed_tables(before, after) == [], f"GET requests changed data as {principal}"
+
+    # 2. POST without a CSRF token: 400 for everyone, nothing written (audit log included).
+    before = snapshot(session, skip=())
+    posts = sorted((row.order, endpoint) for endpoint, row in MATRIX.items()
+                   if endpoint in rules and "POST" in rules[endpoint].methods)
+    for _, endpoint in posts:
+        url = MATRIX[endpoint].url.format(**ids)
+        check(f"POST {url} without token ({endpoint})", client.post(url, data={"x": "1"}), 400)
+    assert changed_tables(before, snapshot(session, skip=())) == [], \
+        f"a POST without CSRF token changed data as {principal}"
+
+    # 3. POST with a valid token and an empty form: the access decision.
+    token = csrf_token(client)
+    for _, endpoint in posts:
+        url = MATRIX[endpoint].url.format(**ids)
+        if MATRIX[endpoint].fresh_session:
+            client = _client_for(app, session, world, principal)
+            token = csrf_token(client)
+        response = client.post(url, data={"csrf_token": token})
+        check(f"POST {url} with token ({endpoint})", response,
+              _expected(MATRIX[endpoint].post, principal, ids))
+
+    assert not failures, f"access matrix as {principal}:\n  " + "\n  ".join(failures)
