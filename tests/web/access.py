@@ -15,6 +15,7 @@ from netwerk.db import Base, db
 from netwerk.models import (
     Area,
     AreaKind,
+    Attendance,
     Capacity,
     CapacityEvent,
     CapacityEventKind,
@@ -80,12 +81,17 @@ def build_world(session, make) -> World:
                               case_id=case.id, user_id=None, note="voor de casus"))
     wijk = session.scalar(select(Area).where(Area.kind == AreaKind.WIJK).order_by(Area.id))
     ws = session.scalar(select(WorkSession).order_by(WorkSession.id))
+    attendee = session.scalar(select(Attendance.professional_id)
+                              .where(Attendance.work_session_id == ws.id)
+                              .order_by(Attendance.professional_id))
+    gemeente = session.scalar(select(Area).where(Area.name == "Nieuwegein"))
     session.commit()
     ids = {
         "case": case.id, "other_case": other_case.id, "action": action.id,
         "capacity": capacity.id, "org": lister.id, "wijk": wijk.id, "session": ws.id,
         "me": users["medewerker"].professional_id,  # Anouk: only she and a beheerder edit her
         "paul": prof("Paul Verhoef").id,
+        "attendee": attendee, "gemeente": gemeente.id,
     }
     return World(ids=ids, users=users)
 

@@ -57,10 +57,11 @@ class Row:
 
 CASE_PEOPLE = {"coordinator": 200, "betrokkene": 200, "beheerder": 200}
 
-# THE TABLE. When the network map + work sessions (/netwerk…, /werksessies…) and the
-# import/export + JSON API (/api/v1/…) branches are merged, their endpoints must be added here:
-# their names are not known on this branch, so they are deliberately absent and
-# test_every_route_has_an_entry will fail until they are added at the merge.
+FACILITATORS = {"facilitator": 200, "beheerder": 200}
+# The JSON API authenticates by bearer token only: a browser session is not enough (401 JSON).
+API = everyone(401, anon=401)
+
+# THE TABLE.
 MATRIX: dict[str, Row] = {
     # --- public ---------------------------------------------------------------------------
     "static": Row("/static/css/netwerk.css", get=everyone(200, anon=200)),
@@ -125,6 +126,49 @@ MATRIX: dict[str, Row] = {
     "cases.close": Row("/casussen/{case}/sluiten",
                        post=only({"coordinator": "302:/casussen", "beheerder": "302:/casussen"}),
                        order=5),
+    # --- network map and work sessions: everyone views, facilitators change ---------------
+    "network.map_page": Row("/netwerk", get=everyone(200)),
+    "network.vis_asset": Row("/netwerk/vis/vis-network.min.js", get=everyone(200)),
+    "network.export_graphml": Row("/netwerk/export.graphml", get=everyone(200)),
+    "network.export_gexf": Row("/netwerk/export.gexf", get=everyone(200)),
+    "network.missing_csv": Row("/netwerk/ontbrekend.csv", get=everyone(200)),
+    "network.checklist": Row("/netwerk/checklist/{gemeente}", get=only(FACILITATORS),
+                             post=only({"facilitator": "302:/netwerk",
+                                        "beheerder": "302:/netwerk"})),
+    "network.sessions_index": Row("/werksessies", get=everyone(200)),
+    "network.sessions_growth": Row("/werksessies/groei", get=everyone(200)),
+    "network.session_detail": Row("/werksessies/{session}", get=everyone(200)),
+    # An empty form is shown again with its messages (200), nothing saved.
+    "network.session_new": Row("/werksessies/nieuw", get=only(FACILITATORS),
+                               post=only(FACILITATORS)),
+    "network.session_edit": Row("/werksessies/{session}/bewerken", get=only(FACILITATORS),
+                                post=only(FACILITATORS)),
+    "network.session_attend": Row("/werksessies/{session}/aanwezig",
+                                  post=only({"facilitator": 400, "beheerder": 400})),
+    "network.session_unattend": Row(
+        "/werksessies/{session}/aanwezig/{attendee}/verwijderen",
+        post=only({"facilitator": "302:/werksessies/{session}",
+                   "beheerder": "302:/werksessies/{session}"}), order=2),
+    "network.session_tie": Row("/werksessies/{session}/lijntje",
+                               post=only({"facilitator": 400, "beheerder": 400})),
+    "network.session_invite": Row("/werksessies/{session}/uitnodiging",
+                                  post=only({"facilitator": 400, "beheerder": 400})),
+    # --- import and export: a beheerder only ----------------------------------------------
+    "interchange.upload": Row("/import", get=only({"beheerder": 200}),
+                              post=only({"beheerder": 200})),  # form again: no file
+    # A template is a header and one made-up example row: any signed-in user may read it.
+    "interchange.template": Row("/import/sjablonen/professionals.csv", get=everyone(200)),
+    "interchange.hsds": Row("/export/hsds.json", get=only({"beheerder": 200})),
+    # --- API: the token page for everyone signed in; the API itself by token only ---------
+    "api_tokens.token_page": Row("/api-token", get=everyone(200), post=everyone(200)),
+    "api.openapi": Row("/api/v1/openapi.json", get=everyone(200, anon=200)),
+    "api.people": Row("/api/v1/people", get=API),
+    "api.person": Row("/api/v1/people/{paul}", get=API),
+    "api.organisations": Row("/api/v1/organisations", get=API),
+    "api.organisation": Row("/api/v1/organisations/{org}", get=API),
+    "api.areas": Row("/api/v1/areas", get=API),
+    "api.area": Row("/api/v1/areas/{wijk}", get=API),
+    "api.capacities": Row("/api/v1/capacities", get=API),
 }
 
 # Other objects than the row's own, checked too: the other case is coordinated by someone else.
