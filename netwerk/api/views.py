@@ -92,7 +92,10 @@ def _page(query, count_query, render):
     page = _int_arg("page", 1)
     per_page = min(_int_arg("per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
     total = db.session.scalar(count_query)
-    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    # A page past the end is empty; never ask the database for an offset it cannot hold.
+    offset = (page - 1) * per_page
+    items = db.session.scalars(query.limit(per_page).offset(offset)).all() \
+        if offset < total else []
     last = max((total + per_page - 1) // per_page, 1)
     args = {k: v for k, v in request.args.items() if k not in {"page", "per_page"}}
 

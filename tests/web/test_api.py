@@ -147,3 +147,11 @@ def test_responses_match_the_openapi_schemas(client, token, seeded):
         body = get(client, f"/api/v1{path}?per_page=5", token).json
         errors = [e.message for e in Draft202012Validator(schema).iter_errors(body)]
         assert errors == [], path
+
+
+def test_a_page_far_past_the_end_is_empty_not_an_error(client, token, make, session):
+    make.professional()
+    session.commit()
+    response = get(client, "/api/v1/people?page=249277576541329583", token)
+    assert response.status_code == 200
+    assert response.json["data"] == [] and response.json["meta"]["total"] >= 1
