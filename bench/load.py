@@ -13,8 +13,8 @@ on average between actions (a person at a phone; ``--think 0`` runs flat out and
 the saturation throughput instead):
 
 - lookup (70 %): ``GET /zoeken?q=…&format=json`` with names, organisations, wijken, numbers;
-- map (10 %): ``GET /netwerk`` — only when the network map is installed (404 otherwise: the
-  share goes to lookups and the report says so);
+- map (10 %): ``GET /netwerk?gebied=<a gemeente or wijk>`` — only when the network map is
+  installed (404 otherwise: the share goes to lookups and the report says so);
 - claim / release (20 %): ``POST /plek/<id>/claimen`` on a bed or place count, or
   ``/vrijgeven`` of a place this user holds; "net vergeven" (409) is a correct answer.
 
@@ -51,6 +51,8 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from netwerk.migrate import upgrade  # noqa: E402
 from netwerk.models import (  # noqa: E402
+    Area,
+    AreaKind,
     Capacity,
     CapacityEvent,
     CapacityType,
@@ -74,9 +76,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(url: str, users: int) -> tuple[list[str], list[int], list[str], dict[int, int]]:
+def prepare(url: str, users: int) -> tuple[list[str], list[int], list[str], dict[int, int],
+                                             list[int]]:
     """Fresh schema, the demo seed, ``users`` accounts. Returns (emails, capacity ids to race
-    on, lookup terms, initial available per capacity)."""
+    on, lookup terms, initial available per capacity, area ids for the map)."""
     engine = create_engine(url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
@@ -106,9 +109,10 @@ def prepare(url: str, users: int) -> tuple[list[str], list[int], list[str], dict
         terms = [p.name.split()[0] for p in people[:30]] + [p.name.split()[-1] for p in people[:20]]
         terms += [o.name.split()[0] for o in s.scalars(select(Organisation)).all()[:20]]
         terms += ["wijkteam", "lister", "politie", "0970 2000", "ann", "batau", "vreeswijk", "ggz"]
+        areas = s.scalars(select(Area.id).where(Area.kind != AreaKind.REGIO)).all()
         s.commit()
     engine.dispose()
-    return emails, cap_ids, terms, initial
+    return emails, cap_ids, terms, initial, list(areas)
 
 
 def start_gunicorn(url: str, workers: int, threads: int, log: Path) -> tuple[subprocess.Popen, str]:
@@ -165,7 +169,8 @@ class Stats:
                 self.errors.append(f"{kind} {status} {detail}"[:200])
 
 
-def user_loop(base, email, cap_ids, terms, with_map, stop_at, stats, seed, think) -> None:
+def user_loop(base, email, cap_ids, terms, areas, with_map, stop_at, stats, seed,
+              think) -> None:
     rng = random.Random(seed)
     session, token = sign_in(base, email)
     held: list[int] = []
@@ -180,7 +185,8 @@ def user_loop(base, email, cap_ids, terms, with_map, stop_at, stats, seed, think
                 kind, method, path, data, expected = (
                     "lookup", "GET", f"/zoeken?q={rng.choice(terms)}&format=json", None, {200})
             elif roll < 0.8:
-                kind, method, path, data, expected = ("map", "GET", "/netwerk", None, {200})
+                kind, method, path, data, expected = (
+                    "map", "GET", f"/netwerk?gebied={rng.choice(areas)}", None, {200})
             elif held and rng.random() < 0.5:
                 cap = held.pop(rng.randrange(len(held)))
                 kind, method, path, data, expected = (
@@ -245,7 +251,7 @@ def pct(values: list[float], q: float) -> float:
 def run(label: str, url: str, args, log_dir: Path) -> bool:
     print(f"\n== {label}: {args.users} users (think {args.think:g} s), {args.duration:.0f} s, "
           f"gunicorn {args.workers} workers x {args.threads} threads ==", flush=True)
-    emails, cap_ids, terms, initial = prepare(url, args.users)
+    emails, cap_ids, terms, initial, areas = prepare(url, args.users)
     proc, base = start_gunicorn(url, args.workers, args.threads, log_dir / f"{label}.log")
     try:
         probe, _ = sign_in(base, emails[0])
@@ -258,7 +264,7 @@ def run(label: str, url: str, args, log_dir: Path) -> bool:
         start = time.monotonic()
         stop_at = start + args.duration
         threads = [threading.Thread(target=user_loop, daemon=True,
-                                    args=(base, email, cap_ids, terms, with_map, stop_at, stats, i,
+                                    args=(base, email, cap_ids, terms, areas, with_map, stop_at, stats, i,
                                           args.think))
                    for i, email in enumerate(emails)]
         for t in threads:

@@ -156,8 +156,32 @@ def insert_payloads(session, coordinator_name: str = "Esther Kuipers") -> Payloa
     return world
 
 
-def pages(world: PayloadWorld) -> list[tuple[str, list[int]]]:
-    """(path, indices of the payloads the page must show) for every page that shows them."""
+# Pages of capabilities merged later (network map + work sessions, import/export): included
+# only when their route exists in the app, so the same tests cover them after the merge.
+OPTIONAL_PAGES = {
+    "/werksessies": lambda w: [("/werksessies", [])],
+    "/werksessies/groei": lambda w: [("/werksessies/groei", [])],
+    "/werksessies/<int:ws_id>": lambda w: [(f"/werksessies/{ws}", [i])
+                                           for i, ws in enumerate(w.sessions)],
+    "/werksessies/<int:ws_id>/bewerken": lambda w: [(f"/werksessies/{w.sessions[0]}/bewerken",
+                                                     [0])],
+    "/netwerk": lambda w: [(f"/netwerk?gebied={w.gemeente}", []),
+                           (f"/netwerk?gebied={w.gemeente}&niveau=professionals", [])] + [
+        (f"/netwerk?gebied={wijk}", []) for wijk in w.wijken[:10]],
+    "/import": lambda w: [("/import", [])],
+}
+# Exports: parsed back (JSON, XML, CSV); payloads must come back as the same strings.
+OPTIONAL_EXPORTS = {
+    "/export/hsds.json": "/export/hsds.json",
+    "/netwerk/export.graphml": "/netwerk/export.graphml?gebied={gemeente}",
+    "/netwerk/export.gexf": "/netwerk/export.gexf?gebied={gemeente}",
+    "/netwerk/ontbrekend.csv": "/netwerk/ontbrekend.csv?gebied={gemeente}",
+}
+
+
+def pages(world: PayloadWorld, rules: set[str] = frozenset()) -> list[tuple[str, list[int]]]:
+    """(path, indices of the payloads the page must show) for every page that shows them;
+    ``rules`` (the app's URL rules) switches on the pages of later capabilities."""
     everyone = list(range(len(world.values)))
     result: list[tuple[str, list[int]]] = [
         ("/zoeken?q=Xss", []),  # a bounded result list: shown payloads are checked as data
@@ -178,7 +202,15 @@ def pages(world: PayloadWorld) -> list[tuple[str, list[int]]]:
             (f"/casussen/{world.cases[i]}", [i]),
             (f"/smoelenboek/werksessie/{world.sessions[i]}", [i]),
         ]
+    for rule, make in OPTIONAL_PAGES.items():
+        if rule in rules:
+            result += make(world)
     return result
+
+
+def exports(world: PayloadWorld, rules: set[str]) -> list[str]:
+    return [path.format(gemeente=world.gemeente) for rule, path in OPTIONAL_EXPORTS.items()
+            if rule in rules]
 
 
 def vcards(world: PayloadWorld) -> list[tuple[str, list[int]]]:

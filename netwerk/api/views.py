@@ -74,6 +74,9 @@ def bad_request(exc):
     return _error(400, getattr(exc, "description", None) or _("Ongeldig verzoek."))
 
 
+MAX_INT = 2**31 - 1  # ids and page numbers beyond this exist in no database here
+
+
 def _int_arg(name: str, default: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
@@ -84,6 +87,8 @@ def _int_arg(name: str, default: int) -> int:
         abort(400, _("'%(name)s' moet een geheel getal zijn.", name=name))
     if value < 1:
         abort(400, _("'%(name)s' moet minstens 1 zijn.", name=name))
+    if value > MAX_INT:
+        abort(400, _("'%(name)s' is te groot.", name=name))
     return value
 
 

@@ -86,4 +86,6 @@ class RemoveForm(FlaskForm):
 
 
 class ChecklistForm(FlaskForm):
-    sectors = MultiCheckboxField(_l("Sectoren die aan tafel horen"), validators=[Optional()])
+    # No Optional(): it would stop the choice check, letting an empty or unknown value through.
+    # An empty list (no box ticked) is valid on its own.
+    sectors = MultiCheckboxField(_l("Sectoren die aan tafel horen"))

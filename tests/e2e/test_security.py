@@ -1,11 +1,19 @@
-"""The account page on a phone: change one's password, sign out everywhere."""
+"""The account page on a phone: change one's password, sign out everywhere.
+
+Runs on its own live server (the one of test_xss.py, started again for this module): the
+shared demo server throttles sign-ins per address (10 a minute) and the other browser tests
+already sign in often.
+"""
 
 import pytest
+
+from tests.e2e.test_xss import xss_server, xss_visitor  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.e2e
 
 
-def test_password_page_fits_a_phone(visitor):
+def test_password_page_fits_a_phone(xss_visitor):  # noqa: F811 - the fixture above
+    visitor = xss_visitor
     visitor.login("facilitator")
     visitor.goto("/account/wachtwoord")
     page = visitor.page

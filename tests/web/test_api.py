@@ -152,6 +152,9 @@ def test_responses_match_the_openapi_schemas(client, token, seeded):
 def test_a_page_far_past_the_end_is_empty_not_an_error(client, token, make, session):
     make.professional()
     session.commit()
-    response = get(client, "/api/v1/people?page=249277576541329583", token)
+    response = get(client, "/api/v1/people?page=2147483647&per_page=200", token)
     assert response.status_code == 200
     assert response.json["data"] == [] and response.json["meta"]["total"] >= 1
+    for query in ("page=249277576541329583", "organisation_id=9223372036854775808"):
+        response = get(client, f"/api/v1/people?{query}", token)
+        assert response.status_code == 400 and "te groot" in response.json["error"]["message"]

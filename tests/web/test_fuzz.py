@@ -9,12 +9,14 @@ exists (after the interchange branch is merged) and schemathesis is installed.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from netwerk.models import Capacity, CapacityType, Case, Professional
+from netwerk.models import Capacity, CapacityType
 from tests.web.access import build_world, changed_tables, snapshot
 
 EXAMPLES = 30
@@ -61,6 +63,36 @@ ROUTES = {
 }
 
 
+def _upload():
+    """A fuzzed import file: any bytes or text under a plausible or odd name."""
+    content = st.one_of(st.binary(max_size=2000), TEXT.map(str.encode),
+                        st.sampled_from([b"naam,sector\nX,zorg\n", b"\xff\xfe\x00", b"[]",
+                                         b"{\"a\": 1}", b"=cmd|' /C calc'!A0\n"]))
+    name = st.sampled_from(["organisaties.csv", "professionals.csv", "wijken.json", "x.csv",
+                            "../../etc/passwd", "bestand", "ü.csv"])
+    return st.fixed_dictionaries(
+        {"files": st.tuples(content, name)},
+        optional={"dry_run": st.sampled_from(["y", "", "1"])})
+
+
+# Routes of capabilities merged later (work sessions, network checklist, import): fuzzed as a
+# beheerder as soon as their URL rule exists in the app; skipped before.
+OPTIONAL_ROUTES = {
+    "/werksessies/nieuw": ("/werksessies/nieuw", form("title", "date", "area_id", "notes")),
+    "/werksessies/<int:ws_id>/bewerken": ("/werksessies/{session}/bewerken",
+                                          form("title", "date", "area_id", "notes")),
+    "/werksessies/<int:ws_id>/aanwezig": ("/werksessies/{session}/aanwezig",
+                                          form("professional_id", "invited_by_id")),
+    "/werksessies/<int:ws_id>/uitnodiging": ("/werksessies/{session}/uitnodiging",
+                                             form("inviter_id", "organisation_id",
+                                                  "professional_id", "note")),
+    "/werksessies/<int:ws_id>/lijntje": ("/werksessies/{session}/lijntje",
+                                         form("a_id", "b_id", "kind")),
+    "/netwerk/checklist/<int:area_id>": ("/netwerk/checklist/{wijk}", form("sectors")),
+    "/import": ("/import", _upload()),
+}
+
+
 @pytest.fixture
 def fuzz_world(app, session, make, seeded, client):
     world = build_world(session, make)
@@ -77,9 +109,18 @@ def fuzz_world(app, session, make, seeded, client):
     return ids
 
 
-@pytest.mark.parametrize("route", list(ROUTES))
+@pytest.mark.parametrize("route", list(ROUTES) + list(OPTIONAL_ROUTES))
 def test_fuzzed_forms_never_fail_and_never_half_save(app, session, client, fuzz_world, route):
-    path, strategy = ROUTES[route]
+    if route in OPTIONAL_ROUTES:
+        if route not in {r.rule for r in app.url_map.iter_rules()}:
+            pytest.skip(f"{route} is not on this branch yet (merged later)")
+        from tests.conftest import PASSWORD
+
+        client.post("/logout")
+        client.post("/login", data={"email": "beheerder@matrix.example", "password": PASSWORD})
+        path, strategy = OPTIONAL_ROUTES[route]
+    else:
+        path, strategy = ROUTES[route]
     url = path.format(**fuzz_world)
     seen = {}
 
@@ -87,6 +128,9 @@ def test_fuzzed_forms_never_fail_and_never_half_save(app, session, client, fuzz_
     @given(data=strategy)
     def run(data):
         before = snapshot(session)
+        if isinstance(data.get("files"), tuple):  # an upload: a fresh stream per example
+            content, name = data["files"]
+            data = {**data, "files": (io.BytesIO(content), name)}
         response = client.post(url, data=data)
         status = response.status_code
         seen[status] = seen.get(status, 0) + 1
@@ -162,7 +206,6 @@ def test_openapi_document_fuzzed_with_schemathesis(app, session, client, fuzz_wo
     for operation in operations:
         fuzz(operation)
     assert statuses.get(200, 0) > 0, f"no request got through the token check: {statuses}"
-    assert Case and Professional  # models in scope for the API's data
 
 
 @pytest.mark.parametrize("route, data", [

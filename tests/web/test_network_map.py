@@ -177,6 +177,13 @@ def test_checklist_is_for_facilitators_and_changes_missing_sectors(seeded, sessi
     saved = set(session.scalars(select(AreaSectorChecklist.sector).where(
         AreaSectorChecklist.area_id == nieuwegein.id)))
     assert saved == {Sector.ONDERWIJS, Sector.GGZ}
+    # An empty or unknown sector is refused with the form shown again, nothing saved.
+    for bad in ([""], ["astrologie"], ["", "ggz"]):
+        response = client.post(f"/netwerk/checklist/{nieuwegein.id}", data={"sectors": bad})
+        assert response.status_code == 200, bad
+    session.expire_all()
+    assert set(session.scalars(select(AreaSectorChecklist.sector).where(
+        AreaSectorChecklist.area_id == nieuwegein.id))) == {Sector.ONDERWIJS, Sector.GGZ}
     first = session.scalar(select(WorkSession).order_by(WorkSession.date))
     html = client.get(f"/netwerk?sessie={first.id}").get_data(as_text=True)
     missing = html.split('id="h-ontbrekend"')[1].split("Onvervulde")[0]
@@ -185,6 +192,8 @@ def test_checklist_is_for_facilitators_and_changes_missing_sectors(seeded, sessi
     assert "Onderwijs" in missing and "GGZ" not in missing
     csv_text = client.get(f"/netwerk/ontbrekend.csv?sessie={first.id}").get_data(as_text=True)
     assert "ontbrekende_sector" in csv_text and "Onderwijs" in csv_text
+    # Nothing ticked: a valid, empty checklist (the area falls back to the default).
+    assert client.post(f"/netwerk/checklist/{nieuwegein.id}", data={}).status_code == 302
 
 
 def test_organisation_serving_the_area_without_a_tie_is_named(seeded, session, client, auth,
