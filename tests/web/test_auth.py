@@ -156,3 +156,43 @@ def test_home_links_to_admin_pages_only_for_the_beheerder(users, auth, client):
     auth.login(users["beheerder"])
     page = client.get("/").get_data(as_text=True)
     assert 'href="/import"' in page and 'href="/export/hsds.json"' in page
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def _redis_reachable() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def test_sign_in_limit_is_shared_between_workers_through_redis(database_url, users):
+    """Two app instances (two workers) with the same Redis count one limit together."""
+    import os
+
+    if not _redis_reachable():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Redis is not reachable at 127.0.0.1:6379")
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    from config import TestConfig
+    from netwerk import create_app
+
+    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    settings |= {"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_STORAGE_URI": REDIS_URL,
+                 "LOGIN_RATE_LIMIT": "3 per minute"}
+    workers = [create_app(settings).test_client() for _ in range(2)]
+    email = users["medewerker"].email
+    codes = [workers[i % 2].post("/login", data={"email": email, "password": "wrong"})
+             .status_code for i in range(4)]
+    keys = redis.Redis.from_url(REDIS_URL).keys("*")
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    assert codes == [200, 200, 200, 429]
+    assert any(b"login:" + email.encode() in k for k in keys), keys  # counted in Redis
