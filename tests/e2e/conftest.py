@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,37 +38,45 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def demo_server(db_path: Path, secret: str, **env_extra: str):
+    """Run ``python -m netwerk demo`` on a free port with the SQLite file ``db_path``; yield its
+    base URL once /healthz answers, stop it afterwards."""
+    port = _free_port()
+    env = {**os.environ, "NETWERK_DATABASE_URL": f"sqlite:///{db_path}",
+           "NETWERK_SECRET_KEY": secret,
+           # Every test signs in from 127.0.0.1; the limit itself is tested in tests/web.
+           "NETWERK_LOGIN_RATE_LIMIT": "1000 per minute",
+           "NETWERK_LOGIN_IP_RATE_LIMIT": "1000 per minute", **env_extra}
+    log_path = db_path.with_suffix(".log")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "netwerk", "demo", "--port", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT, env=env)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("netwerk demo did not start: " + log_path.read_text())
+            time.sleep(0.2)
+        try:
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The demo, served by the real ``netwerk demo`` command on a free port."""
-    port = _free_port()
-    db_path = tmp_path_factory.mktemp("e2e") / "netwerk.sqlite3"
-    env = {**os.environ, "NETWERK_DATABASE_URL": f"sqlite:///{db_path}",
-           "NETWERK_SECRET_KEY": "e2e-secret",
-           # Every test signs in from 127.0.0.1; the limit itself is tested in tests/web.
-           "NETWERK_LOGIN_RATE_LIMIT": "1000 per minute",
-           "NETWERK_LOGIN_IP_RATE_LIMIT": "1000 per minute"}
-    log = open(db_path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "netwerk", "demo", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            pytest.fail("netwerk demo did not start: " + db_path.with_suffix(".log").read_text())
-        time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    with demo_server(tmp_path_factory.mktemp("e2e") / "netwerk.sqlite3", "e2e-secret") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -7,15 +7,9 @@ payload is on the page as text.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 
-from tests.e2e.conftest import PHONE, Visitor, _free_port
+from tests.e2e.conftest import PHONE, Visitor, demo_server
 from tests.xss_payloads import PAYLOADS, insert_payloads, pages
 
 pytestmark = pytest.mark.e2e
@@ -62,29 +56,8 @@ def xss_server(tmp_path_factory):
         db.session.remove()
         db.engine.dispose()
 
-    port = _free_port()
-    env = {**os.environ, "NETWERK_DATABASE_URL": url, "NETWERK_SECRET_KEY": "xss-secret"}
-    log = open(db_path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "netwerk", "demo", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            pytest.fail("netwerk demo did not start: " + db_path.with_suffix(".log").read_text())
-        time.sleep(0.2)
-    yield base, world
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    with demo_server(db_path, "xss-secret") as base:
+        yield base, world
 
 
 @pytest.fixture
