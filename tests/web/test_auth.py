@@ -188,10 +188,14 @@ def test_sign_in_limit_is_shared_between_workers_through_redis(database_url, use
     settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     settings |= {"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_STORAGE_URI": REDIS_URL,
                  "LOGIN_RATE_LIMIT": "3 per minute"}
-    workers = [create_app(settings).test_client() for _ in range(2)]
+    apps = [create_app(settings) for _ in range(2)]
+    workers = [a.test_client() for a in apps]
     email = users["medewerker"].email
     codes = [workers[i % 2].post("/login", data={"email": email, "password": "wrong"})
              .status_code for i in range(4)]
+    for worker_app in apps:  # close their pooled connections now, not at garbage collection
+        with worker_app.app_context():
+            db.engine.dispose()
     keys = redis.Redis.from_url(REDIS_URL).keys("*")
     redis.Redis.from_url(REDIS_URL).flushdb()
     assert codes == [200, 200, 200, 429]
