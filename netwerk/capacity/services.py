@@ -148,6 +148,25 @@ def _check_amount(amount: int) -> None:
         raise InvalidCount(_("Aantal: minstens 1."), "amount")
 
 
+def _shift(session: Session, capacity_id: int, delta: int, user_id: int | None,
+           now: datetime) -> bool:
+    """Move ``available`` by ``delta`` in ONE conditional UPDATE that only matches while the
+    result stays within 0..maximum; False when another request got there first."""
+    result = session.execute(
+        update(capacities)
+        .where(capacities.c.id == capacity_id,
+               capacities.c.available + delta >= 0,
+               capacities.c.available + delta <= capacities.c.maximum)
+        .values(
+            available=capacities.c.available + delta,
+            version=capacities.c.version + 1,
+            updated_at=now,
+            updated_by_id=user_id,
+        )
+    )
+    return result.rowcount == 1
+
+
 def claim(
     session: Session,
     capacity_id: int,
@@ -161,17 +180,7 @@ def claim(
     note = check_note(note)
     _check_amount(amount)
     now = now or utcnow()
-    result = session.execute(
-        update(capacities)
-        .where(capacities.c.id == capacity_id, capacities.c.available >= amount)
-        .values(
-            available=capacities.c.available - amount,
-            version=capacities.c.version + 1,
-            updated_at=now,
-            updated_by_id=user_id,
-        )
-    )
-    if result.rowcount != 1:
+    if not _shift(session, capacity_id, -amount, user_id, now):
         left = current_counts(session, capacity_id).available
         if left > 0:
             raise NotFree(
@@ -200,18 +209,7 @@ def release(
     note = check_note(note)
     _check_amount(amount)
     now = now or utcnow()
-    result = session.execute(
-        update(capacities)
-        .where(capacities.c.id == capacity_id,
-               capacities.c.available + amount <= capacities.c.maximum)
-        .values(
-            available=capacities.c.available + amount,
-            version=capacities.c.version + 1,
-            updated_at=now,
-            updated_by_id=user_id,
-        )
-    )
-    if result.rowcount != 1:
+    if not _shift(session, capacity_id, amount, user_id, now):
         now_counts = current_counts(session, capacity_id)
         if now_counts.available >= now_counts.maximum:
             raise AllFree(_("Vrijgeven kan niet: alle plekken zijn al vrij."))
