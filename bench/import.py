@@ -78,7 +78,7 @@ def main() -> None:
                         help="default: a fresh SQLite file in a temporary folder")
     args = parser.parse_args()
 
-    from netwerk import create_app
+    from netwerk.app import create_app
     from netwerk.db import db
     from netwerk.interchange.importer import run_import, sources_from_path
     from netwerk.migrate import upgrade

@@ -123,7 +123,7 @@ def start_gunicorn(url: str, workers: int, threads: int, log: Path) -> tuple[sub
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
          "-k", "gthread", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "netwerk:create_app()"],
+         "netwerk.app:create_app()"],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

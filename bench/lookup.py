@@ -102,7 +102,7 @@ def _time(fn, queries, rounds: int) -> dict[str, list[float]]:
 
 
 def run(url: str, rounds: int = 3) -> dict:
-    from netwerk import create_app
+    from netwerk.app import create_app
     from netwerk.db import db
     from netwerk.directory.search import _index_ids, words
     from netwerk.models import Organisation, Professional, Role, User
@@ -176,7 +176,7 @@ def run_http(url: str, rounds: int = 3, workers: int = 2) -> dict[str, list[floa
     import urllib.parse
     import urllib.request
 
-    from netwerk import create_app
+    from netwerk.app import create_app
     from netwerk.db import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
@@ -190,7 +190,7 @@ def run_http(url: str, rounds: int = 3, workers: int = 2) -> dict[str, list[floa
     env = {**os.environ, "NETWERK_DATABASE_URL": url, "NETWERK_SECRET_KEY": "bench-http"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "netwerk:create_app()"],
+         "--log-level", "warning", "netwerk.app:create_app()"],
         env=env,
     )
     base = f"http://127.0.0.1:{port}"

@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from sqlalchemy import func, select
 
-    from netwerk import create_app
+    from netwerk.app import create_app
     from netwerk.db import db
     from netwerk.matching import services
     from netwerk.matching.engine import match

@@ -96,8 +96,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from sqlalchemy import func, select
 
-    from config import TestConfig
-    from netwerk import create_app
+    from netwerk.settings import TestConfig
+    from netwerk.app import create_app
     from netwerk.db import db
     from netwerk.models import Area, AreaKind, professional_areas
 

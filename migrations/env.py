@@ -22,7 +22,7 @@ target_metadata = Base.metadata
 def _url() -> str:
     url = config.attributes.get("url") or os.environ.get("NETWERK_DATABASE_URL")
     if not url:
-        from netwerk import create_app
+        from netwerk.app import create_app
 
         url = create_app().config["SQLALCHEMY_DATABASE_URI"]
     return url

@@ -1,4 +1,4 @@
-"""The ``netwerk`` command: init-db, seed, create-user, demo, purge (and ``flask --app netwerk …``)."""
+"""The ``netwerk`` command: init-db, seed, create-user, demo, purge (and ``flask --app netwerk.app …``)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from netwerk import PROJECT_DIR, ConfigurationError, create_app
+from netwerk.app import ConfigurationError, create_app
 from netwerk.db import db
 from netwerk.models import Professional, Role, User
-
-SEED_DIR = PROJECT_DIR / "seed_data"
+from netwerk.settings import SEED_DIR
 
 
 def _database_url() -> str:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
-from netwerk import PROJECT_DIR
-
-MIGRATIONS_DIR = PROJECT_DIR / "migrations"
+from netwerk.settings import MIGRATIONS_DIR
 
 # Tables that exist in the database but not in the models: full-text search indexes
 # (SQLite FTS5 virtual tables and their shadow tables) are created by migrations only.

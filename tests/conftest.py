@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
 
-from netwerk import create_app
+from netwerk.app import create_app
 from netwerk.db import Base, db
 from netwerk.migrate import upgrade
 from netwerk.models import Area, AreaKind, Domain, Organisation, Professional, Role, Sector, User
@@ -104,7 +104,7 @@ class FreshContextClient(FlaskClient):
 
 @pytest.fixture
 def app(database_url):
-    from config import TestConfig
+    from netwerk.settings import TestConfig
 
     settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     settings["SQLALCHEMY_DATABASE_URI"] = database_url

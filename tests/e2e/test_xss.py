@@ -37,7 +37,7 @@ INJECTED_JS = """() => {
 @pytest.fixture(scope="module")
 def xss_server(tmp_path_factory):
     """``netwerk demo`` on a database that holds the demo seed plus every payload."""
-    from netwerk import create_app
+    from netwerk.app import create_app
     from netwerk.db import db
     from netwerk.migrate import upgrade
     from netwerk.seed import ensure_demo_users, load_seed

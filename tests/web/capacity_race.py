@@ -26,7 +26,7 @@ SECRET = "race-secret-shared-by-all-servers"
 SERVER_CODE = (
     "import sys\n"
     "from werkzeug.serving import make_server\n"
-    "from netwerk import create_app\n"
+    "from netwerk.app import create_app\n"
     "srv = make_server('127.0.0.1', int(sys.argv[1]), create_app(), threaded=True)\n"
     "print('ready', flush=True)\n"
     "srv.serve_forever()\n"
