@@ -96,10 +96,10 @@ def main(argv: list[str] | None = None) -> None:
 
     from sqlalchemy import func, select
 
-    from netwerk.settings import TestConfig
     from netwerk.app import create_app
     from netwerk.db import db
     from netwerk.models import Area, AreaKind, professional_areas
+    from netwerk.settings import TestConfig
 
     settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     settings["SQLALCHEMY_DATABASE_URI"] = url

@@ -182,8 +182,8 @@ def test_sign_in_limit_is_shared_between_workers_through_redis(database_url, use
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    from netwerk.settings import TestConfig
     from netwerk.app import create_app
+    from netwerk.settings import TestConfig
 
     settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     settings |= {"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_STORAGE_URI": REDIS_URL,
