@@ -120,7 +120,7 @@ def demo_command(port: int, no_serve: bool) -> None:
     sys.stdout.flush()
     if no_serve:
         return
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxied app
     from werkzeug.serving import run_simple
 
     run_simple("127.0.0.1", port, app, use_reloader=False, use_debugger=False, threaded=True)

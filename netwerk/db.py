@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -54,7 +55,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+
+    class _SQLAlchemy(SQLAlchemy):
+        # ``db.session`` is a scoped_session: a proxy with every method of the request's Session.
+        # Typed as the Session it stands for, so it can be passed to domain functions that take
+        # a ``Session`` (the one place this is said; no casts at the call sites).
+        session: Session  # type: ignore[assignment]
+
+else:
+    _SQLAlchemy = SQLAlchemy
+
+db = _SQLAlchemy(model_class=Base)
 
 
 @event.listens_for(Engine, "connect")

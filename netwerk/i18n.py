@@ -68,7 +68,7 @@ class LazyString:
     def __iter__(self):
         return iter(str(self))
 
-    def __contains__(self, item: object) -> bool:
+    def __contains__(self, item: str) -> bool:
         return item in str(self)
 
     def __add__(self, other: str) -> str:
