@@ -253,12 +253,18 @@ def register_template_helpers(app: Flask) -> None:
     from netwerk import phone
     from netwerk.auth import policy
     from netwerk.i18n import _, _n
+    from netwerk.models import enums
 
     app.jinja_env.globals.update(_=_, _n=_n, policy=policy)
     app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
     app.jinja_env.filters["phone"] = phone.display
     app.jinja_env.filters["tel"] = lambda e164: f"tel:{e164}" if e164 else ""
     app.jinja_env.filters["date_nl"] = _date_nl
+    # Labels of closed value sets, from beside their enums (netwerk/models/enums.py).
+    app.jinja_env.filters["sector_label"] = enums.sector_label
+    app.jinja_env.filters["constraint_label"] = enums.constraint_label
+    app.jinja_env.filters["urgency_label"] = enums.urgency_label
+    app.jinja_env.filters["unit_label"] = enums.unit_label
 
 
 def _date_nl(value) -> str:

@@ -32,20 +32,9 @@ from netwerk.models import (
     Service,
     User,
 )
+from netwerk.models.enums import unit_label
 
 bp = Blueprint("capacity", __name__)
-
-UNIT_LABELS = {
-    "bed": ("bed", "bedden"),
-    "plek": ("plek", "plekken"),
-    "uur_per_week": ("uur per week", "uur per week"),
-}
-
-
-def unit_label(unit: str, count: int) -> str:
-    one, many = UNIT_LABELS.get(unit, (unit, unit))
-    return _(one) if count == 1 else _(many)
-
 
 def when(value) -> str:
     """A moment in Dutch local time: "vandaag 09:15", "gisteren 17:40" or "24-11-2026 09:15"."""

@@ -34,9 +34,9 @@ from netwerk.models import (
     Sector,
     Service,
 )
+from netwerk.models.enums import unit_label
 
 NAMESPACE = uuid.UUID("6f1c1d3e-2b7a-5c4e-9a57-6e657477657b")  # fixed: ids stay stable
-UNIT_NAMES = {"bed": "Bed", "plek": "Plek", "uur_per_week": "Uur per week"}
 DEFAULT_SECTOR = Sector.WELZIJN
 
 
@@ -133,7 +133,7 @@ def _service(service: Service, oid: str, capacities: list[Capacity]) -> dict:
 
 def _capacity(capacity: Capacity, sid: str) -> dict:
     ctype = capacity.capacity_type
-    unit = {"id": hsds_id("unit", ctype.unit.value), "name": UNIT_NAMES[ctype.unit.value],
+    unit = {"id": hsds_id("unit", ctype.unit.value), "name": unit_label(ctype.unit.value, 1).capitalize(),
             "identifier": ctype.unit.value, "scheme": "netwerk"}
     return {
         "id": hsds_id("service_capacity", capacity.id), "service_id": sid, "unit": unit,

@@ -10,13 +10,12 @@ from netwerk.matching.eligibility import eligibility
 from netwerk.matching.missing import missing_partners
 from netwerk.matching.model import Answer, BackPocket, CaseFacts, Network
 from netwerk.matching.scoring import (
-    DEFAULT_NEED_WEIGHTS,
-    DEFAULT_WEIGHTS,
     coverers_by_domain,
     rank,
     score,
     why_not,
 )
+from netwerk.settings import Config
 
 
 def match(
@@ -29,8 +28,9 @@ def match(
 ) -> Answer:
     """Suggest the lead for ``case``; with ``lead_id`` (a decided lead) build the back pocket
     around that person instead of the suggestion."""
-    weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
-    need_weights = dict(DEFAULT_NEED_WEIGHTS if need_weights is None else need_weights)
+    # Without weights: the configured defaults (netwerk/settings.py, the only place they are set).
+    weights = dict(Config.MATCHING_WEIGHTS if weights is None else weights)
+    need_weights = dict(Config.MATCHING_NEED_WEIGHTS if need_weights is None else need_weights)
     adjacency = network.adjacency()
     all_elig = [eligibility(case, c) for c in network.candidates]
     eligible = [e for e in all_elig if e.eligible]

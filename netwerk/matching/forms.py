@@ -24,6 +24,7 @@ from wtforms.validators import (
 )
 
 from netwerk.i18n import _, _l
+from netwerk.models.enums import URGENCY_CHOICES
 from netwerk.privacy import find_identifiers
 
 
@@ -57,9 +58,7 @@ class MultiCheckboxField(SelectMultipleField):
 class IntakeForm(FlaskForm):
     area_id = SelectField(_l("Wijk"), coerce=int, validators=[InputRequired()])
     urgency = RadioField(_l("Urgentie"), validators=[DataRequired(message=_l("Kies de urgentie."))],
-                         choices=choices([("crisis", _l("Crisis: vandaag iemand")),
-                                          ("spoed", _l("Spoed: deze week")),
-                                          ("regulier", _l("Regulier"))]))
+                         choices=choices((u.value, label) for u, label in URGENCY_CHOICES.items()))
     needs_primary = MultiCheckboxField(_l("Hulpvragen: primair"))
     needs_secondary = MultiCheckboxField(_l("Hulpvragen: secundair"))
     constraints = MultiCheckboxField(_l("Kenmerken"))

@@ -14,17 +14,6 @@ from collections.abc import Mapping, Sequence
 
 from netwerk.matching.model import TERMS, CaseFacts, Eligibility, Scored, Term, WhyNot
 
-# The wish outweighs all other terms together (regie bij de cliënt, seed 004): the client's
-# preferred professional is the lead unless a rule excludes them or they have no room.
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "coverage": 3.0,
-    "continuity": 2.0,
-    "wish": 10.0,
-    "reach": 1.0,
-    "room": 1.0,
-    "proximity": 1.0,
-}
-DEFAULT_NEED_WEIGHTS: dict[str, float] = {"primair": 2.0, "secundair": 1.0}
 PROXIMITY_VALUE: dict[str, float] = {"wijk": 1.0, "gemeente": 0.5, "regio": 0.25}
 EPS = 1e-9
 
@@ -106,10 +95,11 @@ def score(
     elig: Eligibility,
     coverers: Mapping[str, frozenset[int]],
     adjacency: Mapping[int, frozenset[int]],
-    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
-    need_weights: Mapping[str, float] = DEFAULT_NEED_WEIGHTS,
+    weights: Mapping[str, float],
+    need_weights: Mapping[str, float],
 ) -> Scored:
-    """Every term of one eligible candidate, with the weights that apply."""
+    """Every term of one eligible candidate, with the weights that apply (from configuration:
+    ``MATCHING_WEIGHTS``, ``MATCHING_NEED_WEIGHTS`` in netwerk/settings.py)."""
     c = elig.candidate
     block = lead_block(case, elig)
     free = room(case, elig)

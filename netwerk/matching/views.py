@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from netwerk import audit
 from netwerk.auth import policy
 from netwerk.db import db
-from netwerk.i18n import _, _l
+from netwerk.i18n import _
 from netwerk.matching import services
 from netwerk.matching.forms import ActionForm, DecisionForm, IntakeForm, choices
 from netwerk.models import (
@@ -26,16 +26,9 @@ from netwerk.models import (
     Urgency,
     professional_areas,
 )
+from netwerk.models.enums import CONSTRAINT_LABELS
 
 bp = Blueprint("cases", __name__)
-
-CONSTRAINT_LABELS = {
-    "geen_vast_adres": _l("geen vast adres"), "autisme": _l("autisme (vastgesteld)"),
-    "lvb": _l("LVB"), "verslaving": _l("verslaving"), "agressie": _l("agressie"),
-    "huisdieren": _l("huisdieren"), "indicatie_wmo": _l("Wmo-indicatie"),
-    "indicatie_wlz": _l("Wlz-indicatie"), "indicatie_jeugdwet": _l("beschikking Jeugdwet"),
-    "minderjarige_kinderen": _l("minderjarige kinderen"), "zorgmijdend": _l("zorgmijdend"),
-}
 
 
 def term_labels(urgency: str) -> dict[str, str]:
@@ -239,7 +232,7 @@ def _detail_context(case: Case, decision: DecisionForm | None = None,
              if pid in people), key=lambda c: c[1]))
     return {
         "case": case, "answer": answer, "people": people, "domains": _domain_names(),
-        "labels": term_labels(case.urgency.value), "constraint_labels": CONSTRAINT_LABELS,
+        "labels": term_labels(case.urgency.value),
         "decision": decision, "action_form": action_form, "manage": manage,
         "roles": {i.professional_id: i.role.value for i in case.involvements},
         "free_places": _free_places(case),

@@ -1,10 +1,18 @@
-"""Closed sets of values, stored as strings with a CHECK constraint (see ``enum_column``)."""
+"""Closed sets of values, stored as strings with a CHECK constraint (see ``enum_column``).
+
+Each set that users see has its labels right below it (``…_LABELS``, lazy translated strings,
+keyed by member; a plain string value finds its label too): every page, form, export and
+template takes the label from here (templates through the ``sector_label``, ``constraint_label``,
+``urgency_label`` and ``unit_label`` filters).
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from sqlalchemy import Enum as SAEnum
+
+from netwerk.i18n import LazyString, _l
 
 
 def enum_type(enum_cls: type[StrEnum], name: str) -> SAEnum:
@@ -46,6 +54,27 @@ class Sector(StrEnum):
     MAATSCHAPPELIJKE_OPVANG = "maatschappelijke_opvang"
 
 
+SECTOR_LABELS: dict[Sector, LazyString] = {
+    Sector.ZORG: _l("Zorg"),
+    Sector.GGZ: _l("GGZ"),
+    Sector.WONEN: _l("Wonen (corporaties)"),
+    Sector.POLITIE: _l("Politie"),
+    Sector.GEMEENTE: _l("Gemeente"),
+    Sector.WELZIJN: _l("Welzijn"),
+    Sector.JEUGD: _l("Jeugd"),
+    Sector.SCHULDHULP: _l("Schuldhulp"),
+    Sector.WERK_INKOMEN: _l("Werk en inkomen"),
+    Sector.HUISARTS: _l("Huisarts"),
+    Sector.INFORMEEL: _l("Informeel (vrijwilligers)"),
+    Sector.LEVENSBESCHOUWING: _l("Levensbeschouwing (kerk, moskee)"),
+    Sector.SPORT: _l("Sport"),
+    Sector.VERSLAVINGSZORG: _l("Verslavingszorg"),
+    Sector.ONDERWIJS: _l("Onderwijs"),
+    Sector.GEHANDICAPTENZORG: _l("Gehandicaptenzorg"),
+    Sector.MAATSCHAPPELIJKE_OPVANG: _l("Maatschappelijke opvang"),
+}
+
+
 class RuleKind(StrEnum):
     """Kinds of eligibility rule; the matching module evaluates them against a case."""
 
@@ -73,6 +102,21 @@ class ConstraintTag(StrEnum):
     ZORGMIJDEND = "zorgmijdend"
 
 
+CONSTRAINT_LABELS: dict[ConstraintTag, LazyString] = {
+    ConstraintTag.GEEN_VAST_ADRES: _l("geen vast adres"),
+    ConstraintTag.AUTISME: _l("autisme (vastgesteld)"),
+    ConstraintTag.LVB: _l("LVB"),
+    ConstraintTag.VERSLAVING: _l("verslaving"),
+    ConstraintTag.AGRESSIE: _l("agressie"),
+    ConstraintTag.HUISDIEREN: _l("huisdieren"),
+    ConstraintTag.INDICATIE_WMO: _l("Wmo-indicatie"),
+    ConstraintTag.INDICATIE_WLZ: _l("Wlz-indicatie"),
+    ConstraintTag.INDICATIE_JEUGDWET: _l("beschikking Jeugdwet"),
+    ConstraintTag.MINDERJARIGE_KINDEREN: _l("minderjarige kinderen"),
+    ConstraintTag.ZORGMIJDEND: _l("zorgmijdend"),
+}
+
+
 class Indication(StrEnum):
     WMO = "wmo"
     WLZ = "wlz"
@@ -84,6 +128,14 @@ class CapacityUnit(StrEnum):
     BED = "bed"
     PLEK = "plek"
     UUR_PER_WEEK = "uur_per_week"
+
+
+# (one, many): "1 bed", "3 bedden".
+UNIT_LABELS: dict[CapacityUnit, tuple[LazyString, LazyString]] = {
+    CapacityUnit.BED: (_l("bed"), _l("bedden")),
+    CapacityUnit.PLEK: (_l("plek"), _l("plekken")),
+    CapacityUnit.UUR_PER_WEEK: (_l("uur per week"), _l("uur per week")),
+}
 
 
 class CapacityEventKind(StrEnum):
@@ -111,6 +163,19 @@ class Urgency(StrEnum):
     REGULIER = "regulier"
 
 
+# The tag on a case (lists, case page) and the choice at intake.
+URGENCY_LABELS: dict[Urgency, LazyString] = {
+    Urgency.CRISIS: _l("crisis"),
+    Urgency.SPOED: _l("spoed"),
+    Urgency.REGULIER: _l("regulier"),
+}
+URGENCY_CHOICES: dict[Urgency, LazyString] = {
+    Urgency.CRISIS: _l("Crisis: vandaag iemand"),
+    Urgency.SPOED: _l("Spoed: deze week"),
+    Urgency.REGULIER: _l("Regulier"),
+}
+
+
 class CaseStatus(StrEnum):
     OPEN = "open"
     LOPEND = "lopend"
@@ -135,3 +200,21 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     FACILITATOR = "facilitator"
     BEHEERDER = "beheerder"
+
+
+def sector_label(sector: str) -> str:
+    return str(SECTOR_LABELS.get(sector, sector))  # type: ignore[call-overload]
+
+
+def constraint_label(tag: str) -> str:
+    return str(CONSTRAINT_LABELS.get(tag, tag))  # type: ignore[call-overload]
+
+
+def urgency_label(urgency: str) -> str:
+    return str(URGENCY_LABELS.get(urgency, urgency))  # type: ignore[call-overload]
+
+
+def unit_label(unit: str, count: int) -> str:
+    """The unit for ``count`` of it: "bed" for 1, "bedden" otherwise."""
+    one, many = UNIT_LABELS.get(unit, (unit, unit))  # type: ignore[call-overload]
+    return str(one if count == 1 else many)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from netwerk.db import Base, UTCDateTime, utcnow
 from netwerk.i18n import _
 from netwerk.models.area import Area
-from netwerk.models.enums import RuleKind, Sector, enum_type
+from netwerk.models.enums import RuleKind, Sector, constraint_label, enum_type
 from netwerk.phone import normalize
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ def describe_rule(kind: RuleKind | str, value: str | None, int_value: int | None
         return _("tot en met %(age)s jaar", age=int_value)
     if kind is RuleKind.REQUIRES_INDICATION:
         return _("vereist een indicatie (%(indication)s)", indication=(value or "").upper())
-    tag = (value or "").replace("_", " ")
+    tag = constraint_label(value or "")
     if kind is RuleKind.REQUIRES_CONSTRAINT:
         return _("alleen bij: %(tag)s", tag=tag)
     return _("niet bij: %(tag)s", tag=tag)

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from netwerk.db import utcnow
-from netwerk.i18n import _, _l
+from netwerk.i18n import _
 from netwerk.models import (
     Area,
     AreaKind,
@@ -32,6 +32,7 @@ from netwerk.models import (
     service_areas,
     service_domains,
 )
+from netwerk.models.enums import SECTOR_LABELS, sector_label
 from netwerk.network import analysis, render
 from netwerk.network.graph import (
     ORGANISATION,
@@ -44,36 +45,18 @@ from netwerk.network.graph import (
     organisation_graph,
 )
 
-SECTOR_NAMES = {
-    "zorg": _l("Zorg"),
-    "ggz": _l("GGZ"),
-    "wonen": _l("Wonen (corporaties)"),
-    "politie": _l("Politie"),
-    "gemeente": _l("Gemeente"),
-    "welzijn": _l("Welzijn"),
-    "jeugd": _l("Jeugd"),
-    "schuldhulp": _l("Schuldhulp"),
-    "werk_inkomen": _l("Werk en inkomen"),
-    "huisarts": _l("Huisarts"),
-    "informeel": _l("Informeel (vrijwilligers)"),
-    "levensbeschouwing": _l("Levensbeschouwing (kerk, moskee)"),
-    "sport": _l("Sport"),
-    "verslavingszorg": _l("Verslavingszorg"),
-    "onderwijs": _l("Onderwijs"),
-    "gehandicaptenzorg": _l("Gehandicaptenzorg"),
-    "maatschappelijke_opvang": _l("Maatschappelijke opvang"),
-}
+SECTOR_NAMES = SECTOR_LABELS  # the labels live beside the enum (netwerk/models/enums.py)
 LEVELS = (ORGANISATION, PROFESSIONAL)
 # How recent a case must be for its needs to count in the missing partners.
 RECENT_CASES = timedelta(days=365)
 
 
 def sector_names() -> dict[str, str]:
-    return {key: str(value) for key, value in SECTOR_NAMES.items()}
+    return {sector.value: str(label) for sector, label in SECTOR_NAMES.items()}
 
 
 def sector_name(sector: str) -> str:
-    return str(SECTOR_NAMES.get(sector, sector))
+    return sector_label(sector)
 
 
 # -- areas -------------------------------------------------------------------------------------

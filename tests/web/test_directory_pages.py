@@ -158,7 +158,7 @@ def test_wijk_page_and_smoelenboek(client, auth, users, make, session):
     session.commit()
     auth.login(users["medewerker"])
     html = client.get(f"/wijken/{wijk.id}").get_data(as_text=True)
-    assert "Welzijn Zuid" in html and "Sanne Buurt" in html and "welzijn" in html
+    assert "Welzijn Zuid" in html and "Sanne Buurt" in html and '<h3 class="sector">Welzijn</h3>' in html
     faces = client.get(f"/wijken/{wijk.id}/smoelenboek").get_data(as_text=True)
     assert "Sanne Buurt" in faces and 'href="tel:+31638765432"' in faces
 
