@@ -102,7 +102,7 @@ def _intake_choices(form: IntakeForm) -> None:
     domains = db.session.execute(select(Domain.slug, Domain.name).order_by(Domain.name)).all()
     form.needs_primary.choices = choices((d.slug, d.name) for d in domains)
     form.needs_secondary.choices = choices((d.slug, d.name) for d in domains)
-    form.constraints.choices = choices((t.value, CONSTRAINT_LABELS.get(t.value, t.value))
+    form.constraints.choices = choices((t.value, CONSTRAINT_LABELS[t])
                                        for t in ConstraintTag)
     people = [(p.id, f"{p.name} ({p.organisation})")
               for p in db.session.execute(_nearby_professionals()).all()]
