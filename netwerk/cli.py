@@ -58,7 +58,7 @@ def seed_command(path: Path | None) -> None:
         report = _seed(path or SEED_DIR)
     except SeedError as exc:
         raise click.ClickException(f"Seed niet geladen, er is niets veranderd. {exc}") from None
-    made = ", ".join(f"{n} {kind}" for kind, n in sorted(report.created.items()))
+    made = ", ".join(f"{n} {kind}" for kind, n in sorted(report.created_by_label().items()))
     click.echo(f"Seed geladen: {made or 'niets nieuws (alles stond er al)'}.")
 
 

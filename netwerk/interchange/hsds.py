@@ -172,12 +172,21 @@ def export_hsds(session: Session) -> dict:
 
 
 # -- import --------------------------------------------------------------------------------------
+def _hsds_services(records: object) -> bool:
+    """A list whose first element is an HSDS service (it names its organization)."""
+    return (isinstance(records, list) and bool(records) and isinstance(records[0], dict)
+            and ("organization_id" in records[0] or "organization" in records[0]))
+
+
 def is_hsds(payload: object) -> bool:
-    """An HSDS document: {"organizations": …, "services": …}, or a list of HSDS services."""
+    """An HSDS document: {"organizations": …, "services": …}, or a list of HSDS services.
+
+    ``services`` is also a netwerk kind: {"organisations": …, "services": […]} with netwerk's
+    columns (``organisation_key``) is netwerk's own JSON format, not HSDS.
+    """
     if isinstance(payload, dict):
-        return "organizations" in payload or "services" in payload
-    return (isinstance(payload, list) and bool(payload) and isinstance(payload[0], dict)
-            and ("organization_id" in payload[0] or "organization" in payload[0]))
+        return "organizations" in payload or _hsds_services(payload.get("services"))
+    return _hsds_services(payload)
 
 
 def _first_phone(phones: list, crisis: bool) -> str:

@@ -75,10 +75,10 @@ for _kind in KINDS:
         BY_NAME[_alias] = _kind
 
 
-def kind_for_filename(filename: str) -> Kind | None:
+def kind_for_filename(filename: str, by_name: dict[str, Kind] | None = None) -> Kind | None:
     """The kind a file holds, judged by its name (``professionals.csv``, ``Personen.CSV``)."""
     stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0].strip().lower().replace(" ", "_")
-    return BY_NAME.get(stem)
+    return (BY_NAME if by_name is None else by_name).get(stem)
 
 
 def template_csv(kind: Kind) -> str:

@@ -2,8 +2,8 @@
 
 CSV arrives as UTF-8 (with or without the BOM Excel writes) or as Windows-1252 (Excel's
 "CSV (gescheiden door lijstscheidingsteken)" on a Dutch Windows), separated by commas or by
-semicolons (the Dutch list separator). Both are sniffed, never asked. The seed loader
-(netwerk/seed.py) and the importer share this module.
+semicolons (the Dutch list separator). Both are sniffed, never asked. The importer (and so
+the demo seed, netwerk/seed.py) reads every file through this module.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from netwerk.db import Base
-from netwerk.interchange.importer import Source, run_import, sources_from_path
+from netwerk.interchange.importer import Importer, Source, run_import, sources_from_path
 from netwerk.interchange.kinds import KINDS, template_csv
+from netwerk.interchange.validate import validate_professional
 from netwerk.models import (
     Area,
     Capacity,
@@ -136,6 +137,26 @@ def test_json_import_with_lists(session):
     assert anna.languages == ["nl", "en"] and anna.available is False and anna.caseload == 3
 
 
+
+def test_json_import_with_services_is_netwerk_format_not_hsds(session):
+    """One object with a list per kind, services included (docs/interchange.md), imports as is;
+    it used to be taken for HSDS because of its "services" key and lost its organisations."""
+    payload = {
+        "areas": [{"key": "reg", "kind": "regio", "name": "Lekstroom"}],
+        "domains": [{"key": "wonen", "name": "Wonen"}],
+        "organisations": [{"key": "org-a", "name": "Portaal", "sector": "wonen"}],
+        "services": [{"key": "s1", "organisation_key": "org-a", "name": "Woonconsulent",
+                      "domains": ["wonen"], "areas": ["reg"]}],
+    }
+    report = run_import(session, [Source("netwerk.json", json.dumps(payload).encode())])
+    assert report.ok, [str(p) for p in report.problems]
+    session.commit()
+    service = session.scalar(select(Service))
+    assert service.external_id == "s1" and service.organisation.name == "Portaal"
+    assert [d.slug for d in service.domains] == ["wonen"]
+    assert [a.external_id for a in service.areas] == ["reg"]
+    assert session.scalar(select(Organisation.sector)).value == "wonen"
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -225,3 +246,22 @@ def test_templates_import_cleanly_as_a_set(session):
     # The tie template refers to a second person not in the template set.
     assert problems == ["ties.csv, rij 2, b_key: onbekende sleutel 'prof-0002' (niet in dit "
                         "bestand en niet in netwerk)"]
+
+
+def test_one_record_is_checked_with_the_rules_of_the_import(session):
+    """Forms reuse the import's validation: one professional, checked on its own."""
+    assert run_import(session, [csv_source("organisations.csv", ORGS)]).ok
+    session.commit()
+    refs = Importer(session, dry_run=True)
+    good = {"key": "p9", "name": "Anna", "organisation_key": "org-a", "mobile": "06 1234 5678"}
+    assert validate_professional(good, refs) == []
+    bad = good | {"organisation_key": "org-x", "mobile": "06-123", "email": "anna",
+                  "caseload": "veel"}
+    messages = sorted(p.reason for p in validate_professional(bad, refs))
+    assert messages == [
+        "caseload: 'veel' is geen geheel getal",
+        "email: 'anna' is geen e-mailadres",
+        "mobiel: '06-123' is geen geldig telefoonnummer",
+        "organisation_key: onbekende sleutel 'org-x' (niet in dit bestand en niet in netwerk)",
+    ]
+    assert count(session, Professional) == 0

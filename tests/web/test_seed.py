@@ -81,6 +81,15 @@ def test_work_sessions_grow_the_table(seeded, session):
     assert count(session, Tie) > 150
 
 
+def test_seed_reports_like_an_import(seeded, session):
+    report = load_seed(session, SEED)
+    session.rollback()
+    assert report.ok and report.applied
+    lines = report.summary()
+    assert any(line.startswith("professionals: ") and "0 nieuw" in line for line in lines)
+    assert any(line.startswith("werksessies: 3 rijen") for line in lines)
+
+
 def test_seeding_twice_changes_nothing(seeded, session):
     before = _snapshot(session)
     report = load_seed(session, SEED)
@@ -97,6 +106,10 @@ def test_seeding_twice_changes_nothing(seeded, session):
         ("services.csv", lambda t: t.replace(",lister,", ",onbekend,", 1),
          "onbekende sleutel 'onbekend'"),
         ("areas.csv", lambda t: t.replace(",wijk,", ",buurtje,", 1), "is niet een van"),
+        # A check of the import itself (unique numbers), not of the database: the seed is
+        # loaded by the importer.
+        ("professionals.csv", lambda t: t.replace("0031970 20000114", "+31 970 2000 0107", 1),
+         "mobiel: '+3197020000107' staat ook op rij 2"),
     ],
 )
 def test_broken_seed_names_file_and_line_and_changes_nothing(
