@@ -229,7 +229,7 @@ def test_large_selection_is_aggregated_with_a_message(seeded, session, client, a
 
 def test_unmet_needs_of_open_cases_rank_whom_to_invite(seeded, session, make):
     from netwerk.models import Case, CaseNeed, Service, Urgency
-    from netwerk.network import services
+    from netwerk.network import queries
 
     nieuwegein = _area(session, "Nieuwegein")
     wijk = nieuwegein.children[0]
@@ -242,7 +242,7 @@ def test_unmet_needs_of_open_cases_rank_whom_to_invite(seeded, session, make):
         session.flush()
         session.add(CaseNeed(case_id=case.id, domain_id=gokken.id))
     session.commit()
-    result, _default = services.missing_partners(session, nieuwegein.id)
+    result, _default = queries.missing_partners(session, nieuwegein.id)
     assert result.unmet_needs["gokverslaving"] == 2
     first = result.candidates[0]
     assert first.organisation.name == "Gokhulp Lekstroom"

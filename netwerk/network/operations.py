@@ -1,30 +1,33 @@
-"""Work sessions: create and edit them, record who came (and because of whom), whom each
-attendee invites, and the ties made at the table. Plain functions taking a Session; each
-flushes and leaves the commit to the caller. A problem raises WorkSessionError with a Dutch
-message naming the field, before anything is changed."""
+"""The network capability's write side: work sessions (create, edit, attendance with who
+invited whom, invitations, ties made at the table) and an area's sector checklist.
+
+Each operation validates first (a problem raises WorkSessionError with a Dutch message naming
+the field, before anything is changed), changes, flushes, and forgets the cached graphs of
+the database (netwerk.network.cache); the caller commits once.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from netwerk.i18n import _
 from netwerk.models import (
     Area,
+    AreaSectorChecklist,
     Attendance,
     Invitation,
     Organisation,
     Professional,
+    Sector,
     Tie,
     TieKind,
     TieSource,
     WorkSession,
-    area_and_descendant_ids,
-    professional_areas,
 )
+from netwerk.network.cache import invalidate
 
 
 class WorkSessionError(ValueError):
@@ -59,6 +62,7 @@ def create_session(session: Session, title: str, day: date, area_id: int, notes:
                      facilitator_id=facilitator_id)
     session.add(ws)
     session.flush()
+    invalidate(session)
     return ws
 
 
@@ -70,6 +74,7 @@ def update_session(session: Session, ws: WorkSession, title: str, day: date, are
     area = _area(session, area_id)
     ws.title, ws.date, ws.area, ws.notes = title, day, area, (notes or "").strip()
     session.flush()
+    invalidate(session)
     return ws
 
 
@@ -89,6 +94,7 @@ def record_attendance(session: Session, ws: WorkSession, professional_id: int,
         session.add(existing)
     existing.invited_by = inviter
     session.flush()
+    invalidate(session)
     return existing
 
 
@@ -97,6 +103,7 @@ def remove_attendance(session: Session, ws: WorkSession, professional_id: int) -
     if existing is not None:
         session.delete(existing)
         session.flush()
+        invalidate(session)
 
 
 def record_invitation(session: Session, ws: WorkSession, inviter_id: int, organisation_id: int,
@@ -141,90 +148,21 @@ def record_tie(session: Session, ws: WorkSession, a_id: int, b_id: int,
                   work_session_id=ws.id)
         session.add(tie)
         session.flush()
+        invalidate(session)
     return tie
 
 
-# -- reading -------------------------------------------------------------------------------------
 
-@dataclass
-class SessionOverview:
-    work_session: WorkSession
-    attendances: list[Attendance]
-    invitations: list[Invitation]
-    ties: list[Tie]
-    organisations: list[str]
-    new_organisations: list[str]  # at the table for the first time in this area
-    came_through_invitation: list[Invitation]  # invitations of the previous session, honoured
-    previous: WorkSession | None
-    next: WorkSession | None
+# -- the sector checklist ------------------------------------------------------------------
 
-
-def overview(session: Session, ws: WorkSession) -> SessionOverview:
-    """Everything the session page shows."""
-    attendances = sorted(ws.attendances, key=lambda a: a.professional.name)
-    ties = list(session.scalars(
-        select(Tie).where(Tie.work_session_id == ws.id).order_by(Tie.id)
-    ))
-    earlier = session.scalars(
-        select(WorkSession).where(WorkSession.area_id == ws.area_id,
-                                  (WorkSession.date < ws.date)
-                                  | ((WorkSession.date == ws.date) & (WorkSession.id < ws.id)))
-        .order_by(WorkSession.date.desc(), WorkSession.id.desc())
-    ).all()
-    later = session.scalar(
-        select(WorkSession).where(WorkSession.area_id == ws.area_id,
-                                  (WorkSession.date > ws.date)
-                                  | ((WorkSession.date == ws.date) & (WorkSession.id > ws.id)))
-        .order_by(WorkSession.date, WorkSession.id)
-    )
-    seen_orgs = set(session.scalars(
-        select(Professional.organisation_id)
-        .join(Attendance, Attendance.professional_id == Professional.id)
-        .where(Attendance.work_session_id.in_([e.id for e in earlier]))
-    ))
-    orgs = {a.professional.organisation.id: a.professional.organisation.name
-            for a in attendances}
-    present_ids = {a.professional_id for a in attendances}
-    present_orgs = set(orgs)
-    previous = earlier[0] if earlier else None
-    honoured = [
-        inv for inv in (previous.invitations if previous else [])
-        if (inv.professional_id in present_ids) or (inv.organisation_id in present_orgs)
-    ]
-    return SessionOverview(
-        work_session=ws,
-        attendances=attendances,
-        invitations=list(ws.invitations),
-        ties=ties,
-        organisations=sorted(orgs.values()),
-        new_organisations=sorted(name for i, name in orgs.items() if i not in seen_orgs),
-        came_through_invitation=honoured,
-        previous=previous,
-        next=later,
-    )
-
-
-def candidate_professionals(session: Session, ws: WorkSession) -> list[Professional]:
-    """Whom to offer in the attendance form: people working in the session's area, its
-    attendees, and people invited to it (bounded by the area)."""
-    area_ids = area_and_descendant_ids(session, ws.area_id)
-    ids = select(professional_areas.c.professional_id).where(
-        professional_areas.c.area_id.in_(area_ids))
-    people = set(session.scalars(select(Professional).where(Professional.id.in_(ids),
-                                                            Professional.active)))
-    people |= {a.professional for a in ws.attendances}
-    invited = session.scalars(
-        select(Invitation).join(WorkSession, WorkSession.id == Invitation.work_session_id)
-        .where(Invitation.professional_id.isnot(None), WorkSession.area_id == ws.area_id))
-    people |= {i.professional for i in invited if i.professional is not None}
-    return sorted(people, key=lambda p: (p.name, p.id))
-
-
-def candidate_organisations(session: Session, ws: WorkSession) -> list[Organisation]:
-    """Organisations to invite: those serving the area and those of people working there."""
-    from netwerk.network.services import serving_organisations
-
-    ids = {o.id for o in serving_organisations(session, ws.area_id)}
-    ids |= {p.organisation_id for p in candidate_professionals(session, ws)}
-    return list(session.scalars(select(Organisation).where(Organisation.id.in_(ids))
-                                .order_by(Organisation.name)))
+def set_checklist(session: Session, area_id: int, sectors: list[str]) -> None:
+    """Replace an area's checklist (flushes; the caller commits). An unknown sector raises
+    WorkSessionError before anything changes."""
+    valid = {s.value for s in Sector}
+    unknown = [s for s in sectors if s not in valid]
+    if unknown:
+        raise WorkSessionError("sectors", _("Sectoren: onbekende sector %(s)s.", s=unknown[0]))
+    session.execute(delete(AreaSectorChecklist).where(AreaSectorChecklist.area_id == area_id))
+    for sector in dict.fromkeys(sectors):
+        session.add(AreaSectorChecklist(area_id=area_id, sector=Sector(sector)))
+    session.flush()
