@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from netwerk import audit
 from netwerk.db import utcnow
+from netwerk.errors import UserError
 from netwerk.i18n import _
 from netwerk.matching.engine import match
 from netwerk.matching.loader import load_case_facts, load_network
@@ -36,7 +37,7 @@ from netwerk.privacy import find_identifiers
 REFERENCE_PREFIX = "NWG"
 
 
-class CaseError(ValueError):
+class CaseError(UserError):
     """Bad input for a case; the message is one Dutch sentence naming the field."""
 
 
