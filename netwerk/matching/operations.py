@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from netwerk import audit
 from netwerk.db import utcnow
+from netwerk.errors import UserError
 from netwerk.i18n import _
 from netwerk.matching.engine import with_lead
 from netwerk.matching.model import Answer
@@ -41,13 +42,9 @@ from netwerk.privacy import find_identifiers
 REFERENCE_PREFIX = "NWG"
 
 
-class CaseError(ValueError):
+class CaseError(UserError):
     """Bad input for a case; the message is one Dutch sentence naming the field, ``field``
     the form field it belongs to when it belongs to one."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        self.field = field
-        super().__init__(message)
 
 
 def check_free_text(field: str, text: str | None) -> None:

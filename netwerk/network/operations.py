@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from netwerk.errors import UserError
 from netwerk.i18n import _
 from netwerk.models import (
     Area,
@@ -30,10 +31,12 @@ from netwerk.models import (
 from netwerk.network.cache import invalidate
 
 
-class WorkSessionError(ValueError):
+class WorkSessionError(UserError):
+    """Refused work-session input. Takes (field, message), the reverse of UserError's order:
+    kept for its eleven callers."""
+
     def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(message)
+        super().__init__(message, field)
 
 
 def _area(session: Session, area_id: int) -> Area:
