@@ -158,6 +158,15 @@ def decide_lead(session: Session, case: Case, user, lead_id: int, reason: str,
     if case.status == CaseStatus.OPEN:
         case.status = CaseStatus.LOPEND
     answer = with_lead(suggestion, analysis.facts, analysis.network, lead_id)
+    _assign_roles(case, lead_id, answer)
+    audit.record(session, user, "decide_lead", "case", case.id,
+                 lead_id=case.lead_id, suggested_lead_id=case.suggested_lead_id)
+    session.flush()
+    return answer
+
+
+def _assign_roles(case: Case, lead_id: int, answer: Answer) -> None:
+    """The lead ``frontsoldaat``, the back pocket ``broekzak``, everyone else ``betrokken``."""
     roles = {lead_id: InvolvementRole.FRONTSOLDAAT}
     for member in answer.back_pocket.members:
         roles[member.candidate.id] = InvolvementRole.BROEKZAK
@@ -170,10 +179,6 @@ def decide_lead(session: Session, case: Case, user, lead_id: int, reason: str,
             existing[pid].role = role
         else:
             case.involvements.append(CaseInvolvement(professional_id=pid, role=role))
-    audit.record(session, user, "decide_lead", "case", case.id,
-                 lead_id=case.lead_id, suggested_lead_id=case.suggested_lead_id)
-    session.flush()
-    return answer
 
 
 def add_action(session: Session, case: Case, professional_id: int | None, what: str,

@@ -15,6 +15,8 @@ from netwerk.i18n import _, _l
 from netwerk.matching import operations, queries
 from netwerk.matching.forms import ActionForm, DecisionForm, IntakeForm, choices
 from netwerk.models import Case, ConstraintTag, NeedWeight, PlanAction, Urgency
+from netwerk.web import get_or_404
+from netwerk.web.forms import put_error
 
 bp = Blueprint("cases", __name__)
 
@@ -44,9 +46,7 @@ def _weights():
 
 
 def _case_or_404(case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None:
-        abort(404)
+    case = get_or_404(db.session, Case, case_id)
     policy.require(policy.can_view_case, case)
     return case
 
@@ -105,9 +105,7 @@ def new():
                 weights=weights, need_weights=need_weights)
         except operations.CaseError as exc:
             db.session.rollback()
-            if exc.field:
-                getattr(form, exc.field).errors.append(str(exc))
-            else:
+            if not put_error(form, exc):
                 flash(str(exc), "error")
         else:
             db.session.commit()
@@ -205,8 +203,8 @@ def toggle_action(case_id: int, action_id: int):
     """Mark an action done (or not): everyone who sees the case may."""
     case = _case_or_404(case_id)
     policy.require(policy.can_tick_plan_action, case)
-    action = db.session.get(PlanAction, action_id)
-    if action is None or action.case_id != case.id:
+    action = get_or_404(db.session, PlanAction, action_id)
+    if action.case_id != case.id:
         abort(404)
     operations.set_action_done(db.session, action, request.form.get("done") == "1",
                                user=current_user)

@@ -32,17 +32,14 @@ from netwerk.network.cache import invalidate
 
 
 class WorkSessionError(UserError):
-    """Refused work-session input. Takes (field, message), the reverse of UserError's order:
-    kept for its eleven callers."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message, field)
+    """Refused work-session input: ``WorkSessionError(message, field=...)`` like every
+    UserError; ``field`` is the operation's name for it (``area``, ``professional``, ...)."""
 
 
 def _area(session: Session, area_id: int) -> Area:
     area = session.get(Area, area_id)
     if area is None:
-        raise WorkSessionError("area", _("Gebied: dit gebied bestaat niet."))
+        raise WorkSessionError(_("Gebied: dit gebied bestaat niet."), field="area")
     return area
 
 
@@ -50,8 +47,8 @@ def _professional(session: Session, professional_id: int | None, field: str,
                   label: str) -> Professional:
     prof = session.get(Professional, professional_id) if professional_id else None
     if prof is None:
-        raise WorkSessionError(field, _("%(field)s: kies een bestaande professional.",
-                                        field=label))
+        raise WorkSessionError(_("%(field)s: kies een bestaande professional.",
+                                        field=label), field=field)
     return prof
 
 
@@ -59,7 +56,7 @@ def create_session(session: Session, title: str, day: date, area_id: int, notes:
                    facilitator_id: int | None = None) -> WorkSession:
     title = (title or "").strip()
     if not title:
-        raise WorkSessionError("title", _("Titel: vul een titel in."))
+        raise WorkSessionError(_("Titel: vul een titel in."), field="title")
     area = _area(session, area_id)
     ws = WorkSession(title=title, date=day, area=area, notes=(notes or "").strip(),
                      facilitator_id=facilitator_id)
@@ -73,7 +70,7 @@ def update_session(session: Session, ws: WorkSession, title: str, day: date, are
                    notes: str = "") -> WorkSession:
     title = (title or "").strip()
     if not title:
-        raise WorkSessionError("title", _("Titel: vul een titel in."))
+        raise WorkSessionError(_("Titel: vul een titel in."), field="title")
     area = _area(session, area_id)
     ws.title, ws.date, ws.area, ws.notes = title, day, area, (notes or "").strip()
     session.flush()
@@ -89,8 +86,7 @@ def record_attendance(session: Session, ws: WorkSession, professional_id: int,
     if invited_by_id:
         inviter = _professional(session, invited_by_id, "invited_by", _("Uitgenodigd door"))
         if inviter.id == prof.id:
-            raise WorkSessionError("invited_by",
-                                   _("Uitgenodigd door: iemand nodigt zichzelf niet uit."))
+            raise WorkSessionError(_("Uitgenodigd door: iemand nodigt zichzelf niet uit."), field="invited_by")
     existing = session.get(Attendance, (ws.id, prof.id))
     if existing is None:
         existing = Attendance(work_session=ws, professional=prof)
@@ -114,18 +110,17 @@ def record_invitation(session: Session, ws: WorkSession, inviter_id: int, organi
     """An attendee invites a party that was missing at the table."""
     inviter = _professional(session, inviter_id, "inviter", _("Wie nodigt uit"))
     if session.get(Attendance, (ws.id, inviter.id)) is None:
-        raise WorkSessionError("inviter",
-                               _("Wie nodigt uit: alleen wie bij de sessie was nodigt uit."))
+        raise WorkSessionError(_("Wie nodigt uit: alleen wie bij de sessie was nodigt uit."), field="inviter")
     organisation = session.get(Organisation, organisation_id) if organisation_id else None
     if organisation is None:
-        raise WorkSessionError("organisation", _("Organisatie: kies een bestaande organisatie."))
+        raise WorkSessionError(_("Organisatie: kies een bestaande organisatie."), field="organisation")
     invitee = None
     if professional_id:
         invitee = _professional(session, professional_id, "professional", _("Contactpersoon"))
         if invitee.organisation_id != organisation.id:
-            raise WorkSessionError("professional", _(
+            raise WorkSessionError(_(
                 "Contactpersoon: %(name)s werkt niet bij %(org)s.",
-                name=invitee.name, org=organisation.name))
+                name=invitee.name, org=organisation.name), field="professional")
     invitation = Invitation(work_session=ws, inviter=inviter, organisation=organisation,
                             professional=invitee, note=(note or "").strip())
     session.add(invitation)
@@ -140,10 +135,10 @@ def record_tie(session: Session, ws: WorkSession, a_id: int, b_id: int,
     a = _professional(session, a_id, "a", _("Eerste persoon"))
     b = _professional(session, b_id, "b", _("Tweede persoon"))
     if a.id == b.id:
-        raise WorkSessionError("b", _("Tweede persoon: kies twee verschillende mensen."))
+        raise WorkSessionError(_("Tweede persoon: kies twee verschillende mensen."), field="b")
     for prof, field in ((a, "a"), (b, "b")):
         if session.get(Attendance, (ws.id, prof.id)) is None:
-            raise WorkSessionError(field, _("%(name)s was niet bij deze sessie.", name=prof.name))
+            raise WorkSessionError(_("%(name)s was niet bij deze sessie.", name=prof.name), field=field)
     low, high = Tie.ordered(a.id, b.id)
     tie = session.scalar(select(Tie).where(Tie.a_id == low, Tie.b_id == high))
     if tie is None:
@@ -164,7 +159,7 @@ def set_checklist(session: Session, area_id: int, sectors: list[str]) -> None:
     valid = {s.value for s in Sector}
     unknown = [s for s in sectors if s not in valid]
     if unknown:
-        raise WorkSessionError("sectors", _("Sectoren: onbekende sector %(s)s.", s=unknown[0]))
+        raise WorkSessionError(_("Sectoren: onbekende sector %(s)s.", s=unknown[0]), field="sectors")
     session.execute(delete(AreaSectorChecklist).where(AreaSectorChecklist.area_id == area_id))
     for sector in dict.fromkeys(sectors):
         session.add(AreaSectorChecklist(area_id=area_id, sector=Sector(sector)))

@@ -29,6 +29,7 @@ from netwerk.network import operations, queries, render, worksession_views
 from netwerk.network.blueprint import bp
 from netwerk.network.forms import ChecklistForm, choices
 from netwerk.network.graph import ORGANISATION, PROFESSIONAL
+from netwerk.web import arg_id, get_or_404
 
 __all__ = ["bp", "worksession_views"]
 
@@ -43,46 +44,71 @@ class Filters:
     level_param: str
 
 
-def parse_filters(args: MultiDict) -> Filters:
-    """Read the map's filters from the query string; a bad value is named and ignored."""
-    errors: list[str] = []
-    session = db.session
-    area_id = None
-    raw_area = args.get("gebied", "").strip()
-    if raw_area:
-        if raw_area.isdigit() and db.session.get(Area, int(raw_area)) is not None:
-            area_id = int(raw_area)
-        else:
-            errors.append(_("Gebied: '%(v)s' bestaat niet; het standaardgebied wordt getoond.",
-                            v=raw_area))
-    if area_id is None:
-        area_id = queries.default_area_id(session)
+def _area_filter(errors: list[str], strict: bool) -> int | None:
+    raw = request.args.get("gebied", "").strip()
+    area_id = arg_id("gebied")
+    if area_id is not None and not queries.area_exists(db.session, area_id):
+        if strict:
+            abort(404)
+        errors.append(_("Gebied: '%(v)s' bestaat niet; het standaardgebied wordt getoond.",
+                        v=raw))
+        area_id = None
+    return area_id if area_id is not None else queries.default_area_id(db.session)
+
+
+def _session_filter(errors: list[str], strict: bool) -> WorkSession | None:
+    ws_id = arg_id("sessie")
+    ws = db.session.get(WorkSession, ws_id) if ws_id is not None else None
+    if ws_id is not None and ws is None:
+        if strict:
+            abort(404)
+        errors.append(_("Werksessie: deze sessie bestaat niet."))
+    return ws
+
+
+def _level_filter(args: MultiDict, errors: list[str]) -> str:
     level_param = args.get("niveau", "organisaties")
     if level_param not in LEVEL_PARAM:
         errors.append(_("Niveau: kies organisaties of professionals."))
-        level_param = "organisaties"
+        return "organisaties"
+    return level_param
+
+
+def _sector_filter(args: MultiDict, errors: list[str]) -> tuple[str, ...]:
     valid = {s.value for s in Sector}
-    sectors = tuple(sorted({s for s in args.getlist("sector") if s in valid}))
-    if len(sectors) != len(set(args.getlist("sector"))):
+    asked = set(args.getlist("sector"))
+    if asked - valid:
         errors.append(_("Sector: een onbekende sector is genegeerd."))
-    ws_id = None
-    raw_ws = args.get("sessie", "").strip()
-    if raw_ws:
-        ws = session.get(WorkSession, int(raw_ws)) if raw_ws.isdigit() else None
-        if ws is None:
-            errors.append(_("Werksessie: deze sessie bestaat niet."))
-        else:
-            ws_id, area_id = ws.id, ws.area_id
-    steps = args.get("stappen", "1")
-    steps_value = 2 if steps == "2" else 1
+    return tuple(sorted(asked & valid))
+
+
+def _focus_filter(args: MultiDict, errors: list[str]) -> str | None:
     focus = args.get("focus", "").strip() or None
-    if focus and not (len(focus) > 1 and focus[0] in "op" and focus[1:].isdigit()):
+    if focus and not (len(focus) > 1 and focus[0] in "op" and focus[1:].isascii()
+                      and focus[1:].isdigit()):
         errors.append(_("Focus: onbekend knooppunt."))
-        focus = None
+        return None
+    return focus
+
+
+def parse_filters(args: MultiDict, strict: bool = False) -> Filters:
+    """Read the map's filters from the query string. A malformed id (``?gebied=²``, a number
+    beyond any id) answers 400 (netwerk.web's one rule); an id that names nothing is named
+    and ignored on the map page, and answers 404 with ``strict`` (the downloads: a file of
+    another area than asked would mislead). Another bad value is named and ignored."""
+    errors: list[str] = []
+    area_id = _area_filter(errors, strict)
+    level_param = _level_filter(args, errors)
+    sectors = _sector_filter(args, errors)
+    ws = _session_filter(errors, strict)
+    if ws is not None:
+        area_id = ws.area_id
+    focus = _focus_filter(args, errors)
     if area_id is None:
         return Filters(None, errors, level_param)
     req = queries.MapRequest(area_id=area_id, level=LEVEL_PARAM[level_param], sectors=sectors,
-                              work_session_id=ws_id, focus=focus, steps=steps_value)
+                             work_session_id=ws.id if ws is not None else None, focus=focus,
+                             steps=2 if args.get("stappen", "1") == "2" else 1)
     return Filters(req, errors, level_param)
 
 
@@ -137,7 +163,7 @@ def _vis_bytes(name: str) -> bytes:
 
 def _export_graph(with_viz: bool = False) -> queries.GraphExport:
     policy.require(policy.can_view_network)
-    filters = parse_filters(request.args)
+    filters = parse_filters(request.args, strict=True)
     if filters.request is None:
         abort(404)
     return queries.graph_export(db.session, filters.request, filters.level_param, with_viz)
@@ -167,7 +193,7 @@ def export_gexf():
 def missing_csv():
     """The missing partners of an area as CSV, whom to invite first on top."""
     policy.require(policy.can_view_network)
-    filters = parse_filters(request.args)
+    filters = parse_filters(request.args, strict=True)
     if filters.request is None:
         abort(404)
     text, name = queries.missing_partners_download(db.session, filters.request)
@@ -179,7 +205,7 @@ def missing_csv():
 def checklist(area_id: int):
     """Edit the sectors a facilitator expects at the table of an area."""
     policy.require(policy.can_facilitate)
-    area = db.session.get(Area, area_id) or abort(404)
+    area = get_or_404(db.session, Area, area_id)
     form = ChecklistForm()
     form.sectors.choices = choices((s.value, queries.sector_name(s.value)) for s in Sector)
     current, is_default = queries.checklist(db.session, area_id)

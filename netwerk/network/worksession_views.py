@@ -21,10 +21,20 @@ from netwerk.network.forms import (
     choices,
 )
 from netwerk.network.graph import ORGANISATION, PROFESSIONAL
+from netwerk.web import arg_id, get_or_404
+from netwerk.web.forms import put_error
 
 
 def _session_or_404(ws_id: int) -> WorkSession:
-    return db.session.get(WorkSession, ws_id) or abort(404)
+    return get_or_404(db.session, WorkSession, ws_id)
+
+
+def _put_error(form, exc: operations.WorkSessionError) -> None:
+    """Put an operation's error on the form field it names (``area`` is ``area_id``,
+    ``inviter`` is ``inviter_id``, ...), else on top of the form."""
+    names = {exc.field: f"{exc.field}_id"} if hasattr(form, f"{exc.field}_id") else None
+    if not put_error(form, exc, names):
+        form.form_errors.append(str(exc))
 
 
 def _people_choices(people, empty: str | None = None) -> list:
@@ -71,8 +81,8 @@ def session_new():
     policy.require(policy.can_facilitate)
     form = WorkSessionForm()
     form.area_id.choices = _area_choices()
-    if request.method == "GET" and request.args.get("gebied", "").isdigit():
-        form.area_id.data = int(request.args["gebied"])
+    if request.method == "GET":
+        form.area_id.data = arg_id("gebied")
     if form.validate_on_submit():
         try:
             ws = operations.create_session(
@@ -80,7 +90,7 @@ def session_new():
                 form.notes.data or "", facilitator_id=current_user.professional_id)
         except operations.WorkSessionError as exc:
             db.session.rollback()
-            getattr(form, exc.field if exc.field != "area" else "area_id").errors.append(str(exc))
+            _put_error(form, exc)
         else:
             db.session.commit()
             flash(_("Werksessie aangemaakt."), "success")
@@ -101,7 +111,7 @@ def session_edit(ws_id: int):
                                         form.area_id.data, form.notes.data or "")
         except operations.WorkSessionError as exc:
             db.session.rollback()
-            getattr(form, exc.field if exc.field != "area" else "area_id").errors.append(str(exc))
+            _put_error(form, exc)
         else:
             db.session.commit()
             flash(_("Werksessie opgeslagen."), "success")
@@ -135,8 +145,7 @@ def _post(ws_id: int, form_name: str, action) -> object:
             forms = _forms(ws)
             form = forms[form_name]
             form.validate()
-            field = getattr(form, f"{exc.field}_id", None) or getattr(form, exc.field, None)
-            (field.errors if field is not None else form.form_errors).append(str(exc))
+            _put_error(form, exc)
         else:
             db.session.commit()
             flash(message, "success")
@@ -201,13 +210,10 @@ def session_tie(ws_id: int):
 def sessions_growth():
     """The network after each work session of an area, side by side, new parties highlighted."""
     policy.require(policy.can_view_network)
-    raw = request.args.get("gebied", "")
-    area = db.session.get(Area, int(raw)) if raw.isdigit() else None
-    if area is None:
-        latest = queries.default_area_id(db.session)
-        area = db.session.get(Area, latest) if latest else None
-    if area is None:
+    area_id = arg_id("gebied") or queries.default_area_id(db.session)
+    if area_id is None:
         abort(404)
+    area = get_or_404(db.session, Area, area_id)
     level = PROFESSIONAL if request.args.get("niveau") == "professionals" else ORGANISATION
     frames = queries.growth_frames(db.session, area.id, level)
     return render_template("network/growth.html", area=area, frames=frames,

@@ -88,14 +88,14 @@ def test_every_user_facing_error_shares_the_base():
     from netwerk.directory.photos import InvalidPhoto
     from netwerk.directory.services import UpdateError
     from netwerk.interchange.tabular import TableError
-    from netwerk.matching.services import CaseError
-    from netwerk.network.worksessions import WorkSessionError
+    from netwerk.matching.operations import CaseError
+    from netwerk.network.operations import WorkSessionError
     from netwerk.phone import InvalidPhoneNumber
 
     for cls in (UnknownArea, UnknownCapacityType, CapacityError, InvalidPhoto, UpdateError,
                 TableError, CaseError, WorkSessionError, InvalidPhoneNumber):
         assert issubclass(cls, UserError), cls
-    assert WorkSessionError("area", "Gebied: onbekend.").field == "area"
+    assert WorkSessionError("Gebied: onbekend.", field="area").field == "area"
     assert UpdateError({"mobile": "Mobiel: fout."}).field == "mobile"
 
 
