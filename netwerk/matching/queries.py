@@ -190,6 +190,11 @@ def lead_choices(answer: Answer, case: Case) -> list[tuple[int, str]]:
     return [(s.candidate.id, s.candidate.name) for s in shown]
 
 
+def action_people_ids(case: Case) -> set[int]:
+    """To whom a plan action may go: the involved and the coordinator."""
+    return {i.professional_id for i in case.involvements} | {case.coordinator_id} - {None}
+
+
 def free_places(session: Session, case: Case) -> list | None:
     """Free places near the case, when the capacity capability is installed (else None)."""
     try:
@@ -214,7 +219,7 @@ def case_page(session: Session, case: Case, manage: bool, weights=None, need_wei
                            | {case.coordinator_id, case.lead_id, case.suggested_lead_id,
                               case.preferred_professional_id}
                            | {a.professional_id for a in case.actions})
-    action_people = sorted(((pid, people[pid].name) for pid in involved | {case.coordinator_id}
+    action_people = sorted(((pid, people[pid].name) for pid in action_people_ids(case)
                             if pid in people), key=lambda c: c[1])
     return CasePage(
         case=case, answer=answer, people=people,

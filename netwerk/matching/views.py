@@ -182,9 +182,7 @@ def add_action(case_id: int):
     policy.require(policy.can_manage_case, case)
     form = ActionForm()
     form.professional_id.choices = choices(
-        [(0, "")] + [(pid, "") for pid in
-                     {i.professional_id for i in case.involvements} | {case.coordinator_id}
-                     if pid])
+        [(0, "")] + [(pid, "") for pid in queries.action_people_ids(case)])
     if form.validate_on_submit():
         try:
             operations.add_action(db.session, case, form.professional_id.data or None,

@@ -57,8 +57,6 @@ LEVELS = (ORGANISATION, PROFESSIONAL)
 # How recent a case must be for its needs to count in the missing partners.
 RECENT_CASES = timedelta(days=365)
 
-__all__ = ["sector_name", "sector_names"]  # re-exported for the views
-
 
 # -- areas -------------------------------------------------------------------------------------
 
