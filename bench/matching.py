@@ -4,7 +4,7 @@
 
 Fills a database with ``bench/generate.py`` (``generate(url, scale, seed)``), then registers
 ``--cases`` generated cases in random wijken, one at a time, exactly as the intake does
-(``services.register_case``: insert the case, load the candidates with bounded queries, score,
+(``operations.register_case``: insert the case, load the candidates with bounded queries, score,
 back pocket) and rolls each back. Prints p50 and p95 of intake-to-answer, and the share of cases
 whose back pocket has the size of the exact optimum. Goals: p95 ≤ 150 ms, ≥ 95 % optimal.
 """
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from netwerk.app import create_app
     from netwerk.db import db
-    from netwerk.matching import services
+    from netwerk.matching import operations
     from netwerk.matching.engine import match
     from netwerk.matching.loader import case_facts, load_network
     from netwerk.models import (
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             ).all()
             needs = rng.sample(domains, k=min(len(domains), rng.randint(2, 6)))
             involved = tuple(rng.sample(local, k=min(len(local), rng.randint(0, 3))))
-            intake = services.Intake(
+            intake = operations.Intake(
                 area_id=wijk,
                 urgency=rng.choice(list(Urgency)),
                 needs={d.id: (NeedWeight.PRIMAIR if i < 2 else NeedWeight.SECUNDAIR)
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
                 preferred_id=(rng.choice(local) if local and rng.random() < 0.3 else None),
             )
             start, cpu_start = time.perf_counter(), time.process_time()
-            case, answer = services.register_case(session, None, intake)
+            case, answer = operations.register_case(session, None, intake)
             timings.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - cpu_start) * 1000)
             # The exact optimum for comparison (forced exact search, and forced greedy).

@@ -217,8 +217,11 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(exc):
-        return render_error(400, _("Onjuist verzoek"),
-                            _("Dit verzoek klopt niet. Er is niets opgeslagen."))
+        from netwerk.web import BadArgument
+
+        message = (exc.description if isinstance(exc, BadArgument)
+                   else _("Dit verzoek klopt niet. Er is niets opgeslagen."))
+        return render_error(400, _("Onjuist verzoek"), message)
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(exc):

@@ -164,7 +164,7 @@ def restore_command(source: Path, yes: bool) -> None:
 @with_appcontext
 def purge_command() -> None:
     """Delete cases closed longer ago than CASE_RETENTION_DAYS; keep only an anonymous count."""
-    from netwerk.matching.services import purge_closed_cases
+    from netwerk.matching.operations import purge_closed_cases
 
     days = current_app.config["CASE_RETENTION_DAYS"]
     try:

@@ -5,20 +5,21 @@ from __future__ import annotations
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
+from netwerk.errors import UserError
 from netwerk.i18n import _
 
 REGION = "NL"
 MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
-class InvalidPhoneNumber(ValueError):
+class InvalidPhoneNumber(UserError):
     """A number that cannot be stored; ``field`` names the form field, ``str()`` says why in Dutch."""
 
     def __init__(self, field: str, raw: str, reason: str) -> None:
         self.field = field
         self.raw = raw
         self.reason = reason
-        super().__init__(f"{field}: {reason}")
+        super().__init__(f"{field}: {reason}", field)
 
 
 def _parse(raw: str) -> phonenumbers.PhoneNumber | None:

@@ -20,7 +20,8 @@ from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.extensions import csrf
 from netwerk.i18n import _
-from netwerk.models import Area, Capacity, Organisation, Professional, Service
+from netwerk.models import Area, AreaKind, Capacity, Organisation, Professional, Service
+from netwerk.web import arg_enum, arg_id, arg_int, arg_page, get_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 tokens_bp = Blueprint("api_tokens", __name__)
@@ -74,28 +75,10 @@ def bad_request(exc):
     return _error(400, getattr(exc, "description", None) or _("Ongeldig verzoek."))
 
 
-MAX_INT = 2**31 - 1  # ids and page numbers beyond this exist in no database here
-
-
-def _int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        abort(400, _("'%(name)s' moet een geheel getal zijn.", name=name))
-    if value < 1:
-        abort(400, _("'%(name)s' moet minstens 1 zijn.", name=name))
-    if value > MAX_INT:
-        abort(400, _("'%(name)s' is te groot.", name=name))
-    return value
-
-
 def _page(query, count_query, render):
     """Paginate ``query`` (?page=&per_page=, max 200) into data, meta and links."""
-    page = _int_arg("page", 1)
-    per_page = min(_int_arg("per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
+    page = arg_page()
+    per_page = min(arg_int("per_page", DEFAULT_PER_PAGE) or DEFAULT_PER_PAGE, MAX_PER_PAGE)
     total = db.session.scalar(count_query)
     # A page past the end is empty; never ask the database for an offset it cannot hold.
     offset = (page - 1) * per_page
@@ -128,9 +111,8 @@ def people():
                       selectinload(Professional.areas), selectinload(Professional.domains))
              .order_by(Professional.name, Professional.id))
     count = select(func.count()).select_from(Professional).where(Professional.active)
-    org = request.args.get("organisation_id")
-    if org:
-        org_id = _int_arg("organisation_id", 0)
+    org_id = arg_id("organisation_id")
+    if org_id is not None:
         query = query.where(Professional.organisation_id == org_id)
         count = count.where(Professional.organisation_id == org_id)
     return _page(query, count, serialize.person)
@@ -138,8 +120,8 @@ def people():
 
 @bp.get("/people/<int:person_id>")
 def person(person_id: int):
-    p = db.session.get(Professional, person_id)
-    if p is None or not p.active:
+    p = get_or_404(db.session, Professional, person_id)
+    if not p.active:
         abort(404)
     return jsonify({"data": serialize.person(p)})
 
@@ -157,9 +139,7 @@ def organisations():
 
 @bp.get("/organisations/<int:organisation_id>")
 def organisation(organisation_id: int):
-    o = db.session.get(Organisation, organisation_id)
-    if o is None:
-        abort(404)
+    o = get_or_404(db.session, Organisation, organisation_id)
     return jsonify({"data": serialize.organisation(o)})
 
 
@@ -167,17 +147,15 @@ def organisation(organisation_id: int):
 def areas():
     query = select(Area).order_by(Area.kind, Area.name, Area.id)
     count = select(func.count()).select_from(Area)
-    kind = request.args.get("kind")
-    if kind:
+    kind = arg_enum("kind", AreaKind)
+    if kind is not None:
         query, count = query.where(Area.kind == kind), count.where(Area.kind == kind)
     return _page(query, count, serialize.area)
 
 
 @bp.get("/areas/<int:area_id>")
 def area(area_id: int):
-    a = db.session.get(Area, area_id)
-    if a is None:
-        abort(404)
+    a = get_or_404(db.session, Area, area_id)
     return jsonify({"data": serialize.area(a)})
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from netwerk.db import utcnow
+from netwerk.errors import UserError
 from netwerk.i18n import _
 from netwerk.models import (
     Area,
@@ -30,17 +31,17 @@ from netwerk.models import (
 LEVEL_ORDER = {AreaKind.WIJK.value: 0, AreaKind.GEMEENTE.value: 1, AreaKind.REGIO.value: 2}
 
 
-class UnknownCapacityType(ValueError):
+class UnknownCapacityType(UserError):
     """A capacity type slug that is not in the data; the message is Dutch and names the slug."""
 
     def __init__(self, slug: str) -> None:
-        super().__init__(_("Onbekende soort plek '%(slug)s'.", slug=slug))
+        super().__init__(_("Onbekende soort plek '%(slug)s'.", slug=slug), "soort")
         self.slug = slug
 
 
-class UnknownArea(ValueError):
+class UnknownArea(UserError):
     def __init__(self, area_id: int) -> None:
-        super().__init__(_("Onbekende wijk of gemeente (%(id)s).", id=area_id))
+        super().__init__(_("Onbekende wijk of gemeente (%(id)s).", id=area_id), "wijk")
         self.area_id = area_id
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from netwerk.db import utcnow
+from netwerk.errors import UserError
 from netwerk.i18n import _
 from netwerk.models import Area, Capacity, CapacityEvent, CapacityEventKind, CapacityType, Service
 from netwerk.privacy import find_identifiers
@@ -37,13 +38,8 @@ NOTE_MAX = 500
 capacities = Capacity.__table__
 
 
-class CapacityError(ValueError):
+class CapacityError(UserError):
     """A change that was refused; ``message`` is Dutch and names the field where there is one."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class NotFree(CapacityError):

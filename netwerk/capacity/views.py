@@ -33,6 +33,8 @@ from netwerk.models import (
     User,
 )
 from netwerk.models.enums import unit_label
+from netwerk.web import get_or_404, parse_id, parse_int
+from netwerk.web.forms import put_error
 
 bp = Blueprint("capacity", __name__)
 
@@ -64,15 +66,6 @@ def capacity_helpers():
 # --- overview ---------------------------------------------------------------------------------
 
 
-def _int_or_none(raw) -> int | None:
-    """An id or version typed or posted: ASCII digits that fit a database integer, else None
-    (``"²".isdigit()`` is true, and 2**31 overflows PostgreSQL's INTEGER: both gave a 500)."""
-    text = str(raw or "").strip()
-    if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) < 2**31:
-        return int(text)
-    return None
-
-
 def _default_area() -> Area | None:
     prof = current_user.professional if current_user.is_authenticated else None
     if prof is not None:
@@ -87,7 +80,7 @@ def _default_area() -> Area | None:
 def _chosen_area() -> Area | None:
     raw = request.args.get("wijk", "").strip()
     if raw:
-        area = db.session.get(Area, _int_or_none(raw) or 0)
+        area = db.session.get(Area, parse_id(raw) or 0)
         if area is not None:
             return area
         flash(_("Onbekende wijk '%(value)s'; je ziet je eigen wijk.", value=raw), "error")
@@ -139,10 +132,7 @@ def overview():
 
 
 def _load(capacity_id: int) -> Capacity:
-    capacity = db.session.get(Capacity, capacity_id)
-    if capacity is None:
-        abort(404)
-    return capacity
+    return get_or_404(db.session, Capacity, capacity_id)
 
 
 def _find_case(reference: str | None) -> tuple[Case | None, str | None]:
@@ -211,9 +201,7 @@ def detail(capacity_id: int):
 
 
 def _note_error(form, exc: services.CapacityError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
+    put_error(form, exc)
 
 
 def _amount(capacity: Capacity, form) -> int:
@@ -299,7 +287,7 @@ def update_counts(capacity_id: int):
         available = services.parse_count(form.available.data, _("Vrij"), "available")
         maximum = services.parse_count(form.maximum.data, _("Totaal"), "maximum")
         version_text = (form.version.data or "").strip()
-        if _int_or_none(version_text) is None:
+        if parse_int(version_text, minimum=0) is None:
             raise services.StaleCount(
                 _("Het formulier was onvolledig; er is niets opgeslagen. Ververs de pagina.")
             )
@@ -365,14 +353,14 @@ def new():
     if request.method == "GET" or not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("capacity/new.html", form=form), status
-    service = db.session.get(Service, _int_or_none(form.service_id.data) or 0)
+    service = db.session.get(Service, parse_id(form.service_id.data) or 0)
     if service is not None:
         policy.require(policy.can_add_capacity, service.organisation_id)
     try:
         available = services.parse_count(form.available.data, _("Vrij"), "available")
         maximum = services.parse_count(form.maximum.data, _("Totaal"), "maximum")
         capacity = services.create_capacity(
-            db.session, _int_or_none(form.service_id.data), _int_or_none(form.area_id.data),
+            db.session, parse_id(form.service_id.data), parse_id(form.area_id.data),
             form.type_slug.data, available, maximum, current_user.id)
     except services.CapacityError as exc:
         db.session.rollback()

@@ -6,13 +6,14 @@ import io
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from netwerk.errors import UserError
 from netwerk.i18n import _
 
 SIZE = 320
 MAX_PIXELS = 40_000_000
 
 
-class InvalidPhoto(ValueError):
+class InvalidPhoto(UserError):
     """An upload that is not a usable image; ``str()`` says why in Dutch."""
 
 

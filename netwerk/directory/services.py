@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from netwerk.db import utcnow
+from netwerk.errors import UserError
 from netwerk.i18n import _
 from netwerk.models import (
     Area,
@@ -100,12 +101,12 @@ class ProfessionalUpdate:
     remove_photo: bool = False
 
 
-class UpdateError(ValueError):
+class UpdateError(UserError):
     """Refused input: ``errors`` maps a form field to a Dutch message naming it."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
-        super().__init__("; ".join(errors.values()))
+        super().__init__("; ".join(errors.values()), next(iter(errors), None))
 
 
 def update_professional(

@@ -14,12 +14,13 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from netwerk.errors import UserError
 from netwerk.i18n import _
 
 csv.field_size_limit(1_000_000)
 
 
-class TableError(ValueError):
+class TableError(UserError):
     """The file as a whole cannot be read; ``str()`` says why in Dutch."""
 
 

@@ -4,11 +4,12 @@ missing partners and the count of organisations that would go in without coordin
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from netwerk.matching.back_pocket import Option, back_pocket, distances_from
 from netwerk.matching.eligibility import eligibility
 from netwerk.matching.missing import missing_partners
-from netwerk.matching.model import Answer, BackPocket, CaseFacts, Network
+from netwerk.matching.model import Answer, BackPocket, CaseFacts, Network, Scored
 from netwerk.matching.scoring import (
     coverers_by_domain,
     rank,
@@ -47,19 +48,7 @@ def match(
         lead = next((s for s in ranking if s.candidate.id == lead_id), None)
     why = {s.candidate.id: why_not(suggested, s) for s in ranking
            if suggested is not None and s is not suggested}
-    needs = frozenset(n.domain for n in case.needs)
-    if lead is None:
-        pocket = BackPocket((), needs, needs - frozenset(coverers), "none")
-    else:
-        remaining = needs - lead.eligibility.covers
-        dist = distances_from(lead.candidate.id, adjacency)
-        options = [
-            Option(s.candidate, s.eligibility.covers & remaining,
-                   dist.get(s.candidate.id, 3), s.total)
-            for s in ranking
-            if s is not lead and s.eligibility.covers & remaining
-        ]
-        pocket = back_pocket(remaining, options, method)
+    pocket = _pocket(case, ranking, lead, adjacency, frozenset(coverers), method)
     organisations = {e.candidate.organisation_id for e in eligible}
     return Answer(
         lead=lead,
@@ -72,3 +61,36 @@ def match(
         organisations_without_coordination=len(organisations),
         weights=weights,
     )
+
+
+def _pocket(case: CaseFacts, ranking: tuple[Scored, ...], lead: Scored | None,
+            adjacency: Mapping[int, frozenset[int]], covered: frozenset[str],
+            method: str) -> BackPocket:
+    needs = frozenset(n.domain for n in case.needs)
+    if lead is None:
+        return BackPocket((), needs, needs - covered, "none")
+    remaining = needs - lead.eligibility.covers
+    dist = distances_from(lead.candidate.id, adjacency)
+    options = [
+        Option(s.candidate, s.eligibility.covers & remaining,
+               dist.get(s.candidate.id, 3), s.total)
+        for s in ranking
+        if s is not lead and s.eligibility.covers & remaining
+    ]
+    return back_pocket(remaining, options, method)
+
+
+def with_lead(answer: Answer, case: CaseFacts, network: Network, lead_id: int | None,
+              method: str = "auto") -> Answer:
+    """``answer`` (from ``match`` on the same case and network) with the back pocket built
+    around ``lead_id`` (None: around the suggestion), without scoring everyone again; equal
+    to ``match(case, network, ..., lead_id=lead_id)``. The ranking does not depend on the
+    lead: only who leads and the back pocket do."""
+    lead = answer.suggested
+    if lead_id is not None:
+        lead = next((s for s in answer.ranking if s.candidate.id == lead_id), None)
+    if lead is answer.lead:
+        return answer
+    covered = frozenset(d for s in answer.ranking for d in s.eligibility.covers)
+    pocket = _pocket(case, answer.ranking, lead, network.adjacency(), covered, method)
+    return replace(answer, lead=lead, back_pocket=pocket)

@@ -12,7 +12,6 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import (
     DataRequired,
@@ -26,6 +25,7 @@ from wtforms.validators import (
 from netwerk.i18n import _, _l
 from netwerk.models.enums import URGENCY_CHOICES
 from netwerk.privacy import find_identifiers
+from netwerk.web.forms import MultiCheckboxField
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -48,11 +48,6 @@ def no_identifiers(form, field) -> None:
             _("Dit veld bevat %(what)s. Een casus bevat geen gegevens waarmee de cliënt te "
               "herkennen is: haal dit weg.", what=", ".join(i.describe() for i in found))
         )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class IntakeForm(FlaskForm):

@@ -1,6 +1,8 @@
 """What a facilitator wants to know about a network, as pure functions over networkx graphs.
 
-No Flask, no database: every function takes a graph (or plain values) and returns plain values.
+No Flask, no database, no wording: every function takes a graph (or plain values) and returns
+facts (plain values and dataclasses); the Dutch sentences the page shows are made from those
+facts in netwerk.network.wording.
 Nodes carry ``label`` and ``sector``; professional nodes also ``organisation`` and ``domains``
 (see netwerk.network.graph). Randomised algorithms use a fixed seed, so the same network always
 gives the same answer.
@@ -13,8 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
-
-from netwerk.i18n import _
 
 SEED = 20261126
 # Above this many nodes betweenness is estimated from a fixed sample of sources.
@@ -35,17 +35,7 @@ def label(graph: nx.Graph, node: str) -> str:
     return graph.nodes[node].get("label", str(node))
 
 
-def join_nl(items: Iterable[str]) -> str:
-    """'A', 'A en B', 'A, B en C'."""
-    items = list(items)
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " " + _("en") + " " + items[-1]
-
-
-def _who(graph: nx.Graph, node: str) -> str:
+def who(graph: nx.Graph, node: str) -> str:
     data = graph.nodes[node]
     if data.get("organisation") and data.get("kind") == "professional":
         return f"{data.get('label', node)} ({data['organisation']})"
@@ -77,7 +67,7 @@ class CutPoint:
     label: str
     cut_off: tuple[str, ...]  # nodes that lose their only line to the rest
     parties: tuple[str, ...]  # their organisations
-    sentence: str
+    who: str  # the name to tell: "Anouk Verbeek (Lister)"
 
 
 class _DepthFirst:
@@ -168,17 +158,7 @@ def cut_points(graph: nx.Graph, limit: int = 50) -> list[CutPoint]:
             cut = [n for n in dfs.component(node) if n not in keep]
         cut_off = tuple(sorted(cut, key=lambda n: label(graph, n)))
         parties = tuple(_parties(graph, cut_off))
-        if len(parties) == 1:
-            sentence = _(
-                "Als %(who)s wegvalt, verliest %(parties)s de enige lijn met de rest van het "
-                "netwerk.", who=_who(graph, node), parties=parties[0],
-            )
-        else:
-            sentence = _(
-                "Als %(who)s wegvalt, verliezen %(parties)s hun enige lijn met de rest van het "
-                "netwerk.", who=_who(graph, node), parties=join_nl(parties),
-            )
-        result.append(CutPoint(node, name, cut_off, parties, sentence))
+        result.append(CutPoint(node, name, cut_off, parties, who(graph, node)))
     return result
 
 
@@ -187,7 +167,9 @@ class Bridge:
     a: str
     b: str
     smaller_side: tuple[str, ...]
-    sentence: str
+    a_who: str
+    b_who: str
+    parties: tuple[str, ...]  # the organisations on the smaller side
 
 
 def bridges(graph: nx.Graph, limit: int = 20) -> list[Bridge]:
@@ -216,11 +198,8 @@ def bridges(graph: nx.Graph, limit: int = 20) -> list[Bridge]:
             lower = set(below)
             side = [n for n in dfs.component(child) if n not in lower]
         smaller = tuple(sorted(side, key=lambda n: label(graph, n)))
-        sentence = _(
-            "De lijn tussen %(a)s en %(b)s is de enige verbinding met %(parties)s.",
-            a=_who(graph, up), b=_who(graph, child), parties=join_nl(_parties(graph, smaller)),
-        )
-        result.append(Bridge(up, child, smaller, sentence))
+        result.append(Bridge(up, child, smaller, who(graph, up), who(graph, child),
+                             tuple(_parties(graph, smaller))))
     return result
 
 

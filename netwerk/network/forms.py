@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from netwerk.i18n import _, _l
 from netwerk.models import TieKind
+from netwerk.web.forms import MultiCheckboxField
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -37,11 +37,6 @@ class NamedSelectField(SelectField):
         except ValidationError:
             raise ValidationError(_("%(field)s: kies een waarde uit de lijst.",
                                     field=self.label.text)) from None
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class WorkSessionForm(FlaskForm):

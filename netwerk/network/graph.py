@@ -2,7 +2,8 @@
 
 ``area_graph`` builds the professional graph of an area (professionals who work in the area or
 its wijken, plus everyone who attended a work session there; ties between them) with queries
-bounded by the area's size, and caches it per data version. The rest of this module is pure:
+bounded by the area's size, and caches it per data version (``data_version``, in the
+``GraphCache`` of netwerk.network.cache). The rest of this module is pure:
 ``organisation_graph`` folds professionals into organisations, ``filter_sectors`` keeps some
 sectors, ``ego`` focuses on one node.
 
@@ -12,15 +13,13 @@ and the browser see the same ids.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import networkx as nx
-from sqlalchemy import event, func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from netwerk.models import (
@@ -30,11 +29,14 @@ from netwerk.models import (
     Organisation,
     Professional,
     Tie,
+    TieKind,
     WorkSession,
     area_and_descendant_ids,
     professional_areas,
     professional_domains,
+    service_areas,
 )
+from netwerk.network.cache import cache_for, clear_all
 
 T = TypeVar("T")
 
@@ -51,44 +53,34 @@ def oid(organisation_id: int) -> str:
     return f"o{organisation_id}"
 
 
-# -- cache -------------------------------------------------------------------------------------
+# -- data version ------------------------------------------------------------------------------
 
-_CACHE_SIZE = 64
-_cache: OrderedDict[tuple, Any] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-_VERSION_KEY = "netwerk.network.data_version"
-
-
-@event.listens_for(Session, "after_flush")
-@event.listens_for(Session, "after_transaction_end")
-def _forget_version(session: Session, *args: Any) -> None:
-    """A write (or the end of a transaction) may change the data: ask the database again."""
-    session.info.pop(_VERSION_KEY, None)
+def _kind_code():
+    """Each tie's kind as a number, so a fingerprint sees a tie change kind."""
+    return case({kind: i + 1 for i, kind in enumerate(TieKind)}, value=Tie.kind, else_=0)
 
 
 def data_version(session: Session, area_id: int | None = None) -> tuple:
-    """A cheap fingerprint of everything an area's network graph is built from (of the whole
-    database when ``area_id`` is None).
+    """A cheap fingerprint of everything an area's network (graph, serving organisations) is
+    built from (of the whole database when ``area_id`` is None).
 
-    For an area: (count, max id, max since) of the ties touching its people, the count and
-    latest of its work sessions and their attendance, (count, latest update) of its people and
-    their organisations, and the count of placements in it; every query is bounded by the
-    area through indexes. Any new, removed or re-dated tie, any attendance, and any edited,
-    moved or added professional changes it, so a cached graph is never served after such a
-    change. Asked once per transaction (a request's map and its missing partners share one
-    answer); forgotten after every flush and at the end of every transaction.
+    For an area: (count, max id, max since, sum of id × kind) of the ties touching its people,
+    the count and latest of its work sessions and their attendance, (count, latest update) of
+    its people and their organisations, the count of placements in it, and (count, sums) of
+    the service areas of the area, its wijken and the gemeente/regio above it. Every query is
+    bounded by the area through indexes. Any new, removed, re-dated or re-kinded tie, any
+    attendance, any edited, moved or added professional and any service gaining or losing an
+    area changes it, so a cached value is never served after such a change. Ask it once per
+    request and pass it on (``area_graph(..., version=...)``): each call queries.
     """
-    memo = session.info.setdefault(_VERSION_KEY, {})
-    if area_id not in memo:
-        memo[area_id] = (_query_version(session) if area_id is None
-                         else _query_area_version(session, area_id))
-    return memo[area_id]
+    return (_query_version(session) if area_id is None
+            else _query_area_version(session, area_id))
 
 
 def _query_area_version(session: Session, area_id: int) -> tuple:
     area_ids = area_and_descendant_ids(session, area_id)
+    area = session.get(Area, area_id)
+    served_ids = area_ids | ({a.id for a in area.ancestors} if area is not None else set())
     sessions = select(WorkSession.id).where(WorkSession.area_id.in_(area_ids))
     people = (
         select(professional_areas.c.professional_id)
@@ -96,13 +88,15 @@ def _query_area_version(session: Session, area_id: int) -> tuple:
         .union(select(Attendance.professional_id)
                .where(Attendance.work_session_id.in_(sessions)))
     )
+    kind = _kind_code().label("kind_code")
     touching = (
-        select(Tie.id, Tie.since).where(Tie.a_id.in_(people))
-        .union(select(Tie.id, Tie.since).where(Tie.b_id.in_(people)))
+        select(Tie.id, Tie.since, kind).where(Tie.a_id.in_(people))
+        .union(select(Tie.id, Tie.since, kind).where(Tie.b_id.in_(people)))
         .subquery()
     )
     ties = session.execute(
-        select(func.count(), func.max(touching.c.id), func.max(touching.c.since))
+        select(func.count(), func.max(touching.c.id), func.max(touching.c.since),
+               func.sum(touching.c.id * touching.c.kind_code))
         .select_from(touching)
     ).one()
     work_sessions = session.execute(
@@ -123,12 +117,22 @@ def _query_area_version(session: Session, area_id: int) -> tuple:
         select(func.count()).select_from(professional_areas)
         .where(professional_areas.c.area_id.in_(area_ids))
     )
-    return (tuple(ties), tuple(work_sessions), attendance, tuple(members), placements)
+    return (tuple(ties), tuple(work_sessions), attendance, tuple(members), placements,
+            _service_areas_version(session, served_ids))
+
+
+def _service_areas_version(session: Session, area_ids: set[int] | None) -> tuple:
+    query = select(func.count(), func.sum(service_areas.c.service_id),
+                   func.sum(service_areas.c.area_id)).select_from(service_areas)
+    if area_ids is not None:
+        query = query.where(service_areas.c.area_id.in_(area_ids))
+    return tuple(session.execute(query).one())
 
 
 def _query_version(session: Session) -> tuple:
     ties = session.execute(
-        select(func.count(Tie.id), func.max(Tie.id), func.max(Tie.since))
+        select(func.count(Tie.id), func.max(Tie.id), func.max(Tie.since),
+               func.sum(Tie.id * _kind_code()))
     ).one()
     attendance = session.execute(
         select(func.count(), func.max(Attendance.work_session_id)).select_from(Attendance)
@@ -140,29 +144,22 @@ def _query_version(session: Session) -> tuple:
         select(func.count(Organisation.id), func.max(Organisation.updated_at))
     ).one()
     placements = session.scalar(select(func.count()).select_from(professional_areas))
-    return (tuple(ties), tuple(attendance), tuple(people), tuple(organisations), placements)
+    return (tuple(ties), tuple(attendance), tuple(people), tuple(organisations), placements,
+            _service_areas_version(session, None))
 
 
 def cached(session: Session, key: tuple, build: Callable[[], T],
-           area_id: int | None = None) -> T:
-    """Return ``build()`` for ``key`` under the current data version of ``area_id`` (of the
-    whole database when None), computing it once."""
-    full_key = (str(session.get_bind().url), area_id, data_version(session, area_id), *key)
-    with _cache_lock:
-        if full_key in _cache:
-            _cache.move_to_end(full_key)
-            return _cache[full_key]
-    value = build()
-    with _cache_lock:
-        _cache[full_key] = value
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
+           area_id: int | None = None, version: tuple | None = None) -> T:
+    """``build()`` for ``key`` under the data version of ``area_id`` (of the whole database
+    when None), computed once per version; pass ``version`` when the caller has it."""
+    if version is None:
+        version = data_version(session, area_id)
+    return cache_for(session).get((area_id, *key), version, build)
 
 
 def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
+    """Forget every cached graph (benchmarks measure a cold start)."""
+    clear_all()
 
 
 # -- building from the database ---------------------------------------------------------------
@@ -177,12 +174,14 @@ class Snapshot:
     session_ids: tuple[int, ...]
 
 
-def area_graph(session: Session, area_id: int, work_session_id: int | None = None) -> nx.Graph:
-    """The (frozen, cached) professional graph of an area, or of a work session's snapshot."""
+def area_graph(session: Session, area_id: int, work_session_id: int | None = None,
+               version: tuple | None = None) -> nx.Graph:
+    """The (frozen, cached) professional graph of an area, or of a work session's snapshot;
+    ``version`` is the area's data version when the caller already asked for it."""
     return cached(
-        session, ("area_graph", area_id, work_session_id),
+        session, ("area_graph", work_session_id),
         lambda: nx.freeze(build_area_graph(session, area_id, work_session_id)),
-        area_id=area_id,
+        area_id=area_id, version=version,
     )
 
 

@@ -1,5 +1,7 @@
-"""The network map (``/netwerk``), its exports and the sector checklist. The work-session
-pages (``/werksessies``) register on the same blueprint in worksession_views.py."""
+"""The network map (``/netwerk``), its exports and the sector checklist: parse the query
+string, ask netwerk.network.queries (or operations) once, render. The work-session pages
+(``/werksessies``) register on the same blueprint (netwerk.network.blueprint) in
+worksession_views.py, imported here so that ``bp`` carries every route."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from dataclasses import dataclass
 
 import networkx as nx
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -24,11 +25,13 @@ from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.i18n import _
 from netwerk.models import Area, Sector, WorkSession
-from netwerk.network import render, services
+from netwerk.network import operations, queries, render, worksession_views
+from netwerk.network.blueprint import bp
 from netwerk.network.forms import ChecklistForm, choices
 from netwerk.network.graph import ORGANISATION, PROFESSIONAL
+from netwerk.web import arg_id, get_or_404
 
-bp = Blueprint("network", __name__)
+__all__ = ["bp", "worksession_views"]
 
 VIS_FILES = {"vis-network.min.js", "vis-network.css"}
 LEVEL_PARAM = {"organisaties": ORGANISATION, "professionals": PROFESSIONAL}
@@ -36,51 +39,76 @@ LEVEL_PARAM = {"organisaties": ORGANISATION, "professionals": PROFESSIONAL}
 
 @dataclass
 class Filters:
-    request: services.MapRequest | None
+    request: queries.MapRequest | None
     errors: list[str]
     level_param: str
 
 
-def parse_filters(args: MultiDict) -> Filters:
-    """Read the map's filters from the query string; a bad value is named and ignored."""
-    errors: list[str] = []
-    session = db.session
-    area_id = None
-    raw_area = args.get("gebied", "").strip()
-    if raw_area:
-        if raw_area.isdigit() and db.session.get(Area, int(raw_area)) is not None:
-            area_id = int(raw_area)
-        else:
-            errors.append(_("Gebied: '%(v)s' bestaat niet; het standaardgebied wordt getoond.",
-                            v=raw_area))
-    if area_id is None:
-        area_id = services.default_area_id(session)
+def _area_filter(errors: list[str], strict: bool) -> int | None:
+    raw = request.args.get("gebied", "").strip()
+    area_id = arg_id("gebied")
+    if area_id is not None and not queries.area_exists(db.session, area_id):
+        if strict:
+            abort(404)
+        errors.append(_("Gebied: '%(v)s' bestaat niet; het standaardgebied wordt getoond.",
+                        v=raw))
+        area_id = None
+    return area_id if area_id is not None else queries.default_area_id(db.session)
+
+
+def _session_filter(errors: list[str], strict: bool) -> WorkSession | None:
+    ws_id = arg_id("sessie")
+    ws = db.session.get(WorkSession, ws_id) if ws_id is not None else None
+    if ws_id is not None and ws is None:
+        if strict:
+            abort(404)
+        errors.append(_("Werksessie: deze sessie bestaat niet."))
+    return ws
+
+
+def _level_filter(args: MultiDict, errors: list[str]) -> str:
     level_param = args.get("niveau", "organisaties")
     if level_param not in LEVEL_PARAM:
         errors.append(_("Niveau: kies organisaties of professionals."))
-        level_param = "organisaties"
+        return "organisaties"
+    return level_param
+
+
+def _sector_filter(args: MultiDict, errors: list[str]) -> tuple[str, ...]:
     valid = {s.value for s in Sector}
-    sectors = tuple(sorted({s for s in args.getlist("sector") if s in valid}))
-    if len(sectors) != len(set(args.getlist("sector"))):
+    asked = set(args.getlist("sector"))
+    if asked - valid:
         errors.append(_("Sector: een onbekende sector is genegeerd."))
-    ws_id = None
-    raw_ws = args.get("sessie", "").strip()
-    if raw_ws:
-        ws = session.get(WorkSession, int(raw_ws)) if raw_ws.isdigit() else None
-        if ws is None:
-            errors.append(_("Werksessie: deze sessie bestaat niet."))
-        else:
-            ws_id, area_id = ws.id, ws.area_id
-    steps = args.get("stappen", "1")
-    steps_value = 2 if steps == "2" else 1
+    return tuple(sorted(asked & valid))
+
+
+def _focus_filter(args: MultiDict, errors: list[str]) -> str | None:
     focus = args.get("focus", "").strip() or None
-    if focus and not (len(focus) > 1 and focus[0] in "op" and focus[1:].isdigit()):
+    if focus and not (len(focus) > 1 and focus[0] in "op" and focus[1:].isascii()
+                      and focus[1:].isdigit()):
         errors.append(_("Focus: onbekend knooppunt."))
-        focus = None
+        return None
+    return focus
+
+
+def parse_filters(args: MultiDict, strict: bool = False) -> Filters:
+    """Read the map's filters from the query string. A malformed id (``?gebied=²``, a number
+    beyond any id) answers 400 (netwerk.web's one rule); an id that names nothing is named
+    and ignored on the map page, and answers 404 with ``strict`` (the downloads: a file of
+    another area than asked would mislead). Another bad value is named and ignored."""
+    errors: list[str] = []
+    area_id = _area_filter(errors, strict)
+    level_param = _level_filter(args, errors)
+    sectors = _sector_filter(args, errors)
+    ws = _session_filter(errors, strict)
+    if ws is not None:
+        area_id = ws.area_id
+    focus = _focus_filter(args, errors)
     if area_id is None:
         return Filters(None, errors, level_param)
-    req = services.MapRequest(area_id=area_id, level=LEVEL_PARAM[level_param], sectors=sectors,
-                              work_session_id=ws_id, focus=focus, steps=steps_value)
+    req = queries.MapRequest(area_id=area_id, level=LEVEL_PARAM[level_param], sectors=sectors,
+                             work_session_id=ws.id if ws is not None else None, focus=focus,
+                             steps=2 if args.get("stappen", "1") == "2" else 1)
     return Filters(req, errors, level_param)
 
 
@@ -106,17 +134,13 @@ def map_page():
     filters = parse_filters(request.args)
     if filters.request is None:
         return render_template("network/empty.html")
-    view = services.map_view(db.session, filters.request)
-    missing, default_checklist = services.missing_partners(
-        db.session, filters.request.area_id, filters.request.work_session_id)
-    area = db.session.get(Area, filters.request.area_id)
+    page = queries.map_page(db.session, filters.request)
+    view = page.view
     return render_template(
         "network/map.html",
-        view=view, filters=filters, area=area, missing=missing,
-        default_checklist=default_checklist,
-        areas=services.area_choices(db.session, area.id),
-        sessions=services.sessions_of_area(db.session, area.id),
-        sector_names=services.sector_names(), domain_names=services.domain_names(db.session),
+        view=view, filters=filters, area=page.area, missing=page.missing,
+        default_checklist=page.default_checklist, areas=page.areas, sessions=page.sessions,
+        sector_names=queries.sector_names(), domain_names=page.domain_names,
         query=lambda **changes: _query(filters, **changes),
         focus_label=view.label(filters.request.focus) if filters.request.focus else None,
     )
@@ -137,50 +161,42 @@ def _vis_bytes(name: str) -> bytes:
     return (render.vis_directory() / name).read_bytes()
 
 
-def _export_graph(with_viz: bool = False) -> tuple[nx.Graph, str]:
+def _export_graph(with_viz: bool = False) -> queries.GraphExport:
     policy.require(policy.can_view_network)
-    filters = parse_filters(request.args)
+    filters = parse_filters(request.args, strict=True)
     if filters.request is None:
         abort(404)
-    view = services.map_view(db.session, filters.request)
-    area = db.session.get(Area, filters.request.area_id)
-    name = f"netwerk-{area.name.lower().replace(' ', '-')}-{filters.level_param}"
-    graph = services.export_graph(view.graph)
-    if with_viz:
-        services.add_gexf_viz(graph, view.data)
-    return graph, name
+    return queries.graph_export(db.session, filters.request, filters.level_param, with_viz)
 
 
 @bp.route("/netwerk/export.graphml")
 def export_graphml():
     """The map as GraphML (Gephi, yEd, Cytoscape)."""
-    graph, name = _export_graph()
+    export = _export_graph()
     out = io.BytesIO()
-    nx.write_graphml(graph, out)
+    nx.write_graphml(export.graph, out)
     return Response(out.getvalue(), mimetype="application/graphml+xml", headers={
-        "Content-Disposition": f'attachment; filename="{name}.graphml"'})
+        "Content-Disposition": f'attachment; filename="{export.name}.graphml"'})
 
 
 @bp.route("/netwerk/export.gexf")
 def export_gexf():
     """The map as GEXF (Gephi), with the same positions and colours as on screen."""
-    graph, name = _export_graph(with_viz=True)
+    export = _export_graph(with_viz=True)
     out = io.BytesIO()
-    nx.write_gexf(graph, out)
+    nx.write_gexf(export.graph, out)
     return Response(out.getvalue(), mimetype="application/gexf+xml", headers={
-        "Content-Disposition": f'attachment; filename="{name}.gexf"'})
+        "Content-Disposition": f'attachment; filename="{export.name}.gexf"'})
 
 
 @bp.route("/netwerk/ontbrekend.csv")
 def missing_csv():
     """The missing partners of an area as CSV, whom to invite first on top."""
     policy.require(policy.can_view_network)
-    filters = parse_filters(request.args)
+    filters = parse_filters(request.args, strict=True)
     if filters.request is None:
         abort(404)
-    area = db.session.get(Area, filters.request.area_id)
-    text = services.missing_partners_csv(db.session, area.id, filters.request.work_session_id)
-    name = f"ontbrekende-partners-{area.name.lower().replace(' ', '-')}.csv"
+    text, name = queries.missing_partners_download(db.session, filters.request)
     return Response("\ufeff" + text, mimetype="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -189,19 +205,21 @@ def missing_csv():
 def checklist(area_id: int):
     """Edit the sectors a facilitator expects at the table of an area."""
     policy.require(policy.can_facilitate)
-    area = db.session.get(Area, area_id) or abort(404)
+    area = get_or_404(db.session, Area, area_id)
     form = ChecklistForm()
-    form.sectors.choices = choices((s.value, services.sector_name(s.value)) for s in Sector)
-    current, is_default = services.checklist(db.session, area_id)
+    form.sectors.choices = choices((s.value, queries.sector_name(s.value)) for s in Sector)
+    current, is_default = queries.checklist(db.session, area_id)
     if request.method == "GET":
         form.sectors.data = current
     if form.validate_on_submit():
-        services.set_checklist(db.session, area_id, form.sectors.data or [])
-        db.session.commit()
-        flash(_("De checklist van %(area)s is opgeslagen.", area=area.name), "success")
-        return redirect(url_for("network.map_page", gebied=area_id) + "#ontbrekend")
+        try:
+            operations.set_checklist(db.session, area_id, form.sectors.data or [])
+        except operations.WorkSessionError as exc:
+            db.session.rollback()
+            form.sectors.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("De checklist van %(area)s is opgeslagen.", area=area.name), "success")
+            return redirect(url_for("network.map_page", gebied=area_id) + "#ontbrekend")
     return render_template("network/checklist.html", form=form, area=area,
                            is_default=is_default)
-
-
-from netwerk.network import worksession_views  # noqa: E402,F401  (routes on this blueprint)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.i18n import _
 from netwerk.models import Area, TieKind, WorkSession
-from netwerk.network import services, worksessions
+from netwerk.network import operations, queries, render
+from netwerk.network.blueprint import bp
 from netwerk.network.forms import (
     AttendanceForm,
     InvitationForm,
@@ -21,11 +21,20 @@ from netwerk.network.forms import (
     choices,
 )
 from netwerk.network.graph import ORGANISATION, PROFESSIONAL
-from netwerk.network.views import bp
+from netwerk.web import arg_id, get_or_404
+from netwerk.web.forms import put_error
 
 
 def _session_or_404(ws_id: int) -> WorkSession:
-    return db.session.get(WorkSession, ws_id) or abort(404)
+    return get_or_404(db.session, WorkSession, ws_id)
+
+
+def _put_error(form, exc: operations.WorkSessionError) -> None:
+    """Put an operation's error on the form field it names (``area`` is ``area_id``,
+    ``inviter`` is ``inviter_id``, ...), else on top of the form."""
+    names = {exc.field: f"{exc.field}_id"} if hasattr(form, f"{exc.field}_id") else None
+    if not put_error(form, exc, names):
+        form.form_errors.append(str(exc))
 
 
 def _people_choices(people, empty: str | None = None) -> list:
@@ -36,7 +45,7 @@ def _people_choices(people, empty: str | None = None) -> list:
 def _forms(ws: WorkSession) -> dict:
     """The facilitator's forms on the session page, with their choices filled."""
     attendees = sorted((a.professional for a in ws.attendances), key=lambda p: p.name)
-    candidates = worksessions.candidate_professionals(db.session, ws)
+    candidates = queries.candidate_professionals(db.session, ws)
     attendance = AttendanceForm(prefix="aanwezig")
     attendance.professional_id.choices = _people_choices(candidates)
     attendance.invited_by_id.choices = _people_choices(
@@ -44,7 +53,7 @@ def _forms(ws: WorkSession) -> dict:
     invitation = InvitationForm(prefix="uitnodiging")
     invitation.inviter_id.choices = _people_choices(attendees)
     invitation.organisation_id.choices = choices(
-        (o.id, o.name) for o in worksessions.candidate_organisations(db.session, ws))
+        (o.id, o.name) for o in queries.candidate_organisations(db.session, ws))
     invitation.professional_id.choices = _people_choices(candidates, _("— nog onbekend —"))
     tie = TieForm(prefix="lijntje")
     tie.a_id.choices = _people_choices(attendees)
@@ -54,16 +63,14 @@ def _forms(ws: WorkSession) -> dict:
 
 
 def _area_choices() -> list:
-    return choices(services.area_choices(db.session))
+    return choices(queries.area_choices(db.session))
 
 
 @bp.route("/werksessies")
 def sessions_index():
     """List the work sessions, newest first."""
     policy.require(policy.can_view_network)
-    sessions = db.session.scalars(
-        select(WorkSession).order_by(WorkSession.date.desc(), WorkSession.id.desc())
-    ).all()
+    sessions = queries.all_sessions(db.session)
     areas = sorted({ws.area for ws in sessions}, key=lambda a: a.name)
     return render_template("network/sessions.html", sessions=sessions, areas=areas)
 
@@ -74,16 +81,16 @@ def session_new():
     policy.require(policy.can_facilitate)
     form = WorkSessionForm()
     form.area_id.choices = _area_choices()
-    if request.method == "GET" and request.args.get("gebied", "").isdigit():
-        form.area_id.data = int(request.args["gebied"])
+    if request.method == "GET":
+        form.area_id.data = arg_id("gebied")
     if form.validate_on_submit():
         try:
-            ws = worksessions.create_session(
+            ws = operations.create_session(
                 db.session, form.title.data, form.date.data, form.area_id.data,
                 form.notes.data or "", facilitator_id=current_user.professional_id)
-        except worksessions.WorkSessionError as exc:
+        except operations.WorkSessionError as exc:
             db.session.rollback()
-            getattr(form, exc.field if exc.field != "area" else "area_id").errors.append(str(exc))
+            _put_error(form, exc)
         else:
             db.session.commit()
             flash(_("Werksessie aangemaakt."), "success")
@@ -100,11 +107,11 @@ def session_edit(ws_id: int):
     form.area_id.choices = _area_choices()
     if form.validate_on_submit():
         try:
-            worksessions.update_session(db.session, ws, form.title.data, form.date.data,
+            operations.update_session(db.session, ws, form.title.data, form.date.data,
                                         form.area_id.data, form.notes.data or "")
-        except worksessions.WorkSessionError as exc:
+        except operations.WorkSessionError as exc:
             db.session.rollback()
-            getattr(form, exc.field if exc.field != "area" else "area_id").errors.append(str(exc))
+            _put_error(form, exc)
         else:
             db.session.commit()
             flash(_("Werksessie opgeslagen."), "success")
@@ -118,7 +125,7 @@ def session_detail(ws_id: int):
     policy.require(policy.can_view_network)
     ws = _session_or_404(ws_id)
     forms = _forms(ws) if policy.can_facilitate(current_user) else {}
-    return render_template("network/session.html", o=worksessions.overview(db.session, ws),
+    return render_template("network/session.html", o=queries.overview(db.session, ws),
                            **forms)
 
 
@@ -132,19 +139,18 @@ def _post(ws_id: int, form_name: str, action) -> object:
     if form.validate_on_submit():
         try:
             message = action(ws, form)
-        except worksessions.WorkSessionError as exc:
+        except operations.WorkSessionError as exc:
             db.session.rollback()
             ws = _session_or_404(ws_id)
             forms = _forms(ws)
             form = forms[form_name]
             form.validate()
-            field = getattr(form, f"{exc.field}_id", None) or getattr(form, exc.field, None)
-            (field.errors if field is not None else form.form_errors).append(str(exc))
+            _put_error(form, exc)
         else:
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("network.session_detail", ws_id=ws_id))
-    return render_template("network/session.html", o=worksessions.overview(db.session, ws),
+    return render_template("network/session.html", o=queries.overview(db.session, ws),
                            **forms), 400
 
 
@@ -153,7 +159,7 @@ def session_attend(ws_id: int):
     """Record that someone came (and whose invitation brought them)."""
 
     def action(ws, form):
-        a = worksessions.record_attendance(db.session, ws, form.professional_id.data,
+        a = operations.record_attendance(db.session, ws, form.professional_id.data,
                                            form.invited_by_id.data or None)
         return _("%(name)s staat op de presentielijst.", name=a.professional.name)
 
@@ -169,7 +175,7 @@ def session_unattend(ws_id: int, professional_id: int):
     form = RemoveForm()
     if not form.validate_on_submit():
         abort(400)
-    worksessions.remove_attendance(db.session, ws, professional_id)
+    operations.remove_attendance(db.session, ws, professional_id)
     db.session.commit()
     flash(_("Van de presentielijst gehaald."), "success")
     return redirect(url_for("network.session_detail", ws_id=ws_id))
@@ -180,7 +186,7 @@ def session_invite(ws_id: int):
     """Record whom an attendee invites for the next session."""
 
     def action(ws, form):
-        inv = worksessions.record_invitation(
+        inv = operations.record_invitation(
             db.session, ws, form.inviter_id.data, form.organisation_id.data,
             form.professional_id.data or None, form.note.data or "")
         return _("%(who)s nodigt %(org)s uit.", who=inv.inviter.name, org=inv.organisation.name)
@@ -193,7 +199,7 @@ def session_tie(ws_id: int):
     """Record that two attendees met at this session."""
 
     def action(ws, form):
-        tie = worksessions.record_tie(db.session, ws, form.a_id.data, form.b_id.data,
+        tie = operations.record_tie(db.session, ws, form.a_id.data, form.b_id.data,
                                       TieKind(form.kind.data))
         return _("Lijntje vastgelegd: %(a)s — %(b)s.", a=tie.a.name, b=tie.b.name)
 
@@ -204,15 +210,12 @@ def session_tie(ws_id: int):
 def sessions_growth():
     """The network after each work session of an area, side by side, new parties highlighted."""
     policy.require(policy.can_view_network)
-    raw = request.args.get("gebied", "")
-    area = db.session.get(Area, int(raw)) if raw.isdigit() else None
-    if area is None:
-        latest = services.default_area_id(db.session)
-        area = db.session.get(Area, latest) if latest else None
-    if area is None:
+    area_id = arg_id("gebied") or queries.default_area_id(db.session)
+    if area_id is None:
         abort(404)
+    area = get_or_404(db.session, Area, area_id)
     level = PROFESSIONAL if request.args.get("niveau") == "professionals" else ORGANISATION
-    frames = services.growth_frames(db.session, area.id, level)
+    frames = queries.growth_frames(db.session, area.id, level)
     return render_template("network/growth.html", area=area, frames=frames,
                            level_param="professionals" if level == PROFESSIONAL
                            else "organisaties",
@@ -220,8 +223,6 @@ def sessions_growth():
 
 
 def _growth_legend(frames) -> list[dict[str, str]]:
-    from netwerk.network import render
-
     if not frames:
         return []
-    return render.legend(frames[-1].graph, services.sector_names())
+    return render.legend(frames[-1].graph, queries.sector_names())

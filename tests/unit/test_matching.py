@@ -261,3 +261,17 @@ def test_the_same_rule_on_two_services_is_reported_once():
     answer = match(case("wonen", "beschermd_wonen"), Network((c,)))
     (exclusion,) = answer.excluded[0].exclusions
     assert exclusion.domains == {"wonen", "beschermd_wonen"} and exclusion.service == "Ambulant, Beschermd"
+
+
+def test_with_lead_gives_the_answer_match_gives_for_that_lead():
+    from netwerk.matching.engine import with_lead
+
+    people = (person(1, ["wonen", "thuisbegeleiding"], load=0), person(2, ["schulden"]),
+              person(3, ["schulden", "ggz"], proximity="gemeente"), person(4, ["ggz"]),
+              person(5, ["wonen"], languages=("en",)))
+    network = Network(people, frozenset({(1, 2), (2, 4), (3, 5)}))
+    facts = case("wonen", "thuisbegeleiding", "schulden", "ggz", involved=[3])
+    suggestion = match(facts, network)
+    for lead_id in (None, 1, 2, 3, 4, 5, 99):
+        assert with_lead(suggestion, facts, network, lead_id) == match(facts, network,
+                                                                      lead_id=lead_id)

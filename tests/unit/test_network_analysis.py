@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from netwerk.network import analysis
+from netwerk.network import analysis, wording
 from netwerk.network.graph import cluster_graph, ego, filter_sectors, organisation_graph
 
 
@@ -39,7 +39,7 @@ def test_cut_point_is_told_in_plain_dutch():
     anouk = next(c for c in cuts if c.node == "p1")
     assert set(anouk.cut_off) == {"p2", "p3"}
     assert anouk.parties == ("Lister", "Portaal")
-    assert anouk.sentence == (
+    assert wording.cut_point_sentence(anouk) == (
         "Als Anouk Verbeek (Lister) wegvalt, verliezen Lister en Portaal hun enige lijn met "
         "de rest van het netwerk."
     )
@@ -59,7 +59,7 @@ def test_bridge_between_two_groups():
     side = set(found[0].smaller_side)
     assert side in ({"p1", "p2", "p3"}, {"p4", "p5", "p6"})
     named = "Lister en Portaal" if "p1" in side else "Abrona en Politie"
-    assert f"enige verbinding met {named}" in found[0].sentence
+    assert f"enige verbinding met {named}" in wording.bridge_sentence(found[0])
 
 
 def test_brokers_rank_by_betweenness_with_constraint():
@@ -155,7 +155,7 @@ def test_analyse_bundles_everything():
     result = analysis.analyse(lekstroom())
     assert (result.nodes, result.edges, result.components) == (7, 6, 2)
     assert result.isolated == ["p7"]
-    assert analysis.join_nl(["A", "B", "C"]) == "A, B en C"
+    assert wording.join_nl(["A", "B", "C"]) == "A, B en C"
 
 
 def test_burt_constraint_matches_networkx():

@@ -246,3 +246,34 @@ def test_only_the_cases_coordinator_or_a_beheerder_decides(seeded, client, sessi
     assert response.status_code == 302
     session.expire_all()
     assert _case(session, "NWG-2026-0002").lead_id == lead
+
+
+def test_the_case_page_and_a_decision_run_the_engine_once(coordinator, client, session,
+                                                          monkeypatch):
+    from netwerk.matching import queries
+
+    calls = []
+    real = queries.match
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "match", counting)
+    case = _case(session, "NWG-2026-0001")
+    page = client.get(f"/casussen/{case.id}")
+    assert page.status_code == 200
+    assert len(calls) == 1
+    m = re.search(r'name="lead_id"[^>]*value="(\d+)"[^>]*checked|checked[^>]*name="lead_id"[^>]*value="(\d+)"', page.text)
+    lead = int(next(g for g in m.groups() if g))
+    other = next(int(v) for v in re.findall(r'name="lead_id"[^>]*value="(\d+)"', page.text)
+                 if int(v) != lead)
+    calls.clear()
+    # refused (another lead without a reason): the page comes back, matched once
+    response = client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(other),
+                                                                 "reason": ""})
+    assert response.status_code == 400 and len(calls) == 1
+    calls.clear()
+    response = client.post(f"/casussen/{case.id}/besluit",
+                           data={"lead_id": str(lead), "reason": ""})
+    assert response.status_code == 302 and len(calls) == 1

@@ -97,12 +97,33 @@ def test_map_after_each_work_session(seeded, session, client, auth, users):
 
 def test_bad_filters_are_named_not_fatal(seeded, client, auth, users):
     _signed_in(auth, users)
-    html = client.get("/netwerk?gebied=999999&niveau=x&sessie=abc&sector=nope").get_data(
+    html = client.get("/netwerk?gebied=999999&niveau=x&sessie=999999&sector=nope").get_data(
         as_text=True)
     assert "Gebied: &#39;999999&#39; bestaat niet" in html
     assert "Niveau: kies organisaties of professionals." in html
     assert "Werksessie: deze sessie bestaat niet." in html
     assert "Sector: een onbekende sector is genegeerd." in html
+
+
+def test_malformed_ids_answer_400_and_unknown_ids_404_on_the_downloads(seeded, client, auth,
+                                                                        users):
+    """'²' is a digit to Python and not to int(); a number beyond any id must not reach the
+    database (PostgreSQL refuses it): both were a 500."""
+    _signed_in(auth, users)
+    pages = ["/netwerk", "/netwerk/export.graphml", "/netwerk/export.gexf",
+             "/netwerk/ontbrekend.csv", "/werksessies/groei"]
+    for page in pages:
+        for bad in ("gebied=²", "sessie=²", "gebied=99999999999999999999", "sessie=abc",
+                    "gebied=-1"):
+            if page == "/werksessies/groei" and bad.startswith("sessie"):
+                continue  # the growth page has no sessie
+            response = client.get(f"{page}?{bad}")
+            assert response.status_code == 400, (page, bad)
+            assert "Er is niets opgeslagen" not in response.get_data(as_text=True)
+    for page in pages[1:]:
+        assert client.get(f"{page}?gebied=999999").status_code == 404, page
+    for page in pages[1:4]:
+        assert client.get(f"{page}?sessie=999999").status_code == 404, page
 
 
 def test_names_with_markup_stay_text(seeded, session, client, auth, users, make):
@@ -229,7 +250,7 @@ def test_large_selection_is_aggregated_with_a_message(seeded, session, client, a
 
 def test_unmet_needs_of_open_cases_rank_whom_to_invite(seeded, session, make):
     from netwerk.models import Case, CaseNeed, Service, Urgency
-    from netwerk.network import services
+    from netwerk.network import queries
 
     nieuwegein = _area(session, "Nieuwegein")
     wijk = nieuwegein.children[0]
@@ -242,7 +263,7 @@ def test_unmet_needs_of_open_cases_rank_whom_to_invite(seeded, session, make):
         session.flush()
         session.add(CaseNeed(case_id=case.id, domain_id=gokken.id))
     session.commit()
-    result, _default = services.missing_partners(session, nieuwegein.id)
+    result, _default = queries.missing_partners(session, nieuwegein.id)
     assert result.unmet_needs["gokverslaving"] == 2
     first = result.candidates[0]
     assert first.organisation.name == "Gokhulp Lekstroom"

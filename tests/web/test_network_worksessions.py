@@ -136,25 +136,25 @@ def test_a_session_for_an_area_without_sessions(session, client, auth, users, ma
     assert "Nog geen werksessies in Lopik." in html
 
 
-def test_services_refuse_what_did_not_happen(seeded, session):
+def test_operations_refuse_what_did_not_happen(seeded, session):
     import pytest
 
-    from netwerk.network import worksessions
+    from netwerk.network import operations
 
     first = session.scalar(select(WorkSession).order_by(WorkSession.date))
     anouk, petra = _person(session, "Anouk Verbeek"), _person(session, "Petra Groenewegen")
-    with pytest.raises(worksessions.WorkSessionError, match="was niet bij deze sessie"):
-        worksessions.record_tie(session, first, anouk.id, petra.id)
-    with pytest.raises(worksessions.WorkSessionError, match="alleen wie bij de sessie was"):
-        worksessions.record_invitation(session, first, petra.id, petra.organisation_id)
-    with pytest.raises(worksessions.WorkSessionError, match="werkt niet bij"):
-        worksessions.record_invitation(session, first, anouk.id, petra.organisation_id,
+    with pytest.raises(operations.WorkSessionError, match="was niet bij deze sessie"):
+        operations.record_tie(session, first, anouk.id, petra.id)
+    with pytest.raises(operations.WorkSessionError, match="alleen wie bij de sessie was"):
+        operations.record_invitation(session, first, petra.id, petra.organisation_id)
+    with pytest.raises(operations.WorkSessionError, match="werkt niet bij"):
+        operations.record_invitation(session, first, anouk.id, petra.organisation_id,
                                        professional_id=anouk.id)
-    with pytest.raises(worksessions.WorkSessionError, match="Titel"):
-        worksessions.create_session(session, "  ", first.date, first.area_id)
+    with pytest.raises(operations.WorkSessionError, match="Titel"):
+        operations.create_session(session, "  ", first.date, first.area_id)
     # an existing tie is left as it was made
     erik, samira = _person(session, "Erik Mulder"), _person(session, "Samira Bouzid")
     low, high = sorted((erik.id, samira.id))
     existing = session.scalar(select(Tie).where(Tie.a_id == low, Tie.b_id == high))
     if existing is not None:
-        assert worksessions.record_tie(session, first, erik.id, samira.id) is existing
+        assert operations.record_tie(session, first, erik.id, samira.id) is existing

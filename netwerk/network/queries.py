@@ -1,6 +1,9 @@
-"""Queries and services behind the network map: the map itself, its analysis, the missing
-partners of an area and its sector checklist. Plain functions taking a Session and plain
-values; the views only parse input and render."""
+"""The network capability's read side: what the map, the exports, the checklist and the
+work-session pages show. Plain functions taking a Session and plain values, returning view
+models; nothing here writes (netwerk.network.operations does). Graphs and analyses are cached
+per data version in the GraphCache of netwerk.network.cache; a page asks the version once
+(``MapPage``) and passes it on.
+"""
 
 from __future__ import annotations
 
@@ -11,52 +14,48 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import networkx as nx
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from netwerk.db import utcnow
-from netwerk.i18n import _
 from netwerk.models import (
     Area,
     AreaKind,
     AreaSectorChecklist,
+    Attendance,
     Case,
     CaseNeed,
     CaseStatus,
     Domain,
+    Invitation,
     Organisation,
+    Professional,
     Sector,
     Service,
+    Tie,
     WorkSession,
     area_and_descendant_ids,
+    professional_areas,
     service_areas,
     service_domains,
 )
-from netwerk.models.enums import SECTOR_LABELS, sector_label
-from netwerk.network import analysis, render
+from netwerk.network import analysis, render, wording
 from netwerk.network.graph import (
     ORGANISATION,
     PROFESSIONAL,
     area_graph,
     cached,
     cluster_graph,
+    data_version,
     ego,
     filter_sectors,
     organisation_graph,
 )
+from netwerk.network.wording import sector_name, sector_names
 
-SECTOR_NAMES = SECTOR_LABELS  # the labels live beside the enum (netwerk/models/enums.py)
 LEVELS = (ORGANISATION, PROFESSIONAL)
 # How recent a case must be for its needs to count in the missing partners.
 RECENT_CASES = timedelta(days=365)
-
-
-def sector_names() -> dict[str, str]:
-    return {sector.value: str(label) for sector, label in SECTOR_NAMES.items()}
-
-
-def sector_name(sector: str) -> str:
-    return sector_label(sector)
 
 
 # -- areas -------------------------------------------------------------------------------------
@@ -134,39 +133,37 @@ class MapView:
         return self.graph.nodes[node].get("label", node) if node in self.graph else node
 
 
-def _selection(session: Session, req: MapRequest) -> tuple[nx.Graph, nx.Graph, str, list[str]]:
-    people = area_graph(session, req.area_id, req.work_session_id)
+def _selection(session: Session, req: MapRequest,
+               version: tuple) -> tuple[nx.Graph, nx.Graph, str, list[str]]:
+    people = area_graph(session, req.area_id, req.work_session_id, version=version)
     people = filter_sectors(people, req.sectors)
     messages: list[str] = []
     level = req.level
     if level == PROFESSIONAL and people.number_of_nodes() > render.MAX_DRAWN_NODES:
         level = ORGANISATION
-        messages.append(_(
-            "Deze selectie telt %(n)s professionals: te veel om los te tekenen. De kaart toont "
-            "organisaties; kies een wijk of zoom in op één organisatie voor de mensen.",
-            n=people.number_of_nodes()))
+        messages.append(wording.too_many_professionals(people.number_of_nodes()))
     graph = organisation_graph(people) if level == ORGANISATION else people
     if req.focus:
         if req.focus in graph:
             graph = ego(graph, req.focus, req.steps)
         else:
-            messages.append(_("Dit knooppunt valt buiten de selectie; de hele kaart wordt getoond."))
+            messages.append(wording.focus_outside())
     if graph.number_of_nodes() > render.MAX_DRAWN_NODES:
         groups = analysis.communities(graph)
-        messages.append(_(
-            "Deze selectie telt %(n)s organisaties: te veel om los te tekenen. De kaart toont "
-            "%(c)s clusters (groepen die vooral met elkaar werken); kies een kleiner gebied "
-            "voor de organisaties zelf.", n=graph.number_of_nodes(), c=len(groups)))
+        messages.append(wording.too_many_organisations(graph.number_of_nodes(), len(groups)))
         graph = cluster_graph(graph, groups)
         level = "cluster"
     return graph, people, level, messages
 
 
-def map_view(session: Session, req: MapRequest) -> MapView:
-    """The map, its analysis and the drawing data for one request (cached per data version)."""
+def map_view(session: Session, req: MapRequest, version: tuple | None = None) -> MapView:
+    """The map, its analysis and the drawing data for one request (cached per data version;
+    ``version`` is the area's, when the caller already asked for it)."""
+    if version is None:
+        version = data_version(session, req.area_id)
 
     def build() -> MapView:
-        graph, people, level, messages = _selection(session, req)
+        graph, people, level, messages = _selection(session, req, version)
         result = analysis.analyse(graph)
         data = render.network_data(
             graph, analysis.node_sizes(graph), result.betweenness,
@@ -176,7 +173,61 @@ def map_view(session: Session, req: MapRequest) -> MapView:
         return MapView(req, level, graph, people, result, data,
                        render.legend(graph, sector_names()), messages)
 
-    return cached(session, ("map_view", req), build, area_id=req.area_id)
+    return cached(session, ("map_view", req), build, area_id=req.area_id, version=version)
+
+
+@dataclass
+class MapPage:
+    """Everything the map page shows, with the data version asked once."""
+
+    view: MapView
+    area: Area
+    missing: analysis.MissingPartners
+    default_checklist: bool
+    areas: list[tuple[int, str]]
+    sessions: list[WorkSession]
+    domain_names: dict[str, str]
+
+
+def map_page(session: Session, req: MapRequest) -> MapPage:
+    version = data_version(session, req.area_id)
+    view = map_view(session, req, version)
+    missing, is_default = missing_partners(session, req.area_id, req.work_session_id, version)
+    area = session.get(Area, req.area_id)
+    return MapPage(view, area, missing, is_default, area_choices(session, area.id),
+                   sessions_of_area(session, area.id), domain_names(session))
+
+
+@dataclass
+class GraphExport:
+    graph: nx.Graph
+    name: str  # file name without extension
+
+
+def graph_export(session: Session, req: MapRequest, level_param: str,
+                 with_viz: bool = False) -> GraphExport:
+    """The map of ``req`` fit for GraphML/GEXF (with on-screen positions for GEXF)."""
+    view = map_view(session, req)
+    area = session.get(Area, req.area_id)
+    graph = export_graph(view.graph)
+    if with_viz:
+        add_gexf_viz(graph, view.data)
+    return GraphExport(graph, f"netwerk-{_slug(area.name)}-{level_param}")
+
+
+def missing_partners_download(session: Session, req: MapRequest) -> tuple[str, str]:
+    """(CSV text, file name) of the missing partners of ``req``'s area."""
+    area = session.get(Area, req.area_id)
+    text = missing_partners_csv(session, area.id, req.work_session_id)
+    return text, f"ontbrekende-partners-{_slug(area.name)}.csv"
+
+
+def _slug(name: str) -> str:
+    return name.lower().replace(" ", "-")
+
+
+def area_exists(session: Session, area_id: int) -> bool:
+    return session.get(Area, area_id) is not None
 
 
 # -- growth across work sessions ----------------------------------------------------------------
@@ -193,9 +244,10 @@ class GrowthFrame:
 def growth_frames(session: Session, area_id: int, level: str = ORGANISATION) -> list[GrowthFrame]:
     """The network after each work session of an area, with what is new highlighted."""
     sessions = sessions_of_area(session, area_id)
+    version = data_version(session, area_id)
 
     def build() -> list[tuple[int, nx.Graph, analysis.GrowthStep, dict]]:
-        people = [area_graph(session, area_id, ws.id) for ws in sessions]
+        people = [area_graph(session, area_id, ws.id, version=version) for ws in sessions]
         graphs = [organisation_graph(p) if level == ORGANISATION else p for p in people]
         steps = analysis.growth(graphs)
         frames = []
@@ -210,8 +262,8 @@ def growth_frames(session: Session, area_id: int, level: str = ORGANISATION) -> 
             frames.append((ws.id, graph, step, data))
         return frames
 
-    built = cached(session, ("growth", area_id, level, tuple(ws.id for ws in sessions)), build,
-                   area_id=area_id)
+    built = cached(session, ("growth", level, tuple(ws.id for ws in sessions)), build,
+                   area_id=area_id, version=version)
     by_id = {ws.id: ws for ws in sessions}
     return [
         GrowthFrame(by_id[ws_id], graph, step, data,
@@ -237,17 +289,16 @@ def checklist(session: Session, area_id: int) -> tuple[list[str], bool]:
     return list(analysis.DEFAULT_CHECKLIST), True
 
 
-def set_checklist(session: Session, area_id: int, sectors: list[str]) -> None:
-    """Replace an area's checklist (flushes; the caller commits)."""
-    session.execute(delete(AreaSectorChecklist).where(AreaSectorChecklist.area_id == area_id))
-    for sector in dict.fromkeys(sectors):
-        session.add(AreaSectorChecklist(area_id=area_id, sector=Sector(sector)))
-    session.flush()
-
-
-def serving_organisations(session: Session, area_id: int) -> list[analysis.ServingOrganisation]:
+def serving_organisations(session: Session, area_id: int,
+                          version: tuple | None = None) -> list[analysis.ServingOrganisation]:
     """Organisations with a service in the area, in one of its wijken, or in the gemeente or
-    regio above it, with the domains of those services."""
+    regio above it, with the domains of those services (cached per data version: a service
+    gaining or losing an area changes it)."""
+    return cached(session, ("serving",), lambda: _serving_organisations(session, area_id),
+                  area_id=area_id, version=version)
+
+
+def _serving_organisations(session: Session, area_id: int) -> list[analysis.ServingOrganisation]:
     area = session.get(Area, area_id)
     area_ids = area_and_descendant_ids(session, area_id) | {a.id for a in area.ancestors}
     service_ids = select(service_areas.c.service_id).where(service_areas.c.area_id.in_(area_ids))
@@ -285,17 +336,20 @@ def open_need_counts(session: Session, area_id: int,
 
 
 def missing_partners(
-    session: Session, area_id: int, work_session_id: int | None = None
+    session: Session, area_id: int, work_session_id: int | None = None,
+    version: tuple | None = None,
 ) -> tuple[analysis.MissingPartners, bool]:
     """Who is missing at the table of an area (today, or as it stood after a work session),
     and whom to invite first."""
-    people = area_graph(session, area_id, work_session_id)
+    if version is None:
+        version = data_version(session, area_id)
+    people = area_graph(session, area_id, work_session_id, version=version)
     at_table = [n for n in people if people.degree(n) > 0]
     sectors, is_default = checklist(session, area_id)
     result = analysis.missing_partners(
         checklist=sectors,
         present_sectors={people.nodes[n]["sector"] for n in at_table},
-        serving=serving_organisations(session, area_id),
+        serving=serving_organisations(session, area_id, version),
         at_table={people.nodes[n]["organisation_id"] for n in at_table},
         need_counts=open_need_counts(session, area_id),
         covered_domains={d for n in at_table for d in people.nodes[n]["domains"]},
@@ -364,3 +418,94 @@ def add_gexf_viz(graph: nx.Graph, data: dict[str, Any]) -> None:
             "size": float(node["size"]),
             "color": {"r": r, "g": g, "b": b, "a": 1.0},
         }
+
+
+# -- work sessions -------------------------------------------------------------------------------
+
+def all_sessions(session: Session) -> list[WorkSession]:
+    """Every work session, newest first."""
+    return list(session.scalars(
+        select(WorkSession).order_by(WorkSession.date.desc(), WorkSession.id.desc())
+    ))
+
+
+@dataclass
+class SessionOverview:
+    work_session: WorkSession
+    attendances: list[Attendance]
+    invitations: list[Invitation]
+    ties: list[Tie]
+    organisations: list[str]
+    new_organisations: list[str]  # at the table for the first time in this area
+    came_through_invitation: list[Invitation]  # invitations of the previous session, honoured
+    previous: WorkSession | None
+    next: WorkSession | None
+
+
+def overview(session: Session, ws: WorkSession) -> SessionOverview:
+    """Everything the session page shows."""
+    attendances = sorted(ws.attendances, key=lambda a: a.professional.name)
+    ties = list(session.scalars(
+        select(Tie).where(Tie.work_session_id == ws.id).order_by(Tie.id)
+    ))
+    earlier = session.scalars(
+        select(WorkSession).where(WorkSession.area_id == ws.area_id,
+                                  (WorkSession.date < ws.date)
+                                  | ((WorkSession.date == ws.date) & (WorkSession.id < ws.id)))
+        .order_by(WorkSession.date.desc(), WorkSession.id.desc())
+    ).all()
+    later = session.scalar(
+        select(WorkSession).where(WorkSession.area_id == ws.area_id,
+                                  (WorkSession.date > ws.date)
+                                  | ((WorkSession.date == ws.date) & (WorkSession.id > ws.id)))
+        .order_by(WorkSession.date, WorkSession.id)
+    )
+    seen_orgs = set(session.scalars(
+        select(Professional.organisation_id)
+        .join(Attendance, Attendance.professional_id == Professional.id)
+        .where(Attendance.work_session_id.in_([e.id for e in earlier]))
+    ))
+    orgs = {a.professional.organisation.id: a.professional.organisation.name
+            for a in attendances}
+    present_ids = {a.professional_id for a in attendances}
+    present_orgs = set(orgs)
+    previous = earlier[0] if earlier else None
+    honoured = [
+        inv for inv in (previous.invitations if previous else [])
+        if (inv.professional_id in present_ids) or (inv.organisation_id in present_orgs)
+    ]
+    return SessionOverview(
+        work_session=ws,
+        attendances=attendances,
+        invitations=list(ws.invitations),
+        ties=ties,
+        organisations=sorted(orgs.values()),
+        new_organisations=sorted(name for i, name in orgs.items() if i not in seen_orgs),
+        came_through_invitation=honoured,
+        previous=previous,
+        next=later,
+    )
+
+
+def candidate_professionals(session: Session, ws: WorkSession) -> list[Professional]:
+    """Whom to offer in the attendance form: people working in the session's area, its
+    attendees, and people invited to it (bounded by the area)."""
+    area_ids = area_and_descendant_ids(session, ws.area_id)
+    ids = select(professional_areas.c.professional_id).where(
+        professional_areas.c.area_id.in_(area_ids))
+    people = set(session.scalars(select(Professional).where(Professional.id.in_(ids),
+                                                            Professional.active)))
+    people |= {a.professional for a in ws.attendances}
+    invited = session.scalars(
+        select(Invitation).join(WorkSession, WorkSession.id == Invitation.work_session_id)
+        .where(Invitation.professional_id.isnot(None), WorkSession.area_id == ws.area_id))
+    people |= {i.professional for i in invited if i.professional is not None}
+    return sorted(people, key=lambda p: (p.name, p.id))
+
+
+def candidate_organisations(session: Session, ws: WorkSession) -> list[Organisation]:
+    """Organisations to invite: those serving the area and those of people working there."""
+    ids = {o.id for o in serving_organisations(session, ws.area_id)}
+    ids |= {p.organisation_id for p in candidate_professionals(session, ws)}
+    return list(session.scalars(select(Organisation).where(Organisation.id.in_(ids))
+                                .order_by(Organisation.name)))

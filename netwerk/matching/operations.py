@@ -1,24 +1,29 @@
 """Changing cases: intake, the lead decision, the plan, closing and purging.
 
-Plain functions taking a ``Session`` and plain values; they flush, the caller commits once.
+Plain functions taking a ``Session``, the acting user and plain values. Each validates first
+(a problem raises CaseError with one Dutch sentence naming the field, before anything
+changes), changes, flushes and writes its audit entry, so the web, the CLI and scripts are
+audited alike; the caller commits once. The answers they need come from
+netwerk.matching.queries (loaded and matched once per request).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from netwerk import audit
 from netwerk.db import utcnow
+from netwerk.errors import UserError
 from netwerk.i18n import _
-from netwerk.matching.engine import match
-from netwerk.matching.loader import load_case_facts, load_network
+from netwerk.matching.engine import with_lead
 from netwerk.matching.model import Answer
+from netwerk.matching.queries import CaseAnalysis, analyse_case
 from netwerk.models import (
     Area,
     AuditEntry,
@@ -26,6 +31,7 @@ from netwerk.models import (
     CaseInvolvement,
     CaseNeed,
     CaseStatus,
+    Domain,
     InvolvementRole,
     NeedWeight,
     PlanAction,
@@ -36,8 +42,9 @@ from netwerk.privacy import find_identifiers
 REFERENCE_PREFIX = "NWG"
 
 
-class CaseError(ValueError):
-    """Bad input for a case; the message is one Dutch sentence naming the field."""
+class CaseError(UserError):
+    """Bad input for a case; the message is one Dutch sentence naming the field, ``field``
+    the form field it belongs to when it belongs to one."""
 
 
 def check_free_text(field: str, text: str | None) -> None:
@@ -60,25 +67,40 @@ def next_reference(session: Session, year: int) -> str:
 class Intake:
     area_id: int
     urgency: Urgency
-    needs: Mapping[int, NeedWeight]  # domain id -> weight
+    needs: Mapping[int, NeedWeight] = field(default_factory=dict)  # domain id -> weight
     constraints: tuple[str, ...] = ()
     client_age: int | None = None
     language: str | None = None
     situation: str = ""
     involved_ids: tuple[int, ...] = ()
     preferred_id: int | None = None
+    need_slugs: Mapping[str, NeedWeight] = field(default_factory=dict)  # or by domain slug
 
 
 def create_case(session: Session, coordinator_id: int | None, intake: Intake,
-                today: date | None = None) -> Case:
+                today: date | None = None, user=None) -> Case:
     """Register a pseudonymous case; the suggestion is computed and recorded at once."""
-    return register_case(session, coordinator_id, intake, today)[0]
+    return register_case(session, coordinator_id, intake, today, user=user)[0]
+
+
+def _resolve_needs(session: Session, intake: Intake) -> Intake:
+    if not intake.need_slugs:
+        return intake
+    ids = dict(session.execute(
+        select(Domain.slug, Domain.id).where(Domain.slug.in_(intake.need_slugs))).all())
+    needs = dict(intake.needs)
+    needs.update({ids[s]: w for s, w in intake.need_slugs.items() if s in ids})
+    return replace(intake, needs=needs, need_slugs={})
 
 
 def register_case(session: Session, coordinator_id: int | None, intake: Intake,
-                  today: date | None = None) -> tuple[Case, Answer]:
-    """Intake to answer: the new case and its matching answer."""
+                  today: date | None = None, user=None, weights=None,
+                  need_weights=None) -> tuple[Case, Answer]:
+    """Intake to answer: the new case and its matching answer (audited as ``create``)."""
+    if not intake.area_id:
+        raise CaseError(_("Wijk: kies de wijk van het huishouden."), field="area_id")
     check_free_text(_("Situatie"), intake.situation)
+    intake = _resolve_needs(session, intake)
     if not intake.needs:
         raise CaseError(_("Hulpvragen: kies minstens één hulpvraag."))
     today = today or utcnow().date()
@@ -101,32 +123,28 @@ def register_case(session: Session, coordinator_id: int | None, intake: Intake,
     case.involvements = [CaseInvolvement(professional_id=p) for p in sorted(involved)]
     session.add(case)
     session.flush()
-    answer = answer_for(session, case)
+    answer = analyse_case(session, case, weights, need_weights).suggestion
     case.suggested_lead_id = answer.suggested.candidate.id if answer.suggested else None
+    audit.record(session, user, "create", "case", case.id)
     session.flush()
     return case, answer
 
 
-def answer_for(session: Session, case: Case, weights=None, need_weights=None) -> Answer:
-    """The matching answer for a case; once a lead is decided, the back pocket is theirs."""
-    session.flush()
-    facts = load_case_facts(session, case)
-    network = load_network(session, case.area_id, case.language,
-                           needs={n.domain for n in facts.needs})
-    return match(facts, network, weights, need_weights, lead_id=case.lead_id)
-
-
 def decide_lead(session: Session, case: Case, user, lead_id: int, reason: str,
-                weights=None, need_weights=None) -> Answer:
+                weights=None, need_weights=None,
+                analysis: CaseAnalysis | None = None) -> Answer:
     """Record the coordinator's decision; the back pocket follows the chosen lead.
 
     Choosing someone other than the suggestion needs a reason. Involvements get their roles:
     the lead ``frontsoldaat``, the back pocket ``broekzak``, everyone else stays ``betrokken``.
+    ``analysis`` is the case's analysis of this request (computed when not given): the
+    ranking is scored once, the back pocket rebuilt around the chosen lead.
     """
     reason = (reason or "").strip()
     check_free_text(_("Reden"), reason)
-    case.lead_id = None
-    suggestion = answer_for(session, case, weights, need_weights)
+    if analysis is None:
+        analysis = analyse_case(session, case, weights, need_weights)
+    suggestion = analysis.suggestion
     suggested_id = suggestion.suggested.candidate.id if suggestion.suggested else None
     if not any(s.candidate.id == lead_id for s in suggestion.ranking):
         raise CaseError(_("Frontsoldaat: deze persoon komt voor deze casus niet in aanmerking."))
@@ -139,7 +157,16 @@ def decide_lead(session: Session, case: Case, user, lead_id: int, reason: str,
     case.lead_decided_by_id = getattr(user, "id", None)
     if case.status == CaseStatus.OPEN:
         case.status = CaseStatus.LOPEND
-    answer = answer_for(session, case, weights, need_weights)
+    answer = with_lead(suggestion, analysis.facts, analysis.network, lead_id)
+    _assign_roles(case, lead_id, answer)
+    audit.record(session, user, "decide_lead", "case", case.id,
+                 lead_id=case.lead_id, suggested_lead_id=case.suggested_lead_id)
+    session.flush()
+    return answer
+
+
+def _assign_roles(case: Case, lead_id: int, answer: Answer) -> None:
+    """The lead ``frontsoldaat``, the back pocket ``broekzak``, everyone else ``betrokken``."""
     roles = {lead_id: InvolvementRole.FRONTSOLDAAT}
     for member in answer.back_pocket.members:
         roles[member.candidate.id] = InvolvementRole.BROEKZAK
@@ -152,12 +179,10 @@ def decide_lead(session: Session, case: Case, user, lead_id: int, reason: str,
             existing[pid].role = role
         else:
             case.involvements.append(CaseInvolvement(professional_id=pid, role=role))
-    session.flush()
-    return answer
 
 
 def add_action(session: Session, case: Case, professional_id: int | None, what: str,
-               due: date | None) -> PlanAction:
+               due: date | None, user=None) -> PlanAction:
     what = (what or "").strip()
     if not what:
         raise CaseError(_("Wat: beschrijf de actie."))
@@ -167,33 +192,41 @@ def add_action(session: Session, case: Case, professional_id: int | None, what: 
         raise CaseError(_("Wie: kies iemand die bij de casus betrokken is."))
     action = PlanAction(case=case, professional_id=professional_id, what=what, due=due)
     session.add(action)
+    audit.record(session, user, "add_action", "case", case.id)
     session.flush()
     return action
 
 
-def set_action_done(session: Session, action: PlanAction, done: bool) -> None:
+def set_action_done(session: Session, action: PlanAction, done: bool, user=None) -> None:
     action.done = done
     action.done_at = utcnow() if done else None
+    audit.record(session, user, "action_done", "case", action.case_id, action_id=action.id,
+                 done=action.done)
     session.flush()
 
 
-def close_case(session: Session, case: Case) -> None:
+def close_case(session: Session, case: Case, user=None) -> bool:
+    """Close the case (it is purged after the retention period); False when it already was."""
+    if case.status == CaseStatus.GESLOTEN:
+        return False
     case.status = CaseStatus.GESLOTEN
     case.closed_at = utcnow()
+    audit.record(session, user, "close", "case", case.id)
+    session.flush()
+    return True
+
+
+def record_view(session: Session, user, case: Case) -> None:
+    """Every view of a case is in the audit log."""
+    audit.record(session, user, "view", "case", case.id)
     session.flush()
 
 
-def visible_cases(session: Session, user, is_admin: bool) -> list[Case]:
-    """The cases ``user`` may see: as coordinator or involved (a beheerder: all)."""
-    query = select(Case).options(selectinload(Case.involvements), selectinload(Case.area))
-    if not is_admin:
-        pid = getattr(user, "professional_id", None)
-        if pid is None:
-            return []
-        involved = exists().where(CaseInvolvement.case_id == Case.id,
-                                  CaseInvolvement.professional_id == pid)
-        query = query.where(or_(Case.coordinator_id == pid, involved))
-    return list(session.scalars(query.order_by(Case.status, Case.created_at.desc(), Case.id)))
+def record_list(session: Session, user, cases: list[Case]) -> None:
+    """A list showing cases is in the audit log, with the cases it showed."""
+    if cases:
+        audit.record(session, user, "list", "case", None, case_ids=[c.id for c in cases])
+        session.flush()
 
 
 def purge_closed_cases(session: Session, retention_days: int, now: datetime | None = None) -> Counter:

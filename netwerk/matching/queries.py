@@ -1,0 +1,233 @@
+"""Reading cases: the list of one's cases, the intake's choices, and the case page.
+
+Plain functions taking a ``Session`` and plain values, returning what a page shows; nothing
+here writes (netwerk.matching.operations does). The case page is one view model computed
+once per request: the case's facts and network are loaded once and matched once
+(``analyse_case``); who may be picked as lead and whom an action may go to are decided here,
+not in the template or the view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from netwerk.matching.engine import match, with_lead
+from netwerk.matching.loader import load_case_facts, load_network
+from netwerk.matching.model import Answer, CaseFacts, Network
+from netwerk.models import (
+    Area,
+    AreaKind,
+    Case,
+    CaseInvolvement,
+    Domain,
+    Organisation,
+    Professional,
+    professional_areas,
+)
+
+# How many capable candidates the lead choice offers (plus the involved and the lead).
+LEAD_CHOICES = 6
+
+
+# -- the matching answer -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseAnalysis:
+    """A case's facts and network as loaded once, and the engine's suggestion for them."""
+
+    facts: CaseFacts
+    network: Network
+    suggestion: Answer  # around the suggested lead
+
+    def answer(self, lead_id: int | None) -> Answer:
+        """The answer with the back pocket around ``lead_id`` (the suggestion when None)."""
+        return with_lead(self.suggestion, self.facts, self.network, lead_id)
+
+
+def analyse_case(session: Session, case: Case, weights=None, need_weights=None) -> CaseAnalysis:
+    """Load the case and its network (bounded queries) and match once."""
+    session.flush()
+    facts = load_case_facts(session, case)
+    network = load_network(session, case.area_id, case.language,
+                           needs={n.domain for n in facts.needs})
+    return CaseAnalysis(facts, network, match(facts, network, weights, need_weights))
+
+
+def answer_for(session: Session, case: Case, weights=None, need_weights=None) -> Answer:
+    """The matching answer for a case; once a lead is decided, the back pocket is theirs."""
+    return analyse_case(session, case, weights, need_weights).answer(case.lead_id)
+
+
+# -- lists ------------------------------------------------------------------------------------
+
+def visible_cases(session: Session, user, is_admin: bool) -> list[Case]:
+    """The cases ``user`` may see: as coordinator or involved (a beheerder: all)."""
+    query = select(Case).options(selectinload(Case.involvements), selectinload(Case.area))
+    if not is_admin:
+        pid = getattr(user, "professional_id", None)
+        if pid is None:
+            return []
+        involved = exists().where(CaseInvolvement.case_id == Case.id,
+                                  CaseInvolvement.professional_id == pid)
+        query = query.where(or_(Case.coordinator_id == pid, involved))
+    return list(session.scalars(query.order_by(Case.status, Case.created_at.desc(), Case.id)))
+
+
+def professionals(session: Session, ids) -> dict[int, Professional]:
+    """The professionals with ``ids`` (and their organisations), by id."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(Professional).options(selectinload(Professional.organisation))
+        .where(Professional.id.in_(ids))
+    )
+    return {p.id: p for p in rows}
+
+
+@dataclass
+class CaseList:
+    cases: list[Case]
+    people: dict[int, Professional]
+
+
+def case_list(session: Session, user, is_admin: bool) -> CaseList:
+    """Mijn casussen: the cases ``user`` coordinates or is involved in, with their people."""
+    cases = visible_cases(session, user, is_admin)
+    people = professionals(session, {i.professional_id for c in cases for i in c.involvements}
+                           | {c.coordinator_id for c in cases} | {c.lead_id for c in cases})
+    return CaseList(cases, people)
+
+
+# -- intake -----------------------------------------------------------------------------------
+
+@dataclass
+class IntakeOptions:
+    wijken: list[tuple[int, str]]  # "Gemeente – Wijk", sorted
+    domains: list[tuple[str, str]]  # (slug, name) by name
+    people: list[tuple[int, str]]  # "Name (Organisation)" by name
+
+
+def _regios_of(me: Professional) -> set[int]:
+    found = set()
+    for area in me.areas:
+        top = area
+        while top.parent is not None:
+            top = top.parent
+        found.add(top.id)
+    return found
+
+
+def _gemeenten_of(me: Professional) -> set[int]:
+    gemeenten: set[int] = set()
+    for area in me.areas:
+        if area.kind == AreaKind.WIJK and area.parent_id:
+            gemeenten.add(area.parent_id)
+        elif area.kind == AreaKind.GEMEENTE:
+            gemeenten.add(area.id)
+    return gemeenten
+
+
+def intake_options(session: Session, me: Professional | None, everywhere: bool) -> IntakeOptions:
+    """The intake's choices: the wijken of the coordinator's regio(s) and the professionals
+    of their gemeente(n); everything for a beheerder (``everywhere``) or someone without
+    areas."""
+    query = select(Area.id, Area.name, Area.parent_id).where(Area.kind == AreaKind.WIJK)
+    regios = set() if me is None or everywhere else _regios_of(me)
+    if regios:
+        gemeenten = select(Area.id).where(Area.parent_id.in_(regios))
+        query = query.where(Area.parent_id.in_(gemeenten))
+    wijken = session.execute(query).all()
+    parents = dict(session.execute(select(Area.id, Area.name)).all())
+    wijk_choices = sorted(((w.id, f"{parents.get(w.parent_id, '')} – {w.name}") for w in wijken),
+                          key=lambda c: c[1])
+    domains = [(d.slug, d.name) for d in
+               session.execute(select(Domain.slug, Domain.name).order_by(Domain.name)).all()]
+    people = select(Professional.id, Professional.name, Organisation.name.label("organisation")
+                    ).join(Organisation, Organisation.id == Professional.organisation_id
+                           ).where(Professional.active).order_by(Professional.name)
+    gemeenten_ids = set() if me is None or everywhere else _gemeenten_of(me)
+    if gemeenten_ids:
+        local = select(Area.id).where(Area.id.in_(gemeenten_ids)
+                                      | Area.parent_id.in_(gemeenten_ids))
+        people = people.where(Professional.id.in_(
+            select(professional_areas.c.professional_id)
+            .where(professional_areas.c.area_id.in_(local))))
+    return IntakeOptions(wijk_choices, domains,
+                         [(p.id, f"{p.name} ({p.organisation})")
+                          for p in session.execute(people).all()])
+
+
+# -- the case page ----------------------------------------------------------------------------
+
+@dataclass
+class CasePage:
+    """Everything the case page shows, computed once."""
+
+    case: Case
+    answer: Answer
+    people: dict[int, Professional]
+    domains: dict[str, str]
+    roles: dict[int, str]
+    free_places: list | None
+    manage: bool
+    lead_choices: list[tuple[int, str]]  # who may be picked as lead on the form
+    default_lead_id: int | None  # the decided lead, else the suggestion
+    action_people: list[tuple[int, str]]  # to whom a plan action may go, by name
+    analysis: CaseAnalysis
+
+
+def lead_choices(answer: Answer, case: Case) -> list[tuple[int, str]]:
+    """Who the lead form offers: the first LEAD_CHOICES candidates who may lead, then any
+    further one who is involved or is the current lead."""
+    capable = [s for s in answer.ranking if s.lead_block is None]
+    involved = {i.professional_id for i in case.involvements}
+    shown = capable[:LEAD_CHOICES] + [s for s in capable[LEAD_CHOICES:]
+                                      if s.candidate.id in involved or s.candidate.id == case.lead_id]
+    return [(s.candidate.id, s.candidate.name) for s in shown]
+
+
+def action_people_ids(case: Case) -> set[int]:
+    """To whom a plan action may go: the involved and the coordinator."""
+    return {i.professional_id for i in case.involvements} | {case.coordinator_id} - {None}
+
+
+def free_places(session: Session, case: Case) -> list | None:
+    """Free places near the case, when the capacity capability is installed (else None)."""
+    try:
+        from netwerk.capacity.queries import free_capacity
+    except ImportError:
+        return None
+    places = [p for p in free_capacity(session, case.area_id) if p.available > 0]
+    names = dict(session.execute(select(Organisation.id, Organisation.name).where(
+        Organisation.id.in_({p.organisation_id for p in places}))).all()) if places else {}
+    return [(p, names.get(p.organisation_id, "")) for p in places]
+
+
+def case_page(session: Session, case: Case, manage: bool, weights=None, need_weights=None,
+              analysis: CaseAnalysis | None = None) -> CasePage:
+    """The case page of ``case``; ``manage``: whether the viewer manages it (forms shown).
+    ``analysis`` is this request's, when an operation already made it."""
+    if analysis is None:
+        analysis = analyse_case(session, case, weights, need_weights)
+    answer = analysis.answer(case.lead_id)
+    involved = {i.professional_id for i in case.involvements}
+    people = professionals(session, {s.candidate.id for s in answer.ranking} | involved
+                           | {case.coordinator_id, case.lead_id, case.suggested_lead_id,
+                              case.preferred_professional_id}
+                           | {a.professional_id for a in case.actions})
+    action_people = sorted(((pid, people[pid].name) for pid in action_people_ids(case)
+                            if pid in people), key=lambda c: c[1])
+    return CasePage(
+        case=case, answer=answer, people=people,
+        domains=dict(session.execute(select(Domain.slug, Domain.name)).all()),
+        roles={i.professional_id: i.role.value for i in case.involvements},
+        free_places=free_places(session, case), manage=manage,
+        lead_choices=lead_choices(answer, case),
+        default_lead_id=case.lead_id or (answer.suggested.candidate.id if answer.suggested
+                                         else None),
+        action_people=action_people, analysis=analysis,
+    )
