@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from netwerk.auth import policy
 from netwerk.db import db
-from netwerk.i18n import _, _l
+from netwerk.i18n import _
 from netwerk.matching import operations, queries
 from netwerk.matching.forms import ActionForm, DecisionForm, IntakeForm, choices
 from netwerk.models import Case, ConstraintTag, NeedWeight, PlanAction, Urgency

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from netwerk.i18n import _, _l
+from netwerk.i18n import _
 from netwerk.models.enums import SECTOR_LABELS
 from netwerk.network.analysis import Bridge, CutPoint
 

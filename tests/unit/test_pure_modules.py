@@ -23,8 +23,7 @@ PURE_MODULES = [
     "netwerk.phone",
     "netwerk.i18n",
     "netwerk.settings",
-    pytest.param("netwerk.network.analysis", marks=pytest.mark.xfail(
-        strict=False, reason="analysis wording moves beside views")),
+    "netwerk.network.analysis",
 ]
 
 
