@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from netwerk.auth import policy
 from netwerk.db import utcnow
 from netwerk.errors import UserError
 from netwerk.i18n import _
@@ -48,16 +49,17 @@ def ties_of(session: Session, professional_id: int) -> list[tuple[Professional, 
     return sorted(pairs, key=lambda pair: pair[0].name)
 
 
-def cases_of(session: Session, professional_id: int) -> list[Case]:
-    """Open and closed cases the professional coordinates or is involved in (not yet filtered
-    for the viewer: the view applies policy.can_view_case to each)."""
+def cases_of(session: Session, professional_id: int, viewer) -> list[Case]:
+    """Open and closed cases the professional coordinates or is involved in, of those the
+    ``viewer`` may see (``policy.visible_case_filter``, the SQL twin of ``can_view_case``)."""
     involved = select(CaseInvolvement.case_id).where(
         CaseInvolvement.professional_id == professional_id
     )
     return list(
         session.scalars(
             select(Case)
-            .where(or_(Case.coordinator_id == professional_id, Case.id.in_(involved)))
+            .where(or_(Case.coordinator_id == professional_id, Case.id.in_(involved)),
+                   policy.visible_case_filter(viewer))
             .options(selectinload(Case.involvements), joinedload(Case.area))
             .order_by(Case.created_at.desc())
         )

@@ -85,8 +85,7 @@ def person(professional_id: int):
         selectinload(Professional.areas),
         selectinload(Professional.domains),
     )
-    cases = [c for c in services.cases_of(db.session, prof.id)
-             if policy.can_view_case(current_user, c)]
+    cases = services.cases_of(db.session, prof.id, current_user)
     if cases:
         from netwerk.audit import record
 

@@ -10,10 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from netwerk import audit
+from netwerk.auth import policy
 from netwerk.db import utcnow
 from netwerk.errors import UserError
 from netwerk.i18n import _
@@ -187,13 +188,7 @@ def close_case(session: Session, case: Case) -> None:
 def visible_cases(session: Session, user, is_admin: bool) -> list[Case]:
     """The cases ``user`` may see: as coordinator or involved (a beheerder: all)."""
     query = select(Case).options(selectinload(Case.involvements), selectinload(Case.area))
-    if not is_admin:
-        pid = getattr(user, "professional_id", None)
-        if pid is None:
-            return []
-        involved = exists().where(CaseInvolvement.case_id == Case.id,
-                                  CaseInvolvement.professional_id == pid)
-        query = query.where(or_(Case.coordinator_id == pid, involved))
+    query = query.where(policy.visible_case_filter(user))  # is_admin: kept for callers
     return list(session.scalars(query.order_by(Case.status, Case.created_at.desc(), Case.id)))
 
 

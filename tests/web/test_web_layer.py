@@ -84,7 +84,7 @@ def test_user_errors_land_on_their_field(app):
 
 def test_every_user_facing_error_shares_the_base():
     from netwerk.capacity.queries import UnknownArea, UnknownCapacityType
-    from netwerk.capacity.services import CapacityError
+    from netwerk.capacity.operations import CapacityError
     from netwerk.directory.photos import InvalidPhoto
     from netwerk.directory.services import UpdateError
     from netwerk.interchange.tabular import TableError

@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from netwerk import audit
 from netwerk.db import utcnow
 from netwerk.errors import UserError
 from netwerk.i18n import _
@@ -188,6 +189,8 @@ def claim(
         )
     counts = current_counts(session, capacity_id)
     _expire(session, capacity_id)
+    if case_id is not None:
+        audit.record(session, user_id, "capacity_claim", "case", case_id, capacity_id=capacity_id)
     return _record(session, capacity_id, CapacityEventKind.CLAIM, -amount, counts, user_id,
                    case_id, note, now)
 
@@ -214,6 +217,9 @@ def release(
               "vrij).", a=now_counts.available, m=now_counts.maximum), "amount")
     counts = current_counts(session, capacity_id)
     _expire(session, capacity_id)
+    if case_id is not None:
+        audit.record(session, user_id, "capacity_release", "case", case_id,
+                     capacity_id=capacity_id)
     return _record(session, capacity_id, CapacityEventKind.RELEASE, amount, counts, user_id,
                    case_id, note, now)
 
@@ -326,3 +332,10 @@ def create_capacity(
     _record(session, capacity.id, CapacityEventKind.SET, available,
             Counts(available, maximum, 1), user_id, None, "", now)
     return capacity
+
+
+def record_history_view(session: Session, viewer, capacity_id: int, case_ids: list[int]) -> None:
+    """A count's history named these cases to ``viewer``: that is a case access, audited."""
+    if case_ids:
+        audit.record(session, viewer, "capacity_history_view", "case", None,
+                     capacity_id=capacity_id, case_ids=sorted(case_ids))
