@@ -86,7 +86,7 @@ def test_every_user_facing_error_shares_the_base():
     from netwerk.capacity.queries import UnknownArea, UnknownCapacityType
     from netwerk.capacity.operations import CapacityError
     from netwerk.directory.photos import InvalidPhoto
-    from netwerk.directory.services import UpdateError
+    from netwerk.directory.operations import UpdateError
     from netwerk.interchange.tabular import TableError
     from netwerk.matching.services import CaseError
     from netwerk.network.worksessions import WorkSessionError
