@@ -97,6 +97,14 @@ def _page(query, count_query, render):
                     "links": links})
 
 
+def _one(model, ident: int, render, shown=lambda row: True):
+    """One row as ``{"data": …}``, or 404 JSON (also for a row the API does not show)."""
+    row = get_or_404(db.session, model, ident)
+    if not shown(row):
+        abort(404)
+    return jsonify({"data": render(row)})
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document(request.url_root.rstrip("/") + "/api/v1"))
@@ -110,10 +118,7 @@ def people():
 
 @bp.get("/people/<int:person_id>")
 def person(person_id: int):
-    p = get_or_404(db.session, Professional, person_id)
-    if not p.active:
-        abort(404)
-    return jsonify({"data": serialize.person(p)})
+    return _one(Professional, person_id, serialize.person, lambda p: p.active)
 
 
 @bp.get("/organisations")
@@ -124,8 +129,7 @@ def organisations():
 
 @bp.get("/organisations/<int:organisation_id>")
 def organisation(organisation_id: int):
-    o = get_or_404(db.session, Organisation, organisation_id)
-    return jsonify({"data": serialize.organisation(o)})
+    return _one(Organisation, organisation_id, serialize.organisation)
 
 
 @bp.get("/areas")
@@ -136,8 +140,7 @@ def areas():
 
 @bp.get("/areas/<int:area_id>")
 def area(area_id: int):
-    a = get_or_404(db.session, Area, area_id)
-    return jsonify({"data": serialize.area(a)})
+    return _one(Area, area_id, serialize.area)
 
 
 @bp.get("/capacities")

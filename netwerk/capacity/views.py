@@ -178,61 +178,52 @@ def _amount(capacity: Capacity, form) -> int:
     return operations.parse_count(form.amount.data, _("Aantal"), "amount")
 
 
-@bp.post("/plek/<int:capacity_id>/claimen")
-def claim(capacity_id: int):
-    """Take one place (optionally for a case); "net vergeven" when someone was first."""
+def _move(capacity_id: int, *, claiming: bool):
+    """Claim or release ``amount`` (optionally for a case); a conflict ("net vergeven", "alle
+    plekken zijn al vrij") answers 409, other refused input 400 on the field."""
     capacity = _load(capacity_id)
-    policy.require(policy.can_claim_capacity, capacity)
-    form = ClaimForm()
+    check = policy.can_claim_capacity if claiming else policy.can_release_capacity
+    policy.require(check, capacity)
+    form = ClaimForm() if claiming else ReleaseForm()
+    key = "claim_form" if claiming else "release_form"
     if not form.validate_on_submit():
-        return _render_detail(capacity, 400, claim_form=form,
-                              message=_("Plek niet geclaimd: kijk de velden na."))
+        message = (_("Plek niet geclaimd: kijk de velden na.") if claiming
+                   else _("Plek niet vrijgegeven: kijk de velden na."))
+        return _render_detail(capacity, 400, **{key: form}, message=message)
     case, error = _find_case(form.case_reference.data)
     if error:
         form.case_reference.errors = [error]
-        return _render_detail(capacity, 400, claim_form=form, message=error)
+        return _render_detail(capacity, 400, **{key: form}, message=error)
+    conflict = operations.NotFree if claiming else operations.AllFree
     try:
         amount = _amount(capacity, form)
-        operations.claim(db.session, capacity.id, current_user.id,
-                       case.id if case else None, form.note.data or "", amount=amount)
-    except operations.NotFree as exc:
-        db.session.rollback()
-        return _render_detail(capacity, 409, claim_form=form, message=exc.message)
+        if not claiming:
+            policy.require(policy.can_release_capacity, capacity, amount)
+        operation = operations.claim if claiming else operations.release
+        operation(db.session, capacity.id, current_user.id, case.id if case else None,
+                  form.note.data or "", amount=amount)
     except operations.CapacityError as exc:
         db.session.rollback()
-        _note_error(form, exc)
-        return _render_detail(capacity, 400, claim_form=form, message=exc.message)
+        if not (claiming and isinstance(exc, conflict)):
+            _note_error(form, exc)
+        return _render_detail(capacity, 409 if isinstance(exc, conflict) else 400,
+                              **{key: form}, message=exc.message)
     db.session.commit()
-    flash(_("Plek geclaimd. Bel nu om de plek in te nemen."), "success")
+    flash(_("Plek geclaimd. Bel nu om de plek in te nemen.") if claiming
+          else _("Plek vrijgegeven."), "success")
     return redirect(url_for(".detail", capacity_id=capacity.id), 303)
+
+
+@bp.post("/plek/<int:capacity_id>/claimen")
+def claim(capacity_id: int):
+    """Take one place (optionally for a case); "net vergeven" when someone was first."""
+    return _move(capacity_id, claiming=True)
 
 
 @bp.post("/plek/<int:capacity_id>/vrijgeven")
 def release(capacity_id: int):
     """Give one place back (the organisation's staff, or whoever holds a claim on it)."""
-    capacity = _load(capacity_id)
-    policy.require(policy.can_release_capacity, capacity)
-    form = ReleaseForm()
-    if not form.validate_on_submit():
-        return _render_detail(capacity, 400, release_form=form,
-                              message=_("Plek niet vrijgegeven: kijk de velden na."))
-    case, error = _find_case(form.case_reference.data)
-    if error:
-        form.case_reference.errors = [error]
-        return _render_detail(capacity, 400, release_form=form, message=error)
-    try:
-        amount = _amount(capacity, form)
-        policy.require(policy.can_release_capacity, capacity, amount)
-        operations.release(db.session, capacity.id, current_user.id,
-                         case.id if case else None, form.note.data or "", amount=amount)
-    except operations.CapacityError as exc:
-        db.session.rollback()
-        _note_error(form, exc)
-        return _render_detail(capacity, 409 if isinstance(exc, operations.AllFree) else 400,
-                              release_form=form, message=exc.message)
-    db.session.commit()
-    flash(_("Plek vrijgegeven."), "success")
-    return redirect(url_for(".detail", capacity_id=capacity.id), 303)
+    return _move(capacity_id, claiming=False)
 
 
 @bp.post("/plek/<int:capacity_id>/telling")
