@@ -1,17 +1,21 @@
 """Who may see and do what: the one place where access is decided.
 
-Views call these functions (or ``require``); templates get them as ``policy``. Each rule is
-tested per role in tests/web/test_policy.py.
+Views call these functions (or ``require``); templates get them as ``policy``. A rule that
+lists also has an SQL twin beside it (``can_view_case`` and ``visible_case_filter``,
+``can_add_capacity`` and ``addable_service_filter``): every list filters with the twin, every
+single object is checked with the predicate, and tests/web/test_policy_twins.py proves the two
+agree for every principal of the access matrix. The routes' rules per principal are in
+tests/web/test_access_matrix.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import ColumnElement, exists, false, or_, true
 
 from netwerk.models.enums import CapacityEventKind, Role
 
@@ -58,6 +62,18 @@ def can_add_capacity(user: User, organisation_id: int) -> bool:
     return prof is not None and prof.organisation_id == organisation_id
 
 
+def addable_service_filter(user: User) -> ColumnElement[bool]:
+    """SQL twin of ``can_add_capacity``: the services ``user`` may add a count for."""
+    from netwerk.models import Service
+
+    if is_admin(user):
+        return true()
+    prof = user.professional if user is not None and user.is_authenticated else None
+    if prof is None:
+        return false()
+    return Service.organisation_id == prof.organisation_id
+
+
 def can_claim_capacity(user: User, capacity: Capacity) -> bool:
     """Any signed-in professional may claim a free place (a beheerder too); the claim is logged."""
     if is_admin(user):
@@ -96,6 +112,20 @@ def can_view_case(user: User, case: Case) -> bool:
     return any(i.professional_id == user.professional_id for i in case.involvements)
 
 
+def visible_case_filter(user: User) -> ColumnElement[bool]:
+    """SQL twin of ``can_view_case``: a WHERE clause on ``Case`` for the cases ``user`` sees."""
+    from netwerk.models import Case, CaseInvolvement
+
+    if is_admin(user):
+        return true()
+    if user is None or not user.is_authenticated or user.professional_id is None:
+        return false()
+    pid = user.professional_id
+    involved = exists().where(CaseInvolvement.case_id == Case.id,
+                              CaseInvolvement.professional_id == pid)
+    return or_(Case.coordinator_id == pid, involved)
+
+
 def can_manage_case(user: User, case: Case) -> bool:
     """Deciding the lead, editing needs and closing: the coordinator and a beheerder."""
     if is_admin(user):
@@ -125,21 +155,6 @@ def require(check: Callable[..., bool], *args) -> None:
     """Abort with 403 unless ``check(current_user, *args)`` holds."""
     if not check(current_user, *args):
         abort(403)
-
-
-def role_required(*roles: Role):
-    """View decorator: only users with one of ``roles`` (or a beheerder)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not has_role(current_user, *roles):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def can_import(user: User) -> bool:

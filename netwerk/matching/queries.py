@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from netwerk.auth import policy
 from netwerk.matching.engine import match, with_lead
 from netwerk.matching.loader import load_case_facts, load_network
 from netwerk.matching.model import Answer, CaseFacts, Network
@@ -21,7 +22,6 @@ from netwerk.models import (
     Area,
     AreaKind,
     Case,
-    CaseInvolvement,
     Domain,
     Organisation,
     Professional,
@@ -63,16 +63,10 @@ def answer_for(session: Session, case: Case, weights=None, need_weights=None) ->
 
 # -- lists ------------------------------------------------------------------------------------
 
-def visible_cases(session: Session, user, is_admin: bool) -> list[Case]:
-    """The cases ``user`` may see: as coordinator or involved (a beheerder: all)."""
+def visible_cases(session: Session, user) -> list[Case]:
+    """The cases ``user`` may see (the policy's SQL twin of ``can_view_case``)."""
     query = select(Case).options(selectinload(Case.involvements), selectinload(Case.area))
-    if not is_admin:
-        pid = getattr(user, "professional_id", None)
-        if pid is None:
-            return []
-        involved = exists().where(CaseInvolvement.case_id == Case.id,
-                                  CaseInvolvement.professional_id == pid)
-        query = query.where(or_(Case.coordinator_id == pid, involved))
+    query = query.where(policy.visible_case_filter(user))
     return list(session.scalars(query.order_by(Case.status, Case.created_at.desc(), Case.id)))
 
 
@@ -96,7 +90,7 @@ class CaseList:
 
 def case_list(session: Session, user, is_admin: bool) -> CaseList:
     """Mijn casussen: the cases ``user`` coordinates or is involved in, with their people."""
-    cases = visible_cases(session, user, is_admin)
+    cases = visible_cases(session, user)
     people = professionals(session, {i.professional_id for c in cases for i in c.involvements}
                            | {c.coordinator_id for c in cases} | {c.lead_id for c in cases})
     return CaseList(cases, people)
