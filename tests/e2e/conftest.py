@@ -32,15 +32,6 @@ LOGINS = {
 PHONE = {"width": 360, "height": 740}
 
 
-def pytest_collection_modifyitems(config, items):
-    """Under ``pytest -n N --dist loadgroup`` every browser test runs on one worker: one demo
-    server and one Chromium per run, not one per worker."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("e2e"))
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

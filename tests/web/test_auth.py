@@ -174,7 +174,6 @@ def _redis_reachable() -> bool:
         return False
 
 
-@pytest.mark.xdist_group("redis")  # both engines' runs flush one Redis database: one worker
 def test_sign_in_limit_is_shared_between_workers_through_redis(database_url, users):
     """Two app instances (two workers) with the same Redis count one limit together."""
     import os
