@@ -35,20 +35,20 @@ INJECTED_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def xss_server(tmp_path_factory):
+def xss_server(tmp_path_factory, sqlite_seeded_template):
     """``netwerk demo`` on a database that holds the demo seed plus every payload."""
+    import shutil
+
     from netwerk.app import create_app
     from netwerk.db import db
-    from netwerk.migrate import upgrade
-    from netwerk.seed import ensure_demo_users, load_seed
+    from netwerk.seed import ensure_demo_users
     from tests.conftest import ROOT
 
     db_path = tmp_path_factory.mktemp("xss") / "netwerk.sqlite3"
     url = f"sqlite:///{db_path}"
-    upgrade(url)
+    shutil.copy(sqlite_seeded_template[0], db_path)  # migrated and seeded once per session
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "xss-secret"})
     with app.app_context():
-        load_seed(db.session, ROOT / "seed_data")
         ensure_demo_users(db.session, ROOT / "seed_data")
         db.session.commit()
         world = insert_payloads(db.session)

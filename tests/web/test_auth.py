@@ -1,5 +1,7 @@
 """Sign-in, sign-out, every page behind sign-in, CSRF on every form."""
 
+import os
+
 import pytest
 
 from netwerk.app import PUBLIC_ENDPOINTS, SELF_AUTHENTICATING_BLUEPRINTS
@@ -158,7 +160,8 @@ def test_home_links_to_admin_pages_only_for_the_beheerder(users, auth, client):
     assert 'href="/import"' in page and 'href="/export/hsds.json"' in page
 
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# The database is flushed: point NETWERK_TEST_REDIS_URL at one nobody else uses.
+REDIS_URL = os.environ.get("NETWERK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _redis_reachable() -> bool:
