@@ -31,6 +31,7 @@ from netwerk.models import (
 )
 from netwerk.safe_redirect import local_path
 from netwerk.web import get_or_404, parse_id
+from netwerk.web.download import download
 
 bp = Blueprint("directory", __name__)
 
@@ -288,6 +289,4 @@ def _slug(name: str) -> str:
 
 
 def _vcf_response(body: str, filename: str) -> Response:
-    response = Response(body, mimetype="text/vcard")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
-    return response
+    return download(body, f"{filename}.vcf", "text/vcard")
