@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from netwerk.i18n import _l
-from netwerk.web.forms import MultiCheckboxField
+from netwerk.web.forms import Form, MultiCheckboxField
 
 
-class ProfessionalForm(FlaskForm):
+class ProfessionalForm(Form):
     name = StringField(_l("Naam"), validators=[DataRequired(), Length(max=200)])
     role = StringField(_l("Functie"), validators=[Optional(), Length(max=120)])
     mobile = StringField(_l("Mobiel nummer"), validators=[Optional(), Length(max=40)])
@@ -26,5 +25,5 @@ class ProfessionalForm(FlaskForm):
     remove_photo = BooleanField(_l("Foto verwijderen"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: the CSRF token is what matters ("klopt nog")."""
