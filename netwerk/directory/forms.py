@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import FileAllowed, FileField
+from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -20,8 +20,8 @@ class ProfessionalForm(Form):
                             validators=[Optional(), Length(max=100)])
     areas = MultiCheckboxField(_l("Wijken"), coerce=int, validate_choice=False)
     domains = MultiCheckboxField(_l("Hulpdomeinen"), coerce=int, validate_choice=False)
-    photo = FileField(_l("Foto"), validators=[FileAllowed(["jpg", "jpeg", "png", "webp"],
-                                                          _l("Foto: kies een JPEG- of PNG-bestand."))])
+    # JPEG, PNG or WebP, judged by content in netwerk/directory/photos.py (not by the name).
+    photo = FileField(_l("Foto"))
     remove_photo = BooleanField(_l("Foto verwijderen"))
 
 
