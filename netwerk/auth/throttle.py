@@ -18,6 +18,7 @@ Counts live in the limiter's storage (Redis in production, shared by every worke
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from flask import current_app, request
@@ -63,8 +64,6 @@ def wait_before_attempt(email: str) -> float:
 
 
 def record_failure(email: str) -> None:
-    try:
+    with contextlib.suppress(Exception):  # storage unreachable: sign-in still works
         limiter.storage.incr(_failure_key(email),
                              int(current_app.config.get("LOGIN_SLOWDOWN_WINDOW", 900)))
-    except Exception:
-        pass

@@ -89,7 +89,7 @@ def _upload(client, name: str, body: bytes):
 
 def test_import_refuses_control_characters_in_a_cell(client, auth, users, session):
     auth.login(users["beheerder"])
-    body = "key;name;sector\r\norg-ctl;Stichting\x0bNoord;welzijn\r\n".encode()
+    body = b"key;name;sector\r\norg-ctl;Stichting\x0bNoord;welzijn\r\n"
     page = _upload(client, "organisaties.csv", body)
     assert page.status_code < 500
     assert "ongeldig teken (U+000B)" in page.get_data(as_text=True)
