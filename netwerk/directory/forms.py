@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from netwerk.i18n import _l
@@ -23,6 +23,8 @@ class ProfessionalForm(Form):
     # JPEG, PNG or WebP, judged by content in netwerk/directory/photos.py (not by the name).
     photo = FileField(_l("Foto"))
     remove_photo = BooleanField(_l("Foto verwijderen"))
+    # The record's version when the form was opened: a save over a newer one is refused.
+    version = HiddenField()
 
 
 class ConfirmForm(Form):

@@ -30,7 +30,7 @@ from netwerk.models import (
     WorkSession,
 )
 from netwerk.safe_redirect import local_path
-from netwerk.web import get_or_404, parse_id
+from netwerk.web import get_or_404, parse_id, parse_int
 from netwerk.web.download import download
 
 bp = Blueprint("directory", __name__)
@@ -142,12 +142,9 @@ def edit_person(professional_id: int):
     form.areas.choices = [(a.id, a.name) for a in queries.wijken(db.session)]
     form.domains.choices = [(d.id, d.name) for d in queries.domains(db.session)]
     if request.method == "GET":
-        form.mobile.data = _phone_display(prof.mobile)
-        form.landline.data = _phone_display(prof.landline)
-        form.languages.data = ", ".join(prof.languages or [])
-        form.areas.data = [a.id for a in prof.areas]
-        form.domains.data = [d.id for d in prof.domains]
+        _fill_from_record(form, prof)
     errors: dict[str, str] = {}
+    typed: dict[str, str] = {}
     if form.validate_on_submit():
         photo_bytes = None
         upload = form.photo.data
@@ -169,9 +166,22 @@ def edit_person(professional_id: int):
                 domain_ids=form.domains.data or [],
                 photo=photo_bytes,
                 remove_photo=bool(form.remove_photo.data),
+                seen_version=parse_int(form.version.data, minimum=0),
             )
             try:
                 operations.update_professional(db.session, prof, data)
+            except operations.StaleEdit as exc:
+                # Nothing written; the form shows the record as it is now, what was typed
+                # is listed beside it so it can be entered again.
+                db.session.rollback()
+                typed = {f.label.text: f.data for name, f in form._fields.items()
+                         if name in TYPED_FIELDS and (f.data or "").strip()}
+                prof = _professional_or_404(professional_id, selectinload(Professional.areas),
+                                            selectinload(Professional.domains))
+                _fill_from_record(form, prof, everything=True)
+                errors = {"_stale": exc.message}
+                return render_template("directory/edit.html", p=prof, form=form, errors=errors,
+                                       typed=typed), 409
             except operations.UpdateError as exc:
                 errors = exc.errors
             else:
@@ -183,7 +193,23 @@ def edit_person(professional_id: int):
         errors = {name: f"{field.label.text}: {field.errors[0]}"
                   for name, field in form._fields.items() if field.errors}
     status = 400 if errors else 200
-    return render_template("directory/edit.html", p=prof, form=form, errors=errors), status
+    return render_template("directory/edit.html", p=prof, form=form, errors=errors,
+                           typed=typed), status
+
+
+TYPED_FIELDS = ("name", "role", "mobile", "landline", "email", "languages")
+
+
+def _fill_from_record(form, prof: Professional, everything: bool = False) -> None:
+    """Put the record's current values in the form (with its version)."""
+    if everything:
+        form.name.data, form.role.data, form.email.data = prof.name, prof.role, prof.email
+    form.mobile.data = _phone_display(prof.mobile)
+    form.landline.data = _phone_display(prof.landline)
+    form.languages.data = ", ".join(prof.languages or [])
+    form.areas.data = [a.id for a in prof.areas]
+    form.domains.data = [d.id for d in prof.domains]
+    form.version.data = str(prof.version or 1)
 
 
 @bp.post("/personen/<int:professional_id>/klopt")
