@@ -236,6 +236,12 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(exc):
+        if request.endpoint == "directory.search_page":
+            message = _("Je zoekt te vaak achter elkaar. Wacht een minuut en probeer het "
+                        "opnieuw.")
+            if request.args.get("format") == "json":
+                return {"error": {"status": 429, "message": message}}, 429
+            return render_error(429, _("Te veel zoekopdrachten"), message)
         # The same words whether or not the account exists.
         return render_error(
             429,

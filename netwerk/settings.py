@@ -79,6 +79,8 @@ class Config:
     LOGIN_SLOWDOWN_AFTER = int(os.environ.get("NETWERK_LOGIN_SLOWDOWN_AFTER", "20"))
     LOGIN_SLOWDOWN_WINDOW = int(os.environ.get("NETWERK_LOGIN_SLOWDOWN_WINDOW", "900"))
     LOGIN_SLOWDOWN_MAX = float(os.environ.get("NETWERK_LOGIN_SLOWDOWN_MAX", "4"))
+    # Search per signed-in user (a person typing stays far below it; a script does not).
+    SEARCH_RATE_LIMIT = os.environ.get("NETWERK_SEARCH_RATE_LIMIT", "120 per minute")
     # Reverse proxies in front of the app (0: none). With N, the client's address is taken
     # from the N-th X-Forwarded-For entry from the right (werkzeug ProxyFix), so users behind
     # one proxy do not share one address (and one sign-in limit).
@@ -116,4 +118,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("NETWERK_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     LOGIN_RATE_LIMIT = LOGIN_IP_RATE_LIMIT = "1000 per minute"  # tests that check it lower it
+    SEARCH_RATE_LIMIT = "1000 per minute"
     SERVER_NAME = None

@@ -30,6 +30,7 @@ from netwerk.models import (
     WorkSession,
 )
 from netwerk.safe_redirect import local_path
+from netwerk.extensions import limiter
 from netwerk.web import get_or_404, parse_id, parse_int
 from netwerk.web.download import download
 
@@ -51,7 +52,17 @@ def _professional_or_404(professional_id: int, *options) -> Professional:
     return get_or_404(db.session, Professional, professional_id, options=options)
 
 
+def _search_limit() -> str:
+    return current_app.config["SEARCH_RATE_LIMIT"]
+
+
+def _search_key() -> str:
+    """Per signed-in user (not per address: an office shares one)."""
+    return f"search:{getattr(current_user, 'id', None) or request.remote_addr}"
+
+
 @bp.get("/zoeken")
+@limiter.limit(_search_limit, key_func=_search_key)
 def search_page():
     """Search people and organisations; ``format=json`` gives the same results as JSON."""
     q = request.args.get("q", "")
