@@ -43,7 +43,7 @@ _POSTCODE = re.compile(
     r"|(?<![\d\w])[1-9]\d{3}\s(?!s[ads])([a-z]{2})\s*(?:nr\.?\s*)?\d{1,5}(?!\d)",
 )
 _LOWER_WORDS = {"en", "in", "op", "om", "of", "is", "te", "al", "na", "ze", "je", "we", "er",
-                "ik", "nu", "zo", "ja", "de", "uw", "hk", "tm", "ca", "pm", "am", "uw", "wo",
+                "ik", "nu", "zo", "ja", "de", "uw", "hk", "tm", "ca", "pm", "am", "wo",
                 "vo", "po", "mr", "ad", "eu", "nl"}
 _STREET_SUFFIX = (r"straat|laan|weg|plein|singel|gracht|kade|dijk|hof|pad|steeg|dreef|baan|"
                   r"markt|wal|burg|plantsoen|erf|hoeve|park|boulevard|allee|veld|haven")

@@ -23,6 +23,7 @@ from netwerk.directory import cards, operations, queries
 from netwerk.directory.forms import ConfirmForm, ProfessionalForm
 from netwerk.directory.photos import InvalidPhoto, process_photo
 from netwerk.directory.search import search
+from netwerk.extensions import limiter
 from netwerk.i18n import _
 from netwerk.models import (
     Area,
@@ -30,7 +31,6 @@ from netwerk.models import (
     WorkSession,
 )
 from netwerk.safe_redirect import local_path
-from netwerk.extensions import limiter
 from netwerk.web import get_or_404, parse_id, parse_int
 from netwerk.web.download import download
 
