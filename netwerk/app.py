@@ -68,7 +68,18 @@ def create_app(test_config: dict[str, Any] | type | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, take the client's address and scheme from
+    their X-Forwarded-* headers (only that many hops are believed)."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
 
 def _ensure_secret_key(app: Flask) -> None:
@@ -225,6 +236,12 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(exc):
+        if request.endpoint == "directory.search_page":
+            message = _("Je zoekt te vaak achter elkaar. Wacht een minuut en probeer het "
+                        "opnieuw.")
+            if request.args.get("format") == "json":
+                return {"error": {"status": 429, "message": message}}, 429
+            return render_error(429, _("Te veel zoekopdrachten"), message)
         # The same words whether or not the account exists.
         return render_error(
             429,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from netwerk.app import ConfigurationError, create_app
+from netwerk.auth.passwords import WeakPassword, check_password_strength
 from netwerk.db import db
 from netwerk.models import Professional, Role, User
 from netwerk.settings import SEED_DIR
@@ -87,8 +88,10 @@ def create_user_command(email: str, role: str, professional_id: int | None) -> N
         password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    if len(password) < 10:
-        raise click.ClickException("Het wachtwoord moet minstens 10 tekens hebben.")
+    try:
+        check_password_strength(password, [email, professional.name if professional else ""])
+    except WeakPassword as exc:
+        raise click.ClickException(exc.message) from None
     user = User(email=email, role=Role(role), professional=professional)
     user.set_password(password)
     db.session.add(user)

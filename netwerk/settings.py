@@ -74,6 +74,17 @@ class Config:
     # Per account, and per client address (higher: an office shares one address).
     LOGIN_RATE_LIMIT = os.environ.get("NETWERK_LOGIN_RATE_LIMIT", "10 per minute")
     LOGIN_IP_RATE_LIMIT = os.environ.get("NETWERK_LOGIN_IP_RATE_LIMIT", "60 per minute")
+    # Per account from every address: after this many failures in the window, each attempt
+    # waits (doubling from 0.25 s up to the maximum) — a slowdown, never a lockout.
+    LOGIN_SLOWDOWN_AFTER = int(os.environ.get("NETWERK_LOGIN_SLOWDOWN_AFTER", "20"))
+    LOGIN_SLOWDOWN_WINDOW = int(os.environ.get("NETWERK_LOGIN_SLOWDOWN_WINDOW", "900"))
+    LOGIN_SLOWDOWN_MAX = float(os.environ.get("NETWERK_LOGIN_SLOWDOWN_MAX", "4"))
+    # Search per signed-in user (a person typing stays far below it; a script does not).
+    SEARCH_RATE_LIMIT = os.environ.get("NETWERK_SEARCH_RATE_LIMIT", "120 per minute")
+    # Reverse proxies in front of the app (0: none). With N, the client's address is taken
+    # from the N-th X-Forwarded-For entry from the right (werkzeug ProxyFix), so users behind
+    # one proxy do not share one address (and one sign-in limit).
+    TRUSTED_PROXIES = int(os.environ.get("NETWERK_TRUSTED_PROXIES", "0") or 0)
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8  # a working day on one form
@@ -107,4 +118,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("NETWERK_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     LOGIN_RATE_LIMIT = LOGIN_IP_RATE_LIMIT = "1000 per minute"  # tests that check it lower it
+    SEARCH_RATE_LIMIT = "1000 per minute"
     SERVER_NAME = None

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
 from netwerk.i18n import _l
+from netwerk.web.forms import Form
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(), Length(max=200)])
 
@@ -15,7 +15,7 @@ class LoginForm(FlaskForm):
 MIN_PASSWORD_LENGTH = 10
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """Change one's own password: the current one, and the new one twice."""
 
     current = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired(), Length(max=200)])
@@ -27,5 +27,5 @@ class PasswordForm(FlaskForm):
                           validators=[DataRequired(), Length(max=200)])
 
 
-class SignOutEverywhereForm(FlaskForm):
+class SignOutEverywhereForm(Form):
     """An empty form: the CSRF token is what matters."""

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from netwerk.audit import record
+from netwerk.auth.passwords import check_password_strength
 from netwerk.db import utcnow
 from netwerk.errors import UserError
 from netwerk.i18n import _
@@ -51,9 +52,16 @@ def change_password(session: Session, user: User, current: str, new: str, again:
                           "zijn niet gelijk."), "again")
     if new == current:
         raise UserError(_("Nieuw wachtwoord: kies een ander wachtwoord dan het huidige."), "new")
+    check_password_strength(new, user_inputs(user))
     user.set_password(new)  # bumps session_version
     record(session, user, "password_change", "user", user.id)
     session.flush()
+
+
+def user_inputs(user: User) -> list[str]:
+    """What zxcvbn must count as known for ``user``: e-mail and the person's name."""
+    professional = getattr(user, "professional", None)
+    return [user.email or "", getattr(professional, "name", "") or ""]
 
 
 def sign_out_everywhere(session: Session, user: User) -> None:

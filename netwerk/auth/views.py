@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from netwerk.auth import operations
+from netwerk.auth import operations, throttle
 from netwerk.auth.forms import LoginForm, PasswordForm, SignOutEverywhereForm
 from netwerk.db import db
 from netwerk.errors import UserError
@@ -30,20 +30,20 @@ def _login_ip_limit() -> str:
     return current_app.config["LOGIN_IP_RATE_LIMIT"]
 
 
-def _submitted_email() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_ip_limit, methods=["POST"])  # per client address
-@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)  # per account
+# per (account, client address): a stranger cannot lock someone else out (netwerk/auth/throttle.py)
+@limiter.limit(_login_limit, methods=["POST"], key_func=throttle.account_and_address_key)
 def login():
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        throttle.wait_before_attempt(throttle.submitted_email())  # per account: slows, never blocks
         user = operations.authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
+            throttle.record_failure(throttle.submitted_email())
         if user is not None:
             login_user(user)
             db.session.commit()

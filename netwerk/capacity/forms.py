@@ -3,16 +3,16 @@ every wrong number gets a Dutch message naming the field (never a half-saved cha
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from netwerk.i18n import _l
+from netwerk.web.forms import Form
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     # Only counts in hours ask for an amount; a bed or a place is claimed one at a time.
     amount = StringField(_l("Aantal uur per week"), id="claim-amount", default="1",
                          render_kw=NUMERIC)
@@ -24,7 +24,7 @@ class ClaimForm(FlaskForm):
                        validators=[Optional(), Length(max=500)])
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(Form):
     amount = StringField(_l("Aantal uur per week"), id="release-amount", default="1",
                          render_kw=NUMERIC)
     case_reference = StringField(
@@ -35,7 +35,7 @@ class ReleaseForm(FlaskForm):
                        validators=[Optional(), Length(max=500)])
 
 
-class CountsForm(FlaskForm):
+class CountsForm(Form):
     available = StringField(_l("Vrij"), render_kw=NUMERIC)
     maximum = StringField(_l("Totaal"), render_kw=NUMERIC)
     version = HiddenField()
@@ -43,7 +43,7 @@ class CountsForm(FlaskForm):
                        validators=[Optional(), Length(max=500)])
 
 
-class NewCapacityForm(FlaskForm):
+class NewCapacityForm(Form):
     """A new count for one of the user's services. Choices are checked by the service layer
     (``validate_choice=False``) so that an unknown value gets a Dutch message naming the field."""
 

@@ -30,7 +30,7 @@ from netwerk.models import (
     Service,
 )
 from netwerk.models.enums import unit_label
-from netwerk.web import get_or_404, parse_id, parse_int
+from netwerk.web import arg_id, get_or_404, parse_id, parse_int
 from netwerk.web.forms import put_error
 
 bp = Blueprint("capacity", __name__)
@@ -64,12 +64,12 @@ def capacity_helpers():
 
 
 def _chosen_area() -> Area | None:
-    raw = request.args.get("wijk", "").strip()
-    if raw:
-        area = db.session.get(Area, parse_id(raw) or 0)
+    area_id = arg_id("wijk")  # malformed (², beyond any id): 400 in Dutch (netwerk/web/args.py)
+    if area_id is not None:
+        area = db.session.get(Area, area_id)
         if area is not None:
             return area
-        flash(_("Onbekende wijk '%(value)s'; je ziet je eigen wijk.", value=raw), "error")
+        flash(_("Onbekende wijk '%(value)s'; je ziet je eigen wijk.", value=area_id), "error")
     prof = current_user.professional if current_user.is_authenticated else None
     return default_area(db.session, prof)
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, EmailField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from netwerk.i18n import _l
-from netwerk.web.forms import MultiCheckboxField
+from netwerk.web.forms import Form, MultiCheckboxField
 
 
-class ProfessionalForm(FlaskForm):
+class ProfessionalForm(Form):
     name = StringField(_l("Naam"), validators=[DataRequired(), Length(max=200)])
     role = StringField(_l("Functie"), validators=[Optional(), Length(max=120)])
     mobile = StringField(_l("Mobiel nummer"), validators=[Optional(), Length(max=40)])
@@ -21,10 +20,12 @@ class ProfessionalForm(FlaskForm):
                             validators=[Optional(), Length(max=100)])
     areas = MultiCheckboxField(_l("Wijken"), coerce=int, validate_choice=False)
     domains = MultiCheckboxField(_l("Hulpdomeinen"), coerce=int, validate_choice=False)
-    photo = FileField(_l("Foto"), validators=[FileAllowed(["jpg", "jpeg", "png", "webp"],
-                                                          _l("Foto: kies een JPEG- of PNG-bestand."))])
+    # JPEG, PNG or WebP, judged by content in netwerk/directory/photos.py (not by the name).
+    photo = FileField(_l("Foto"))
     remove_photo = BooleanField(_l("Foto verwijderen"))
+    # The record's version when the form was opened: a save over a newer one is refused.
+    version = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: the CSRF token is what matters ("klopt nog")."""

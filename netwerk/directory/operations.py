@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from netwerk import audit
@@ -40,6 +40,17 @@ class ProfessionalUpdate:
     domain_ids: list[int]
     photo: bytes | None = None
     remove_photo: bool = False
+    seen_version: int | None = None  # the version the form showed; None: unknown, refused
+
+
+class StaleEdit(UserError):
+    """Someone saved this record after the form was opened: nothing is written, the form shows
+    the current values."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Niet opgeslagen: iemand anders heeft deze gegevens intussen "
+                           "gewijzigd. Hieronder staan de huidige gegevens; breng je wijziging "
+                           "opnieuw aan."), None)
 
 
 class UpdateError(UserError):
@@ -48,6 +59,22 @@ class UpdateError(UserError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__("; ".join(errors.values()), next(iter(errors), None))
+
+
+def _claim_version(session: Session, professional: Professional, seen: int | None) -> None:
+    """Raise the record's version from ``seen`` in ONE conditional UPDATE checked by rowcount
+    (as capacity counts do): of two saves made from the same form version exactly one gets
+    through, on SQLite and PostgreSQL; the other raises StaleEdit."""
+    if seen is None:
+        raise StaleEdit()
+    table = Professional.__table__
+    result = session.execute(
+        update(table).where(table.c.id == professional.id, table.c.version == seen)
+        .values(version=table.c.version + 1)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise StaleEdit()
+    session.expire(professional, ["version"])
 
 
 def update_professional(
@@ -88,6 +115,7 @@ def update_professional(
     )
     if errors:
         raise UpdateError(errors)
+    _claim_version(session, professional, data.seen_version)
     professional.name = data.name.strip()
     professional.role = data.role.strip()
     professional.mobile = numbers["mobile"]

@@ -39,6 +39,13 @@ ORG_LIMIT = 10
 FUZZY_CANDIDATES = 200
 SHORT_PREFIX = 3
 FUZZY_MIN_LENGTH = 5
+# Bounds of the typo step (finding 11: one 200-letter word cost 45x a normal search, as its
+# 198 trigrams made ~19,500 OR-ed pairs): no typo search for a longer word (no name is that
+# long), and at most FUZZY_MAX_TRIGRAMS trigrams, spread over the word, so at most
+# C(12, 2) = 66 pairs; and at most MAX_QUERY_WORDS words are looked up.
+FUZZY_MAX_LENGTH = 40
+FUZZY_MAX_TRIGRAMS = 12
+MAX_QUERY_WORDS = 8
 FEW = 5
 
 TIER_NUMBER, TIER_EXACT, TIER_PREFIX, TIER_FUZZY = "nummer", "exact", "prefix", "fuzzy"
@@ -191,6 +198,16 @@ def _index_hits(
     return [(r[0], TIER_EXACT if r[1] else TIER_PREFIX) for r in rows]
 
 
+def fuzzy_trigrams(word: str) -> list[str]:
+    """The distinct trigrams of ``word``, at most FUZZY_MAX_TRIGRAMS of them evenly spread
+    (first and last kept): a typo changes at most three neighbouring ones."""
+    grams = list(dict.fromkeys(word[i : i + 3] for i in range(len(word) - 2)))
+    if len(grams) <= FUZZY_MAX_TRIGRAMS:
+        return grams
+    step = (len(grams) - 1) / (FUZZY_MAX_TRIGRAMS - 1)
+    return list(dict.fromkeys(grams[round(i * step)] for i in range(FUZZY_MAX_TRIGRAMS)))
+
+
 def _fuzzy_candidates(session: Session, kind: str, word: str, limit: int) -> list[tuple[int, str]]:
     """(id, normalised name) of rows sharing trigrams with ``word``: a small candidate set for
     the typo check.
@@ -201,7 +218,7 @@ def _fuzzy_candidates(session: Session, kind: str, word: str, limit: int) -> lis
     """
     if session.get_bind().dialect.name == "sqlite":
         table = "search_people_tri" if kind == "people" else "search_orgs_tri"
-        grams = list(dict.fromkeys(word[i : i + 3] for i in range(len(word) - 2)))
+        grams = fuzzy_trigrams(word)
         pairs = " OR ".join(f'("{a}" AND "{b}")' for a, b in combinations(grams, 2))
         query = text(f"SELECT rowid, key FROM {table} WHERE {table} MATCH :m LIMIT :n")
         rows = list(session.execute(query, {"m": pairs, "n": limit})) if pairs else []
@@ -286,13 +303,13 @@ def search(
             ):
                 found[found_id] = TIER_NUMBER
 
-    query_words = words(q)
+    query_words = words(q)[:MAX_QUERY_WORDS]
     if query_words and not number:
         for kind, found, limit in (("people", people, people_limit), ("orgs", orgs, org_limit)):
             for i, tier in _index_hits(session, kind, query_words, limit):
                 found.setdefault(i, tier)
         longest = max(query_words, key=len)
-        if len(longest) >= FUZZY_MIN_LENGTH:
+        if FUZZY_MIN_LENGTH <= len(longest) <= FUZZY_MAX_LENGTH:
             for kind, found, limit in (("people", people, people_limit), ("orgs", orgs, org_limit)):
                 if len(people) + len(orgs) >= FEW:
                     break

@@ -23,6 +23,7 @@ from netwerk.directory import cards, operations, queries
 from netwerk.directory.forms import ConfirmForm, ProfessionalForm
 from netwerk.directory.photos import InvalidPhoto, process_photo
 from netwerk.directory.search import search
+from netwerk.extensions import limiter
 from netwerk.i18n import _
 from netwerk.models import (
     Area,
@@ -30,7 +31,8 @@ from netwerk.models import (
     WorkSession,
 )
 from netwerk.safe_redirect import local_path
-from netwerk.web import get_or_404, parse_id
+from netwerk.web import get_or_404, parse_id, parse_int
+from netwerk.web.download import download
 
 bp = Blueprint("directory", __name__)
 
@@ -50,7 +52,17 @@ def _professional_or_404(professional_id: int, *options) -> Professional:
     return get_or_404(db.session, Professional, professional_id, options=options)
 
 
+def _search_limit() -> str:
+    return current_app.config["SEARCH_RATE_LIMIT"]
+
+
+def _search_key() -> str:
+    """Per signed-in user (not per address: an office shares one)."""
+    return f"search:{getattr(current_user, 'id', None) or request.remote_addr}"
+
+
 @bp.get("/zoeken")
+@limiter.limit(_search_limit, key_func=_search_key)
 def search_page():
     """Search people and organisations; ``format=json`` gives the same results as JSON."""
     q = request.args.get("q", "")
@@ -141,12 +153,9 @@ def edit_person(professional_id: int):
     form.areas.choices = [(a.id, a.name) for a in queries.wijken(db.session)]
     form.domains.choices = [(d.id, d.name) for d in queries.domains(db.session)]
     if request.method == "GET":
-        form.mobile.data = _phone_display(prof.mobile)
-        form.landline.data = _phone_display(prof.landline)
-        form.languages.data = ", ".join(prof.languages or [])
-        form.areas.data = [a.id for a in prof.areas]
-        form.domains.data = [d.id for d in prof.domains]
+        _fill_from_record(form, prof)
     errors: dict[str, str] = {}
+    typed: dict[str, str] = {}
     if form.validate_on_submit():
         photo_bytes = None
         upload = form.photo.data
@@ -168,9 +177,22 @@ def edit_person(professional_id: int):
                 domain_ids=form.domains.data or [],
                 photo=photo_bytes,
                 remove_photo=bool(form.remove_photo.data),
+                seen_version=parse_int(form.version.data, minimum=0),
             )
             try:
                 operations.update_professional(db.session, prof, data)
+            except operations.StaleEdit as exc:
+                # Nothing written; the form shows the record as it is now, what was typed
+                # is listed beside it so it can be entered again.
+                db.session.rollback()
+                typed = {f.label.text: f.data for name, f in form._fields.items()
+                         if name in TYPED_FIELDS and (f.data or "").strip()}
+                prof = _professional_or_404(professional_id, selectinload(Professional.areas),
+                                            selectinload(Professional.domains))
+                _fill_from_record(form, prof, everything=True)
+                errors = {"_stale": exc.message}
+                return render_template("directory/edit.html", p=prof, form=form, errors=errors,
+                                       typed=typed), 409
             except operations.UpdateError as exc:
                 errors = exc.errors
             else:
@@ -182,7 +204,23 @@ def edit_person(professional_id: int):
         errors = {name: f"{field.label.text}: {field.errors[0]}"
                   for name, field in form._fields.items() if field.errors}
     status = 400 if errors else 200
-    return render_template("directory/edit.html", p=prof, form=form, errors=errors), status
+    return render_template("directory/edit.html", p=prof, form=form, errors=errors,
+                           typed=typed), status
+
+
+TYPED_FIELDS = ("name", "role", "mobile", "landline", "email", "languages")
+
+
+def _fill_from_record(form, prof: Professional, everything: bool = False) -> None:
+    """Put the record's current values in the form (with its version)."""
+    if everything:
+        form.name.data, form.role.data, form.email.data = prof.name, prof.role, prof.email
+    form.mobile.data = _phone_display(prof.mobile)
+    form.landline.data = _phone_display(prof.landline)
+    form.languages.data = ", ".join(prof.languages or [])
+    form.areas.data = [a.id for a in prof.areas]
+    form.domains.data = [d.id for d in prof.domains]
+    form.version.data = str(prof.version or 1)
 
 
 @bp.post("/personen/<int:professional_id>/klopt")
@@ -288,6 +326,4 @@ def _slug(name: str) -> str:
 
 
 def _vcf_response(body: str, filename: str) -> Response:
-    response = Response(body, mimetype="text/vcard")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
-    return response
+    return download(body, f"{filename}.vcf", "text/vcard")

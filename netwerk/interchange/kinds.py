@@ -6,9 +6,10 @@ Documented in docs/interchange.md; ``template_csv`` serves the downloadable temp
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
+
+from netwerk import csvsafe as safe_csv
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def kind_for_filename(filename: str, by_name: dict[str, Kind] | None = None) -> 
 def template_csv(kind: Kind) -> str:
     """The header and one example row, as UTF-8 CSV text."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = safe_csv.writer(out, lineterminator="\r\n")
     writer.writerow(kind.columns)
     writer.writerow([kind.example.get(c, "") for c in kind.columns])
     return out.getvalue()

@@ -8,6 +8,7 @@ from datetime import date
 from netwerk.i18n import _
 from netwerk.interchange.errors import LABELS, Problem
 from netwerk.phone import InvalidPhoneNumber, normalize
+from netwerk.text import bad_character, describe
 
 YES = {"ja", "yes", "true", "1", "waar", "j"}
 NO = {"nee", "no", "false", "0", "onwaar", "n"}
@@ -25,6 +26,11 @@ class Row:
 
     def text(self, column: str, required: bool = False) -> str:
         value = (self.data.get(column) or "").strip()
+        char = bad_character(value)
+        if char is not None:
+            # Stored, a control character makes the GraphML/GEXF exports invalid XML.
+            self.problem(column, _("bevat een ongeldig teken (%(code)s)", code=describe(char)))
+            return ""
         if required and not value:
             self.problem(column, _("is leeg, maar verplicht"))
         return value

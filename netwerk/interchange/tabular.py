@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -130,14 +131,39 @@ def json_tables(records: list, name: str) -> Table:
     return Table(name, header, rows, "utf-8", "json")
 
 
+# An import is a list of flat objects (a value may be a list): deeper nesting is refused
+# before parsing, so that ``json.loads`` never meets a RecursionError (a 500 before).
+MAX_JSON_DEPTH = 20
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in ``text`` (strings ignored)."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    depth = deepest = 0
+    for char in brackets:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 def read_json(data: bytes) -> object:
     """Parse JSON bytes, with a Dutch message naming the line of a syntax error."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TableError(_("JSON moet UTF-8 zijn")) from None
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise TableError(_("JSON is te diep genest (meer dan %(n)s niveaus); verwacht een "
+                           "lijst van objecten", n=MAX_JSON_DEPTH))
     try:
         return json.loads(text)
+    except RecursionError:
+        raise TableError(_("JSON is te diep genest; verwacht een lijst van objecten")) from None
     except json.JSONDecodeError as exc:
         raise TableError(
             _("geen geldige JSON op regel %(line)s (%(error)s)", line=exc.lineno, error=exc.msg)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, render_template
+from flask import Blueprint, abort, flash, render_template
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from netwerk.auth import policy
@@ -14,6 +14,7 @@ from netwerk.interchange.forms import ImportForm
 from netwerk.interchange.hsds import export_hsds
 from netwerk.interchange.importer import Source, run_import
 from netwerk.interchange.kinds import BY_NAME, KINDS, template_csv
+from netwerk.web.download import download
 
 bp = Blueprint("interchange", __name__)
 
@@ -57,13 +58,11 @@ def template(kind: str):
     if found is None or found.name != kind:
         abort(404)
     body = "\ufeff" + template_csv(found)
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'})
+    return download(body, f"{kind}.csv", "text/csv; charset=utf-8")
 
 
 @bp.get("/export/hsds.json")
 def hsds():
     policy.require(policy.can_export)
     body = json.dumps(export_hsds(db.session), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="netwerk-hsds.json"'})
+    return download(body, "netwerk-hsds.json", "application/json")

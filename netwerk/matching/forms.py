@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -25,7 +24,7 @@ from wtforms.validators import (
 from netwerk.i18n import _, _l
 from netwerk.models.enums import URGENCY_CHOICES
 from netwerk.privacy import find_identifiers
-from netwerk.web.forms import MultiCheckboxField
+from netwerk.web.forms import Form, MultiCheckboxField
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -50,7 +49,7 @@ def no_identifiers(form, field) -> None:
         )
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(Form):
     area_id = SelectField(_l("Wijk"), coerce=int, validators=[InputRequired()])
     urgency = RadioField(_l("Urgentie"), validators=[DataRequired(message=_l("Kies de urgentie."))],
                          choices=choices((u.value, label) for u, label in URGENCY_CHOICES.items()))
@@ -73,14 +72,14 @@ class IntakeForm(FlaskForm):
             raise ValidationError(_("Kies minstens één hulpvraag."))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     lead_id = RadioField(_l("Frontsoldaat"), coerce=int,
                          validators=[InputRequired(message=_l("Kies de frontsoldaat."))])
     reason = TextAreaField(_l("Reden (nodig als je een ander kiest dan de suggestie)"),
                            validators=[Length(max=1000), no_identifiers])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     professional_id = SelectField(_l("Wie"), coerce=int, default=0)
     what = StringField(_l("Wat"), validators=[
         DataRequired(message=_l("Wat: beschrijf de actie.")), Length(max=500), no_identifiers])

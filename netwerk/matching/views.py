@@ -6,8 +6,12 @@ once), maps a CaseError onto the form and renders."""
 
 from __future__ import annotations
 
+import random
+import time
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from netwerk.auth import policy
 from netwerk.db import db
@@ -84,6 +88,28 @@ def _intake(form: IntakeForm) -> operations.Intake:
     )
 
 
+INTAKE_ATTEMPTS = 5
+
+
+def _register_with_retry(form: IntakeForm) -> Case | None:
+    """Register and commit the intake; when a simultaneous intake made the commit collide
+    (the same reference taken, SQLite busy, a PostgreSQL serialisation failure), roll back and
+    try again from scratch, up to INTAKE_ATTEMPTS times. None when every attempt collided.
+    A CaseError (the coordinator's input) is raised at once."""
+    weights, need_weights = _weights()
+    for attempt in range(INTAKE_ATTEMPTS):
+        try:
+            case, _answer = operations.register_case(
+                db.session, current_user.professional_id, _intake(form), user=current_user,
+                weights=weights, need_weights=need_weights)
+            db.session.commit()
+            return case
+        except (IntegrityError, OperationalError):
+            db.session.rollback()
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    return None
+
+
 @bp.route("/casussen/nieuw", methods=["GET", "POST"])
 def new():
     """Intake of a pseudonymous case; the suggestion follows on the case page."""
@@ -91,19 +117,20 @@ def new():
     form = IntakeForm()
     _intake_choices(form)
     if form.validate_on_submit():
-        weights, need_weights = _weights()
         try:
-            case, _answer = operations.register_case(
-                db.session, current_user.professional_id, _intake(form), user=current_user,
-                weights=weights, need_weights=need_weights)
+            case = _register_with_retry(form)
         except operations.CaseError as exc:
             db.session.rollback()
             if not put_error(form, exc):
                 flash(str(exc), "error")
         else:
-            db.session.commit()
-            flash(_("Casus %(ref)s aangemaakt.", ref=case.reference), "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
+            if case is not None:
+                flash(_("Casus %(ref)s aangemaakt.", ref=case.reference), "success")
+                return redirect(url_for("cases.detail", case_id=case.id))
+            # Still colliding after every retry: nothing lost, the form keeps what was typed.
+            flash(_("Niet opgeslagen: het was even te druk. Je invoer staat er nog; "
+                    "probeer het opnieuw."), "error")
+            return render_template("cases/new.html", form=form), 503
     elif request.method == "POST":
         flash(_("Niet opgeslagen: kijk bij de velden hieronder wat er mis is."), "error")
     return render_template("cases/new.html", form=form), (400 if request.method == "POST" else 200)

@@ -76,6 +76,9 @@ class Professional(Base):
     verified_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Raised by every save of the edit form, which carries the version it showed: a save over
+    # someone else's newer one is refused (netwerk/directory/operations.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     organisation: Mapped[Organisation] = relationship(back_populates="professionals")
     areas: Mapped[list[Area]] = relationship(secondary=professional_areas, order_by=Area.name)

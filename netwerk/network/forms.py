@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from netwerk.i18n import _, _l
 from netwerk.models import TieKind
-from netwerk.web.forms import MultiCheckboxField
+from netwerk.web.forms import Form, MultiCheckboxField
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -39,7 +38,7 @@ class NamedSelectField(SelectField):
                                     field=self.label.text)) from None
 
 
-class WorkSessionForm(FlaskForm):
+class WorkSessionForm(Form):
     title = StringField(_l("Titel"), validators=[
         DataRequired(_l("Titel: vul een titel in.")), Length(max=200)])
     date = NamedDateField(_l("Datum"), validators=[
@@ -49,13 +48,13 @@ class WorkSessionForm(FlaskForm):
     notes = TextAreaField(_l("Aantekeningen"), validators=[Optional(), Length(max=5000)])
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     professional_id = NamedSelectField(_l("Deelnemer"), coerce=int, validators=[
         InputRequired(_l("Deelnemer: kies wie er was."))])
     invited_by_id = NamedSelectField(_l("Uitgenodigd door"), coerce=int, validators=[Optional()])
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     inviter_id = NamedSelectField(_l("Wie nodigt uit"), coerce=int, validators=[
         InputRequired(_l("Wie nodigt uit: kies een deelnemer."))])
     organisation_id = NamedSelectField(_l("Organisatie die ontbrak"), coerce=int, validators=[
@@ -65,7 +64,7 @@ class InvitationForm(FlaskForm):
     note = TextAreaField(_l("Waarom deze partij?"), validators=[Optional(), Length(max=2000)])
 
 
-class TieForm(FlaskForm):
+class TieForm(Form):
     a_id = NamedSelectField(_l("Eerste persoon"), coerce=int, validators=[
         InputRequired(_l("Eerste persoon: kies een deelnemer."))])
     b_id = NamedSelectField(_l("Tweede persoon"), coerce=int, validators=[
@@ -76,11 +75,11 @@ class TieForm(FlaskForm):
     ]), default=TieKind.KENT.value)
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(Form):
     """An empty form: only the CSRF token."""
 
 
-class ChecklistForm(FlaskForm):
+class ChecklistForm(Form):
     # No Optional(): it would stop the choice check, letting an empty or unknown value through.
     # An empty list (no box ticked) is valid on its own.
     sectors = MultiCheckboxField(_l("Sectoren die aan tafel horen"))

@@ -7,7 +7,6 @@ per data version in the GraphCache of netwerk.network.cache; a page asks the ver
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ import networkx as nx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from netwerk import csvsafe as safe_csv
 from netwerk.db import utcnow
 from netwerk.models import (
     Area,
@@ -367,7 +367,7 @@ def missing_partners_csv(session: Session, area_id: int,
     result, _default = missing_partners(session, area_id, work_session_id)
     names = domain_names(session)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_csv.writer(out)
     writer.writerow(["rang", "soort", "organisatie", "sector", "sector_ontbreekt",
                      "dekt_onvervulde_behoeften", "open_casussen_met_die_behoefte"])
     for rank, c in enumerate(result.candidates, start=1):

@@ -30,6 +30,7 @@ from netwerk.network.blueprint import bp
 from netwerk.network.forms import ChecklistForm, choices
 from netwerk.network.graph import ORGANISATION, PROFESSIONAL
 from netwerk.web import arg_id, get_or_404
+from netwerk.web.download import download
 
 __all__ = ["bp", "worksession_views"]
 
@@ -175,8 +176,7 @@ def export_graphml():
     export = _export_graph()
     out = io.BytesIO()
     nx.write_graphml(export.graph, out)
-    return Response(out.getvalue(), mimetype="application/graphml+xml", headers={
-        "Content-Disposition": f'attachment; filename="{export.name}.graphml"'})
+    return download(out.getvalue(), f"{export.name}.graphml", "application/graphml+xml")
 
 
 @bp.route("/netwerk/export.gexf")
@@ -185,8 +185,7 @@ def export_gexf():
     export = _export_graph(with_viz=True)
     out = io.BytesIO()
     nx.write_gexf(export.graph, out)
-    return Response(out.getvalue(), mimetype="application/gexf+xml", headers={
-        "Content-Disposition": f'attachment; filename="{export.name}.gexf"'})
+    return download(out.getvalue(), f"{export.name}.gexf", "application/gexf+xml")
 
 
 @bp.route("/netwerk/ontbrekend.csv")
@@ -197,8 +196,7 @@ def missing_csv():
     if filters.request is None:
         abort(404)
     text, name = queries.missing_partners_download(db.session, filters.request)
-    return Response("\ufeff" + text, mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return download("\ufeff" + text, name, "text/csv; charset=utf-8")
 
 
 @bp.route("/netwerk/checklist/<int:area_id>", methods=["GET", "POST"])

@@ -1,13 +1,42 @@
-"""The form kit: the one MultiCheckboxField, and putting a domain error on a form field."""
+"""The form kit: the base ``Form`` of every form (no control characters in any text field),
+the one MultiCheckboxField, and putting a domain error on a form field."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from wtforms import SelectMultipleField
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from netwerk.errors import UserError
+from netwerk.i18n import _
+from netwerk.text import bad_character, describe
+
+
+def no_control_characters(form, field) -> None:
+    """Refuse control characters: a text area may hold tab and line breaks, a one-line field
+    none of them (they would make the GraphML/GEXF exports invalid XML)."""
+    multiline = isinstance(field, TextAreaField)
+    values = field.data if isinstance(field.data, list) else [field.data]
+    for value in values:
+        char = bad_character(value if isinstance(value, str) else None, multiline=multiline)
+        if char is not None:
+            raise ValidationError(_("Ongeldig teken (%(code)s): typ de tekst opnieuw zonder "
+                                    "onzichtbare tekens.", code=describe(char)))
+
+
+class Form(FlaskForm):
+    """The base of every form of the app: each StringField and TextAreaField (not a password)
+    refuses control characters, without each form having to remember it."""
+
+    def validate(self, extra_validators=None):
+        extra = {name: list(validators) for name, validators in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if isinstance(field, StringField) and not isinstance(field, PasswordField):
+                extra.setdefault(name, []).append(no_control_characters)
+        return super().validate(extra_validators=extra)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -50,3 +50,42 @@ def test_qr_svg_is_self_contained():
     svg = qr_svg("BEGIN:VCARD\r\nFN:Test\r\nEND:VCARD\r\n")
     assert svg.startswith("<svg") and "http://www.w3.org/2000/svg" in svg
     assert "href" not in svg
+
+
+def _image_bytes(fmt: str, size=(600, 400), mode="RGB") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size, 0).save(out, format=fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_jpeg_png_and_webp_are_accepted(fmt):
+    result = Image.open(io.BytesIO(process_photo(_image_bytes(fmt))))
+    assert result.format == "JPEG" and result.size == (320, 320)
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF", "ICO", "PPM"])
+def test_other_image_formats_are_refused_by_content(fmt):
+    with pytest.raises(InvalidPhoto, match="JPEG, PNG of WebP"):
+        process_photo(_image_bytes(fmt, size=(64, 64)))
+
+
+def test_huge_dimensions_are_refused_before_decoding():
+    """A tiny file that claims 8900×8900 pixels: refused from its header, without the ~400 MB
+    a decode would cost."""
+    import tracemalloc
+
+    bomb = _image_bytes("PNG", size=(8900, 8900), mode="1")
+    assert len(bomb) < 200_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(InvalidPhoto, match="te groot"):
+            process_photo(bomb)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000, peak
+    with pytest.raises(InvalidPhoto, match="te groot"):
+        process_photo(_image_bytes("PNG", size=(4001, 10), mode="1"))
+    with pytest.raises(InvalidPhoto, match="te groot"):
+        process_photo(_image_bytes("PNG", size=(5000, 5000), mode="1"))

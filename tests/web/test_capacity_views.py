@@ -51,7 +51,9 @@ def test_overview_choose_wijk_and_type_and_bad_choices(world, auth, client):
     assert "Thuisbegeleiding</h2>" not in html.replace("\n", "")
     r = client.get("/plek?soort=noodbed")
     assert r.status_code == 200 and "Onbekende soort plek &#39;noodbed&#39;" in r.text
-    r = client.get("/plek?wijk=abc")
+    r = client.get("/plek?wijk=abc")  # malformed: the one rule of netwerk/web/args.py
+    assert r.status_code == 400 and "geheel getal" in r.text
+    r = client.get("/plek?wijk=2147483647")  # well-formed but unknown: named, own wijk shown
     assert r.status_code == 200 and "Onbekende wijk" in r.text
 
 

@@ -11,7 +11,7 @@ from netwerk.directory.search import search
 
 def _form(p, **changes):
     data = {"name": p.name, "role": p.role, "mobile": "0612345001", "landline": "",
-            "email": "", "languages": "nl, en"}
+            "email": "", "languages": "nl, en", "version": str(p.version)}
     data.update(changes)
     return data
 
@@ -104,3 +104,77 @@ def test_klopt_nog_needs_csrf(app, client, auth, users):
         assert client.post(f"/personen/{me.id}/klopt").status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def _version_on_page(client, prof_id) -> str:
+    import re
+
+    page = client.get(f"/personen/{prof_id}/bewerken").get_data(as_text=True)
+    return re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+
+
+def test_two_people_editing_one_record_the_stale_save_is_refused(app, client, auth, users,
+                                                                  session):
+    """Finding 8: the beheerder and Anouk open the same form; Anouk saves her new mobile
+    number; the beheerder's save from the older form must not wipe it."""
+    me = users["medewerker"].professional
+    auth.login(users["medewerker"])
+    other = app.test_client()
+    other.post("/login", data={"email": users["beheerder"].email,
+                               "password": "correct horse battery staple"})
+    mine, theirs = _version_on_page(client, me.id), _version_on_page(other, me.id)
+    assert mine == theirs
+    first = client.post(f"/personen/{me.id}/bewerken",
+                        data={**_form(me, mobile="0612345099"), "version": mine})
+    assert first.status_code == 302
+    stale = other.post(f"/personen/{me.id}/bewerken",
+                       data={**_form(me, mobile="", role="teamleider"), "version": theirs})
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert "iemand anders heeft deze gegevens intussen gewijzigd" in html
+    assert "06 12345099" in html or "0612345099" in html.replace(" ", "")  # current values
+    assert "teamleider" in html  # what the beheerder typed, shown to enter again
+    session.expire_all()
+    assert me.mobile == "+31612345099" and me.role != "teamleider"
+    # With the current version, the beheerder's save goes through.
+    again = other.post(f"/personen/{me.id}/bewerken",
+                       data={**_form(me, mobile="0612345099", role="teamleider"),
+                             "version": _version_on_page(other, me.id)})
+    assert again.status_code == 302
+    session.expire_all()
+    assert me.role == "teamleider" and me.mobile == "+31612345099"
+
+
+def test_a_save_without_a_version_is_refused(client, auth, users, session):
+    me = users["medewerker"].professional
+    auth.login(users["medewerker"])
+    data = _form(me, role="zonder versie")
+    del data["version"]
+    assert client.post(f"/personen/{me.id}/bewerken", data=data).status_code == 409
+    session.expire_all()
+    assert me.role != "zonder versie"
+
+
+def test_concurrent_saves_from_one_version_let_exactly_one_through(app, users, session):
+    """The conditional UPDATE: of two saves made from the same version, one wins."""
+    from netwerk.directory import operations
+    from netwerk.models import Professional
+
+    me_id = users["medewerker"].professional_id
+    seen = session.get(Professional, me_id).version
+    results = []
+    for role in ("eerste", "tweede"):
+        with app.app_context():
+            from netwerk.db import db as inner
+
+            prof = inner.session.get(Professional, me_id)
+            data = operations.ProfessionalUpdate(
+                name=prof.name, role=role, mobile=None, landline=None, email=None,
+                languages=["nl"], area_ids=[], domain_ids=[], seen_version=seen)
+            try:
+                operations.update_professional(inner.session, prof, data)
+                inner.session.commit()
+                results.append(role)
+            except operations.StaleEdit:
+                inner.session.rollback()
+    assert results == ["eerste"]

@@ -102,7 +102,7 @@ def test_photo_upload_is_resized_and_served(client, auth, users, session):
     response = client.post(
         f"/personen/{me.id}/bewerken",
         data={"name": me.name, "role": "buurtwerker", "mobile": "0612340000",
-              "photo": (io.BytesIO(_png()), "foto.png")},
+              "version": str(me.version), "photo": (io.BytesIO(_png()), "foto.png")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 302

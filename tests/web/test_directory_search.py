@@ -169,3 +169,48 @@ def test_search_page_html_and_json(client, auth, users, people):
 def test_search_needs_sign_in(client, people):
     response = client.get("/zoeken?q=ozturk&format=json")
     assert response.status_code == 302
+
+
+def test_fuzzy_step_is_bounded_for_long_words():
+    """Finding 11: a 200-letter word no longer turns into ~19,500 OR-ed trigram pairs."""
+    from netwerk.directory import search as s
+
+    long_word = "abcdefghijklmnopqrstuvwxyz" * 8
+    grams = s.fuzzy_trigrams(long_word)
+    assert len(grams) <= s.FUZZY_MAX_TRIGRAMS
+    assert grams[0] == "abc" and len(set(grams)) == len(grams)
+    assert s.fuzzy_trigrams("kuipres") == ["kui", "uip", "ipr", "pre", "res"]
+    assert s.FUZZY_MAX_LENGTH <= 40
+
+
+def test_a_long_word_skips_the_typo_search(app, session, make, monkeypatch):
+    from netwerk.directory import search as s
+
+    make.professional("Esther Kuipers")
+    session.commit()
+    calls = []
+    real = s._fuzzy_candidates
+    monkeypatch.setattr(s, "_fuzzy_candidates", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    s.search(session, "x" * 41)
+    s.search(session, "q" * 200)
+    assert calls == []
+    assert [h.name for h in s.search(session, "kuipres").people] == ["Esther Kuipers"]
+    assert calls and set(calls) == {"kuipres"}
+
+
+def test_search_is_rate_limited_per_user_in_html_and_json(app, client, auth, users):
+    app.config["SEARCH_RATE_LIMIT"] = "3 per minute"
+    auth.login(users["medewerker"])
+    codes = [client.get("/zoeken", query_string={"q": f"naam{i}"}).status_code
+             for i in range(3)]
+    assert codes == [200, 200, 200]
+    html = client.get("/zoeken?q=meer")
+    assert html.status_code == 429 and "Je zoekt te vaak" in html.get_data(as_text=True)
+    as_json = client.get("/zoeken?q=meer&format=json")
+    assert as_json.status_code == 429 and as_json.is_json
+    assert "Je zoekt te vaak" in as_json.get_json()["error"]["message"]
+    # Another user is not affected: the limit is per user, not per (shared office) address.
+    other = app.test_client()
+    other.post("/login", data={"email": users["coordinator"].email,
+                               "password": "correct horse battery staple"})
+    assert other.get("/zoeken?q=ander").status_code == 200

@@ -1,0 +1,69 @@
+"""Sign-in throttling that a stranger cannot turn against someone else (docs/security.md).
+
+Three layers, each in one function the login view names:
+
+- per (account, client address): ``LOGIN_RATE_LIMIT`` attempts, then 429 — for that address
+  only. Someone who knows a colleague's e-mail can block their own attempts, not hers from her
+  own laptop or phone;
+- per client address, any account: ``LOGIN_IP_RATE_LIMIT`` (higher: an office shares one
+  address; behind a reverse proxy set ``NETWERK_TRUSTED_PROXIES`` so the address is the
+  client's, not the proxy's);
+- per account, from everywhere: after ``LOGIN_SLOWDOWN_AFTER`` failed attempts within
+  ``LOGIN_SLOWDOWN_WINDOW`` seconds each further attempt waits, doubling from 0.25 s up to
+  ``LOGIN_SLOWDOWN_MAX`` seconds. That slows a guesser spread over many addresses to a crawl
+  without ever refusing the account's owner: a wait, never a block.
+
+Counts live in the limiter's storage (Redis in production, shared by every worker).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+from flask import current_app, request
+
+from netwerk.extensions import limiter
+
+
+def submitted_email() -> str:
+    return (request.form.get("email") or "").strip().lower()
+
+
+def account_and_address_key() -> str:
+    """The key of the per-account limit: the account together with the client's address."""
+    return f"login:{submitted_email()}|{request.remote_addr or '-'}"
+
+
+def _failure_key(email: str) -> str:
+    return f"login-failures:{email}"
+
+
+def failed_attempts(email: str) -> int:
+    try:
+        return int(limiter.storage.get(_failure_key(email)) or 0)
+    except Exception:  # storage unreachable: throttling must not take sign-in down
+        return 0
+
+
+def slowdown_seconds(failures: int) -> float:
+    """How long an attempt waits after ``failures`` recent failures of its account."""
+    config = current_app.config
+    over = failures - int(config.get("LOGIN_SLOWDOWN_AFTER", 20))
+    if over < 0:
+        return 0.0
+    return min(0.25 * 2 ** min(over, 16), float(config.get("LOGIN_SLOWDOWN_MAX", 4.0)))
+
+
+def wait_before_attempt(email: str) -> float:
+    """Sleep as long as the account's recent failures ask; returns the seconds waited."""
+    delay = slowdown_seconds(failed_attempts(email))
+    if delay > 0:
+        time.sleep(delay)
+    return delay
+
+
+def record_failure(email: str) -> None:
+    with contextlib.suppress(Exception):  # storage unreachable: sign-in still works
+        limiter.storage.incr(_failure_key(email),
+                             int(current_app.config.get("LOGIN_SLOWDOWN_WINDOW", 900)))
