@@ -9,13 +9,17 @@ not in the template or the view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import weakref
+from dataclasses import dataclass, replace
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from netwerk.matching.engine import match, with_lead
-from netwerk.matching.loader import load_case_facts, load_network
+from netwerk.matching import wording
+from netwerk.matching.engine import match, needs_searched_outward, with_lead
+from netwerk.matching.loader import area_chain, load_case_facts, load_network, load_outward
 from netwerk.matching.model import Answer, CaseFacts, Network
 from netwerk.models import (
     Area,
@@ -23,10 +27,16 @@ from netwerk.models import (
     Case,
     CaseInvolvement,
     Domain,
+    EligibilityRule,
     Organisation,
     Professional,
+    Service,
+    Tie,
     professional_areas,
+    professional_domains,
+    service_areas,
 )
+from netwerk.network.cache import GraphCache
 
 # How many capable candidates the lead choice offers (plus the involved and the lead).
 LEAD_CHOICES = 6
@@ -47,13 +57,102 @@ class CaseAnalysis:
         return with_lead(self.suggestion, self.facts, self.network, lead_id)
 
 
-def analyse_case(session: Session, case: Case, weights=None, need_weights=None) -> CaseAnalysis:
-    """Load the case and its network (bounded queries) and match once."""
-    session.flush()
-    facts = load_case_facts(session, case)
+def configured_weights(weights=None, need_weights=None) -> tuple[dict, dict]:
+    """The weights in force: those given, else the app's configuration (MATCHING_WEIGHTS,
+    MATCHING_NEED_WEIGHTS), else netwerk/settings.py's: one source for intake and page."""
+    from netwerk.settings import Config
+
+    config: dict = {}
+    try:
+        from flask import current_app, has_app_context
+
+        if has_app_context():
+            config = current_app.config
+    except ImportError:  # pragma: no cover - Flask is a dependency
+        pass
+    if weights is None:
+        weights = config.get("MATCHING_WEIGHTS") or Config.MATCHING_WEIGHTS
+    if need_weights is None:
+        need_weights = config.get("MATCHING_NEED_WEIGHTS") or Config.MATCHING_NEED_WEIGHTS
+    return dict(weights), dict(need_weights)
+
+
+# One cache of case analyses per database engine: (case, facts, weights) built under the data
+# version of what matching reads (``matching_version``).
+_caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+ANALYSIS_CACHE_SIZE = 256
+
+
+def analysis_cache(session: Session) -> GraphCache:
+    engine = session.get_bind()
+    engine = getattr(engine, "engine", engine)
+    with _caches_lock:
+        cache = _caches.get(engine)
+        if cache is None:
+            cache = _caches[engine] = GraphCache(ANALYSIS_CACHE_SIZE)
+        return cache
+
+
+def matching_version(session: Session, area_id: int) -> tuple:
+    """A fingerprint of what matching reads for a case in ``area_id``: the services serving
+    the wijk, gemeente or regio (count, ids, their areas and rules), and the people of their
+    organisations (count, latest update, caseloads, availability, may-coordinate, their
+    domains and work areas), the organisations (latest update) and the ties (count, highest
+    id). Any change a suggestion depends on changes it."""
+    chain = area_chain(session, area_id)
+    serving = select(service_areas.c.service_id).where(service_areas.c.area_id.in_(chain))
+    orgs = select(Service.organisation_id).where(Service.id.in_(serving))
+    people = select(Professional.id).where(Professional.organisation_id.in_(orgs))
+    services = session.execute(
+        select(func.count(), func.sum(service_areas.c.service_id))
+        .where(service_areas.c.area_id.in_(chain))).one()
+    rules = session.execute(select(func.count(), func.max(EligibilityRule.id))
+                            .where(EligibilityRule.service_id.in_(serving))).one()
+    staff = session.execute(
+        select(func.count(), func.max(Professional.updated_at), func.sum(Professional.caseload),
+               func.sum(Professional.caseload_max),
+               func.sum(sql_case((Professional.available, Professional.id), else_=0)),
+               func.sum(sql_case((Professional.may_coordinate.is_(None), 0),
+                                 (Professional.may_coordinate, Professional.id),
+                                 else_=-Professional.id)))
+        .where(Professional.organisation_id.in_(orgs))).one()
+    skills = session.scalar(select(func.count()).select_from(professional_domains)
+                            .where(professional_domains.c.professional_id.in_(people)))
+    places = session.scalar(select(func.count()).select_from(professional_areas)
+                            .where(professional_areas.c.professional_id.in_(people)))
+    org_state = session.execute(select(func.max(Organisation.updated_at), func.count())
+                                .where(Organisation.id.in_(orgs))).one()
+    ties = session.execute(select(func.count(), func.max(Tie.id))).one()
+    return (tuple(chain), tuple(services), tuple(rules), tuple(map(str, staff)), skills,
+            places, tuple(map(str, org_state)), tuple(ties))
+
+
+def _analyse(session: Session, case: Case, facts: CaseFacts, weights: dict,
+             need_weights: dict) -> CaseAnalysis:
     network = load_network(session, case.area_id, case.language,
                            needs={n.domain for n in facts.needs})
+    outward = needs_searched_outward(facts, network)
+    if outward:
+        network = replace(network, outward=load_outward(session, case.area_id, outward))
     return CaseAnalysis(facts, network, match(facts, network, weights, need_weights))
+
+
+def analyse_case(session: Session, case: Case, weights=None, need_weights=None,
+                 cached: bool = True) -> CaseAnalysis:
+    """Load the case and its network (bounded queries, plus the outward search for needs
+    nobody in the wijk covers) and match once; the answer is kept per case, facts, weights
+    and data version, so the next page view of an unchanged case does not match again."""
+    session.flush()
+    weights, need_weights = configured_weights(weights, need_weights)
+    facts = load_case_facts(session, case)
+    if not cached:
+        return _analyse(session, case, facts, weights, need_weights)
+    key = ("case_analysis", case.id, case.area_id, facts, tuple(sorted(weights.items())),
+           tuple(sorted(need_weights.items())))
+    return analysis_cache(session).get(
+        key, matching_version(session, case.area_id),
+        lambda: _analyse(session, case, facts, weights, need_weights))
 
 
 def answer_for(session: Session, case: Case, weights=None, need_weights=None) -> Answer:
