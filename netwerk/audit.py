@@ -17,9 +17,15 @@ def record(
     object_id: int | None = None,
     **detail: Any,
 ) -> AuditEntry:
-    """Add an audit entry to ``session`` (the caller commits with its own change)."""
+    """Add an audit entry to ``session`` (the caller commits with its own change).
+
+    ``user`` is the acting account, or its id (operations that get only an id), or None."""
+    if isinstance(user, int) and not isinstance(user, bool):
+        user_id = user
+    else:
+        user_id = getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
     entry = AuditEntry(
-        user_id=getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None,
+        user_id=user_id,
         action=action,
         object_type=object_type,
         object_id=object_id,

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from netwerk.api import serialize
+from netwerk.api import queries, serialize
 from netwerk.api.openapi import openapi_document
 from netwerk.api.tokens import active_token, create_token, revoke_tokens, user_for_token
 from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.extensions import csrf
 from netwerk.i18n import _
-from netwerk.models import Area, AreaKind, Capacity, Organisation, Professional, Service
+from netwerk.models import Area, AreaKind, Organisation, Professional
 from netwerk.web import arg_enum, arg_id, arg_int, arg_page, get_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -99,6 +97,14 @@ def _page(query, count_query, render):
                     "links": links})
 
 
+def _one(model, ident: int, render, shown=lambda row: True):
+    """One row as ``{"data": …}``, or 404 JSON (also for a row the API does not show)."""
+    row = get_or_404(db.session, model, ident)
+    if not shown(row):
+        abort(404)
+    return jsonify({"data": render(row)})
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document(request.url_root.rstrip("/") + "/api/v1"))
@@ -106,68 +112,43 @@ def openapi():
 
 @bp.get("/people")
 def people():
-    query = (select(Professional).where(Professional.active)
-             .options(selectinload(Professional.organisation),
-                      selectinload(Professional.areas), selectinload(Professional.domains))
-             .order_by(Professional.name, Professional.id))
-    count = select(func.count()).select_from(Professional).where(Professional.active)
-    org_id = arg_id("organisation_id")
-    if org_id is not None:
-        query = query.where(Professional.organisation_id == org_id)
-        count = count.where(Professional.organisation_id == org_id)
+    query, count = queries.people(arg_id("organisation_id"))
     return _page(query, count, serialize.person)
 
 
 @bp.get("/people/<int:person_id>")
 def person(person_id: int):
-    p = get_or_404(db.session, Professional, person_id)
-    if not p.active:
-        abort(404)
-    return jsonify({"data": serialize.person(p)})
+    return _one(Professional, person_id, serialize.person, lambda p: p.active)
 
 
 @bp.get("/organisations")
 def organisations():
-    query = (select(Organisation)
-             .options(selectinload(Organisation.services).selectinload(Service.domains),
-                      selectinload(Organisation.services).selectinload(Service.areas),
-                      selectinload(Organisation.services).selectinload(Service.rules))
-             .order_by(Organisation.name))
-    return _page(query, select(func.count()).select_from(Organisation),
-                 serialize.organisation)
+    query, count = queries.organisations()
+    return _page(query, count, serialize.organisation)
 
 
 @bp.get("/organisations/<int:organisation_id>")
 def organisation(organisation_id: int):
-    o = get_or_404(db.session, Organisation, organisation_id)
-    return jsonify({"data": serialize.organisation(o)})
+    return _one(Organisation, organisation_id, serialize.organisation)
 
 
 @bp.get("/areas")
 def areas():
-    query = select(Area).order_by(Area.kind, Area.name, Area.id)
-    count = select(func.count()).select_from(Area)
-    kind = arg_enum("kind", AreaKind)
-    if kind is not None:
-        query, count = query.where(Area.kind == kind), count.where(Area.kind == kind)
+    query, count = queries.areas(arg_enum("kind", AreaKind))
     return _page(query, count, serialize.area)
 
 
 @bp.get("/areas/<int:area_id>")
 def area(area_id: int):
-    a = get_or_404(db.session, Area, area_id)
-    return jsonify({"data": serialize.area(a)})
+    return _one(Area, area_id, serialize.area)
 
 
 @bp.get("/capacities")
 def capacities():
     if not policy.can_view_capacities(g.api_user):
         return _error(403, _("Geen toegang."))
-    query = (select(Capacity)
-             .options(selectinload(Capacity.service), selectinload(Capacity.area),
-                      selectinload(Capacity.capacity_type))
-             .order_by(Capacity.id))
-    return _page(query, select(func.count()).select_from(Capacity), serialize.capacity)
+    query, count = queries.capacities()
+    return _page(query, count, serialize.capacity)
 
 
 # -- the token page (signed in with a session, CSRF-protected) ---------------------------------

@@ -1,17 +1,21 @@
 """Who may see and do what: the one place where access is decided.
 
-Views call these functions (or ``require``); templates get them as ``policy``. Each rule is
-tested per role in tests/web/test_policy.py.
+Views call these functions (or ``require``); templates get them as ``policy``. A rule that
+lists also has an SQL twin beside it (``can_view_case`` and ``visible_case_filter``,
+``can_add_capacity`` and ``addable_service_filter``): every list filters with the twin, every
+single object is checked with the predicate, and tests/web/test_policy_twins.py proves the two
+agree for every principal of the access matrix. The routes' rules per principal are in
+tests/web/test_access_matrix.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import ColumnElement, exists, false, or_, true
 
 from netwerk.models.enums import CapacityEventKind, Role
 
@@ -58,6 +62,18 @@ def can_add_capacity(user: User, organisation_id: int) -> bool:
     return prof is not None and prof.organisation_id == organisation_id
 
 
+def addable_service_filter(user: User) -> ColumnElement[bool]:
+    """SQL twin of ``can_add_capacity``: the services ``user`` may add a count for."""
+    from netwerk.models import Service
+
+    if is_admin(user):
+        return true()
+    prof = user.professional if user is not None and user.is_authenticated else None
+    if prof is None:
+        return false()
+    return Service.organisation_id == prof.organisation_id
+
+
 def can_claim_capacity(user: User, capacity: Capacity) -> bool:
     """Any signed-in professional may claim a free place (a beheerder too); the claim is logged."""
     if is_admin(user):
@@ -93,7 +109,50 @@ def can_view_case(user: User, case: Case) -> bool:
         return False
     if case.coordinator_id == user.professional_id:
         return True
-    return any(i.professional_id == user.professional_id for i in case.involvements)
+    return any(i.professional_id == user.professional_id and _not_opposing(user, case, i)
+               for i in case.involvements)
+
+
+# -- opposing parties (matching, issue 13) -------------------------------------------------
+# Someone of an organisation with an opposing interest in the case (the landlord who evicts, a
+# creditor) sees nothing of it, even when involved, until the coordinator admits them
+# explicitly (CaseInvolvement.opposing_admitted). Predicate and SQL twin side by side.
+
+def _not_opposing(user: User, case: Case, involvement) -> bool:
+    if involvement.opposing_admitted:
+        return True
+    professional = getattr(user, "professional", None)
+    org_id = getattr(professional, "organisation_id", None)
+    return org_id is None or org_id not in {o.id for o in case.opposing}
+
+
+def _not_opposing_sql(user: User) -> ColumnElement[bool]:
+    from netwerk.models import Case, CaseInvolvement, case_opposing
+
+    professional = getattr(user, "professional", None)
+    org_id = getattr(professional, "organisation_id", None)
+    if org_id is None:
+        return true()
+    opposing = exists().where(case_opposing.c.case_id == Case.id,
+                              case_opposing.c.organisation_id == org_id)
+    return or_(CaseInvolvement.opposing_admitted.is_(True), ~opposing)
+
+# -- end of opposing parties ---------------------------------------------------------------
+
+
+def visible_case_filter(user: User) -> ColumnElement[bool]:
+    """SQL twin of ``can_view_case``: a WHERE clause on ``Case`` for the cases ``user`` sees."""
+    from netwerk.models import Case, CaseInvolvement
+
+    if is_admin(user):
+        return true()
+    if user is None or not user.is_authenticated or user.professional_id is None:
+        return false()
+    pid = user.professional_id
+    involved = exists().where(CaseInvolvement.case_id == Case.id,
+                              CaseInvolvement.professional_id == pid,
+                              _not_opposing_sql(user))
+    return or_(Case.coordinator_id == pid, involved)
 
 
 def can_manage_case(user: User, case: Case) -> bool:
@@ -125,21 +184,6 @@ def require(check: Callable[..., bool], *args) -> None:
     """Abort with 403 unless ``check(current_user, *args)`` holds."""
     if not check(current_user, *args):
         abort(403)
-
-
-def role_required(*roles: Role):
-    """View decorator: only users with one of ``roles`` (or a beheerder)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not has_role(current_user, *roles):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def can_import(user: User) -> bool:

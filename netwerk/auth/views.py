@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import secrets
-from functools import cache
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 
-from netwerk.audit import record
+from netwerk.auth import operations
 from netwerk.auth.forms import LoginForm, PasswordForm, SignOutEverywhereForm
-from netwerk.db import db, utcnow
+from netwerk.db import db
+from netwerk.errors import UserError
 from netwerk.extensions import limiter
 from netwerk.i18n import _
 from netwerk.models import User
 from netwerk.safe_redirect import local_path
+from netwerk.web.forms import put_error
 
 bp = Blueprint("auth", __name__)
-
-
-@cache
-def _dummy_hash() -> str:
-    """A hash checked when the e-mail is unknown, so both paths cost the same time."""
-    return generate_password_hash(secrets.token_hex(16))
 
 
 def _safe_next(target: str | None) -> str:
@@ -52,13 +43,9 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is None:
-            check_password_hash(_dummy_hash(), form.password.data)
-        elif user.active and user.check_password(form.password.data):
+        user = operations.authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
             login_user(user)
-            user.last_login_at = utcnow()
-            record(db.session, user, "login", "user", user.id)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         # One message for every failure: it does not tell whether an account exists.
@@ -84,16 +71,13 @@ def change_password():
     status = 200
     if form.validate_on_submit():
         user = db.session.get(User, current_user.id)
-        if not user.check_password(form.current.data):
-            form.current.errors.append(_("Huidig wachtwoord: dit klopt niet."))
-        elif form.new.data != form.again.data:
-            form.again.errors.append(_("Nieuw wachtwoord nogmaals: de twee nieuwe wachtwoorden "
-                                       "zijn niet gelijk."))
-        elif form.new.data == form.current.data:
-            form.new.errors.append(_("Nieuw wachtwoord: kies een ander wachtwoord dan het huidige."))
+        try:
+            operations.change_password(db.session, user, form.current.data, form.new.data,
+                                       form.again.data)
+        except UserError as exc:
+            db.session.rollback()
+            put_error(form, exc)
         else:
-            user.set_password(form.new.data)  # bumps session_version: other sessions end
-            record(db.session, user, "password_change", "user", user.id)
             db.session.commit()
             login_user(user)  # this session carries the new version and stays signed in
             flash(_("Je wachtwoord is gewijzigd. Je bent overal elders afgemeld."), "success")
@@ -115,9 +99,7 @@ def sign_out_everywhere():
     form = SignOutEverywhereForm()
     if not form.validate_on_submit():
         abort(400)
-    user = db.session.get(User, current_user.id)
-    user.session_version = (user.session_version or 0) + 1
-    record(db.session, user, "sign_out_everywhere", "user", user.id)
+    operations.sign_out_everywhere(db.session, db.session.get(User, current_user.id))
     db.session.commit()
     logout_user()
     flash(_("Je bent op al je apparaten afgemeld."), "info")

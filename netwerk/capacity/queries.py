@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
+from netwerk.auth import policy
 from netwerk.db import utcnow
 from netwerk.errors import UserError
 from netwerk.i18n import _
@@ -19,8 +20,10 @@ from netwerk.models import (
     Area,
     AreaKind,
     Capacity,
+    CapacityEvent,
     CapacityType,
     CapacityUnit,
+    Case,
     Organisation,
     Professional,
     Service,
@@ -184,3 +187,90 @@ def free_capacity(
 def capacity_types(session: Session) -> list[CapacityType]:
     """All capacity types, in the order they were entered (the seed puts crisis places first)."""
     return list(session.scalars(select(CapacityType).order_by(CapacityType.id)))
+
+
+@dataclass(frozen=True)
+class CapacityDetail:
+    """What the page of one count shows: the count, whom to call, and its history with the
+    cases the viewer may see (by reference; others are "voor een casus")."""
+
+    capacity: Capacity
+    updater: User | None
+    updater_prof: Professional | None
+    stale: bool
+    phone: str | None
+    events: list
+    users: dict
+    visible_cases: dict
+
+
+def capacity_detail(session: Session, viewer, capacity: Capacity, now: datetime | None = None,
+                    history: int = 200) -> CapacityDetail:
+    """The page of ``capacity`` for ``viewer``: its last ``history`` events, who made them, and
+    the cases among them ``viewer`` may see (``policy.visible_case_filter``)."""
+    session.refresh(capacity)
+    ctype, org = capacity.capacity_type, capacity.service.organisation
+    updater = session.get(User, capacity.updated_by_id) if capacity.updated_by_id else None
+    updater_prof = updater.professional if updater else None
+    events = session.scalars(
+        select(CapacityEvent).where(CapacityEvent.capacity_id == capacity.id)
+        .order_by(CapacityEvent.at.desc(), CapacityEvent.id.desc()).limit(history)
+    ).all()
+    users = {u.id: u for u in session.scalars(
+        select(User).where(User.id.in_({e.user_id for e in events if e.user_id}))
+        .options(selectinload(User.professional))
+    )}
+    case_ids = {e.case_id for e in events if e.case_id}
+    visible = {c.id: c for c in session.scalars(
+        select(Case).where(Case.id.in_(case_ids), policy.visible_case_filter(viewer))
+    )} if case_ids else {}
+    return CapacityDetail(
+        capacity=capacity, updater=updater, updater_prof=updater_prof,
+        stale=is_stale(capacity.updated_at, ctype.stale_after_hours, now or utcnow()),
+        phone=call_number(ctype.unit.value, org.phone, org.crisis_phone,
+                          updater_prof.mobile if updater_prof else None),
+        events=list(events), users=users, visible_cases=visible,
+    )
+
+
+def case_by_reference(session: Session, viewer, reference: str | None):
+    """The case with this reference (any case) when ``viewer`` may see it, else None."""
+    reference = (reference or "").strip().upper()
+    if not reference:
+        return None
+    return session.scalar(select(Case).where(func.upper(Case.reference) == reference,
+                                             policy.visible_case_filter(viewer)))
+
+
+def services_for(session: Session, viewer) -> list[Service]:
+    """The services ``viewer`` may add a count for (``policy.addable_service_filter``)."""
+
+    return list(session.scalars(
+        select(Service).join(Organisation).where(policy.addable_service_filter(viewer))
+        .order_by(Organisation.name, Service.name).options(selectinload(Service.organisation))
+    ))
+
+
+def area_choices(session: Session) -> list[tuple[Area, list[Area]]]:
+    """Gemeenten with their wijken, for the chooser (the regio is offered on its own)."""
+    gemeenten = session.scalars(
+        select(Area).where(Area.kind == AreaKind.GEMEENTE).order_by(Area.name)
+        .options(selectinload(Area.children))
+    ).all()
+    return [(g, [w for w in g.children if w.kind == AreaKind.WIJK]) for g in gemeenten]
+
+
+def regios(session: Session) -> list[Area]:
+    return list(session.scalars(select(Area).where(Area.kind == AreaKind.REGIO)
+                                .order_by(Area.name)))
+
+
+def default_area(session: Session, professional: Professional | None) -> Area | None:
+    """The area /plek opens on: the professional's first wijk (or area), else the first wijk."""
+    if professional is not None:
+        wijken = [a for a in professional.areas if a.kind == AreaKind.WIJK]
+        if wijken or professional.areas:
+            return (wijken or professional.areas)[0]
+    return session.scalars(
+        select(Area).where(Area.kind == AreaKind.WIJK).order_by(Area.name).limit(1)
+    ).first() or session.scalars(select(Area).order_by(Area.id).limit(1)).first()

@@ -5,32 +5,29 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, to_user_timezone
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from netwerk import audit
 from netwerk.auth import policy
-from netwerk.capacity import services
+from netwerk.capacity import operations
 from netwerk.capacity.forms import ClaimForm, CountsForm, NewCapacityForm, ReleaseForm
 from netwerk.capacity.queries import (
     UnknownCapacityType,
     area_chain,
-    call_number,
+    area_choices,
+    capacity_detail,
     capacity_types,
+    case_by_reference,
+    default_area,
     free_capacity,
-    is_stale,
+    regios,
+    services_for,
 )
 from netwerk.db import db, utcnow
 from netwerk.i18n import _
 from netwerk.models import (
     Area,
-    AreaKind,
     Capacity,
-    CapacityEvent,
     Case,
-    Organisation,
     Service,
-    User,
 )
 from netwerk.models.enums import unit_label
 from netwerk.web import get_or_404, parse_id, parse_int
@@ -66,17 +63,6 @@ def capacity_helpers():
 # --- overview ---------------------------------------------------------------------------------
 
 
-def _default_area() -> Area | None:
-    prof = current_user.professional if current_user.is_authenticated else None
-    if prof is not None:
-        wijken = [a for a in prof.areas if a.kind == AreaKind.WIJK]
-        if wijken or prof.areas:
-            return (wijken or prof.areas)[0]
-    return db.session.scalars(
-        select(Area).where(Area.kind == AreaKind.WIJK).order_by(Area.name).limit(1)
-    ).first() or db.session.scalars(select(Area).order_by(Area.id).limit(1)).first()
-
-
 def _chosen_area() -> Area | None:
     raw = request.args.get("wijk", "").strip()
     if raw:
@@ -84,16 +70,8 @@ def _chosen_area() -> Area | None:
         if area is not None:
             return area
         flash(_("Onbekende wijk '%(value)s'; je ziet je eigen wijk.", value=raw), "error")
-    return _default_area()
-
-
-def _area_choices() -> list[tuple[Area, list[Area]]]:
-    """Gemeenten with their wijken, for the chooser (the regio is offered on its own)."""
-    gemeenten = db.session.scalars(
-        select(Area).where(Area.kind == AreaKind.GEMEENTE).order_by(Area.name)
-        .options(selectinload(Area.children))
-    ).all()
-    return [(g, [w for w in g.children if w.kind == AreaKind.WIJK]) for g in gemeenten]
+    prof = current_user.professional if current_user.is_authenticated else None
+    return default_area(db.session, prof)
 
 
 @bp.get("/plek")
@@ -119,12 +97,10 @@ def overview():
         fresh_free = sum(r.available for r in items if not r.stale)
         groups.append({"type": ctype, "rows": items, "free": sum(r.available for r in items),
                        "fresh_free": fresh_free})
-    regios = db.session.scalars(
-        select(Area).where(Area.kind == AreaKind.REGIO).order_by(Area.name)
-    ).all()
     return render_template(
         "capacity/overview.html", area=area, chain=area_chain(db.session, area.id),
-        groups=groups, types=types, type_slug=type_slug, choices=_area_choices(), regios=regios,
+        groups=groups, types=types, type_slug=type_slug, choices=area_choices(db.session),
+        regios=regios(db.session),
     )
 
 
@@ -140,8 +116,8 @@ def _find_case(reference: str | None) -> tuple[Case | None, str | None]:
     reference = (reference or "").strip().upper()
     if not reference:
         return None, None
-    case = db.session.scalar(select(Case).where(func.upper(Case.reference) == reference))
-    if case is None or not policy.can_view_case(current_user, case):
+    case = case_by_reference(db.session, current_user, reference)
+    if case is None:
         return None, _(
             "Casus: '%(ref)s' niet gevonden, of je bent niet bij deze casus betrokken.",
             ref=reference,
@@ -151,39 +127,19 @@ def _find_case(reference: str | None) -> tuple[Case | None, str | None]:
 
 def _render_detail(capacity: Capacity, status: int = 200, *, claim_form=None, release_form=None,
                    counts_form=None, message: str | None = None):
-    db.session.refresh(capacity)
-    ctype = capacity.capacity_type
-    org = capacity.service.organisation
-    updater = db.session.get(User, capacity.updated_by_id) if capacity.updated_by_id else None
-    updater_prof = updater.professional if updater else None
+    page = capacity_detail(db.session, current_user, capacity)
+    operations.record_history_view(db.session, current_user, capacity.id,
+                                   list(page.visible_cases))
+    db.session.commit()
     if counts_form is None:
         counts_form = CountsForm(formdata=None, available=str(capacity.available),
                                  maximum=str(capacity.maximum), version=str(capacity.version))
-    events = db.session.scalars(
-        select(CapacityEvent).where(CapacityEvent.capacity_id == capacity.id)
-        .order_by(CapacityEvent.at.desc(), CapacityEvent.id.desc()).limit(200)
-    ).all()
-    users = {u.id: u for u in db.session.scalars(
-        select(User).where(User.id.in_({e.user_id for e in events if e.user_id}))
-        .options(selectinload(User.professional))
-    )}
-    cases = {c.id: c for c in db.session.scalars(
-        select(Case).where(Case.id.in_({e.case_id for e in events if e.case_id}))
-        .options(selectinload(Case.involvements))
-    )}
-    visible_cases = {cid: c for cid, c in cases.items() if policy.can_view_case(current_user, c)}
-    if visible_cases:
-        audit.record(db.session, current_user, "capacity_history_view", "case",
-                     None, capacity_id=capacity.id, case_ids=sorted(visible_cases))
-        db.session.commit()
     html = render_template(
         "capacity/detail.html",
-        capacity=capacity, ctype=ctype, org=org, service=capacity.service,
-        area=capacity.area, updater=updater, updater_prof=updater_prof,
-        stale=is_stale(capacity.updated_at, ctype.stale_after_hours, utcnow()),
-        phone=call_number(ctype.unit.value, org.phone, org.crisis_phone,
-                          updater_prof.mobile if updater_prof else None),
-        events=events, users=users, cases=cases, visible_cases=visible_cases,
+        capacity=capacity, ctype=capacity.capacity_type, org=capacity.service.organisation,
+        service=capacity.service, area=capacity.area, updater=page.updater,
+        updater_prof=page.updater_prof, stale=page.stale, phone=page.phone,
+        events=page.events, users=page.users, visible_cases=page.visible_cases,
         claim_form=claim_form or ClaimForm(formdata=None),
         release_form=release_form or ReleaseForm(formdata=None),
         counts_form=counts_form, message=message,
@@ -200,7 +156,7 @@ def detail(capacity_id: int):
     return _render_detail(_load(capacity_id))
 
 
-def _note_error(form, exc: services.CapacityError) -> None:
+def _note_error(form, exc: operations.CapacityError) -> None:
     put_error(form, exc)
 
 
@@ -208,70 +164,55 @@ def _amount(capacity: Capacity, form) -> int:
     """Hours are claimed and released in any amount; beds and places one at a time."""
     if capacity.capacity_type.unit.value != "uur_per_week":
         return 1
-    return services.parse_count(form.amount.data, _("Aantal"), "amount")
+    return operations.parse_count(form.amount.data, _("Aantal"), "amount")
+
+
+def _move(capacity_id: int, *, claiming: bool):
+    """Claim or release ``amount`` (optionally for a case); a conflict ("net vergeven", "alle
+    plekken zijn al vrij") answers 409, other refused input 400 on the field."""
+    capacity = _load(capacity_id)
+    check = policy.can_claim_capacity if claiming else policy.can_release_capacity
+    policy.require(check, capacity)
+    form = ClaimForm() if claiming else ReleaseForm()
+    key = "claim_form" if claiming else "release_form"
+    if not form.validate_on_submit():
+        message = (_("Plek niet geclaimd: kijk de velden na.") if claiming
+                   else _("Plek niet vrijgegeven: kijk de velden na."))
+        return _render_detail(capacity, 400, **{key: form}, message=message)
+    case, error = _find_case(form.case_reference.data)
+    if error:
+        form.case_reference.errors = [error]
+        return _render_detail(capacity, 400, **{key: form}, message=error)
+    conflict = operations.NotFree if claiming else operations.AllFree
+    try:
+        amount = _amount(capacity, form)
+        if not claiming:
+            policy.require(policy.can_release_capacity, capacity, amount)
+        operation = operations.claim if claiming else operations.release
+        operation(db.session, capacity.id, current_user.id, case.id if case else None,
+                  form.note.data or "", amount=amount)
+    except operations.CapacityError as exc:
+        db.session.rollback()
+        if not (claiming and isinstance(exc, conflict)):
+            _note_error(form, exc)
+        return _render_detail(capacity, 409 if isinstance(exc, conflict) else 400,
+                              **{key: form}, message=exc.message)
+    db.session.commit()
+    flash(_("Plek geclaimd. Bel nu om de plek in te nemen.") if claiming
+          else _("Plek vrijgegeven."), "success")
+    return redirect(url_for(".detail", capacity_id=capacity.id), 303)
 
 
 @bp.post("/plek/<int:capacity_id>/claimen")
 def claim(capacity_id: int):
     """Take one place (optionally for a case); "net vergeven" when someone was first."""
-    capacity = _load(capacity_id)
-    policy.require(policy.can_claim_capacity, capacity)
-    form = ClaimForm()
-    if not form.validate_on_submit():
-        return _render_detail(capacity, 400, claim_form=form,
-                              message=_("Plek niet geclaimd: kijk de velden na."))
-    case, error = _find_case(form.case_reference.data)
-    if error:
-        form.case_reference.errors = [error]
-        return _render_detail(capacity, 400, claim_form=form, message=error)
-    try:
-        amount = _amount(capacity, form)
-        services.claim(db.session, capacity.id, current_user.id,
-                       case.id if case else None, form.note.data or "", amount=amount)
-    except services.NotFree as exc:
-        db.session.rollback()
-        return _render_detail(capacity, 409, claim_form=form, message=exc.message)
-    except services.CapacityError as exc:
-        db.session.rollback()
-        _note_error(form, exc)
-        return _render_detail(capacity, 400, claim_form=form, message=exc.message)
-    if case is not None:
-        audit.record(db.session, current_user, "capacity_claim", "case", case.id,
-                     capacity_id=capacity.id)
-    db.session.commit()
-    flash(_("Plek geclaimd. Bel nu om de plek in te nemen."), "success")
-    return redirect(url_for(".detail", capacity_id=capacity.id), 303)
+    return _move(capacity_id, claiming=True)
 
 
 @bp.post("/plek/<int:capacity_id>/vrijgeven")
 def release(capacity_id: int):
     """Give one place back (the organisation's staff, or whoever holds a claim on it)."""
-    capacity = _load(capacity_id)
-    policy.require(policy.can_release_capacity, capacity)
-    form = ReleaseForm()
-    if not form.validate_on_submit():
-        return _render_detail(capacity, 400, release_form=form,
-                              message=_("Plek niet vrijgegeven: kijk de velden na."))
-    case, error = _find_case(form.case_reference.data)
-    if error:
-        form.case_reference.errors = [error]
-        return _render_detail(capacity, 400, release_form=form, message=error)
-    try:
-        amount = _amount(capacity, form)
-        policy.require(policy.can_release_capacity, capacity, amount)
-        services.release(db.session, capacity.id, current_user.id,
-                         case.id if case else None, form.note.data or "", amount=amount)
-    except services.CapacityError as exc:
-        db.session.rollback()
-        _note_error(form, exc)
-        return _render_detail(capacity, 409 if isinstance(exc, services.AllFree) else 400,
-                              release_form=form, message=exc.message)
-    if case is not None:
-        audit.record(db.session, current_user, "capacity_release", "case", case.id,
-                     capacity_id=capacity.id)
-    db.session.commit()
-    flash(_("Plek vrijgegeven."), "success")
-    return redirect(url_for(".detail", capacity_id=capacity.id), 303)
+    return _move(capacity_id, claiming=False)
 
 
 @bp.post("/plek/<int:capacity_id>/telling")
@@ -284,23 +225,23 @@ def update_counts(capacity_id: int):
         return _render_detail(capacity, 400, counts_form=form,
                               message=_("Telling niet opgeslagen: kijk de velden na."))
     try:
-        available = services.parse_count(form.available.data, _("Vrij"), "available")
-        maximum = services.parse_count(form.maximum.data, _("Totaal"), "maximum")
+        available = operations.parse_count(form.available.data, _("Vrij"), "available")
+        maximum = operations.parse_count(form.maximum.data, _("Totaal"), "maximum")
         version_text = (form.version.data or "").strip()
         if parse_int(version_text, minimum=0) is None:
-            raise services.StaleCount(
+            raise operations.StaleCount(
                 _("Het formulier was onvolledig; er is niets opgeslagen. Ververs de pagina.")
             )
-        services.set_counts(db.session, capacity.id, current_user.id, available, maximum,
+        operations.set_counts(db.session, capacity.id, current_user.id, available, maximum,
                             int(version_text), form.note.data or "")
-    except services.StaleCount as exc:
+    except operations.StaleCount as exc:
         db.session.rollback()
         db.session.refresh(capacity)
         fresh = CountsForm(formdata=None, available=str(capacity.available),
                            maximum=str(capacity.maximum), version=str(capacity.version),
                            note=form.note.data)
         return _render_detail(capacity, 409, counts_form=fresh, message=exc.message)
-    except services.CapacityError as exc:
+    except operations.CapacityError as exc:
         db.session.rollback()
         _note_error(form, exc)
         return _render_detail(capacity, 400, counts_form=form,
@@ -314,27 +255,16 @@ def update_counts(capacity_id: int):
 # --- a new count ------------------------------------------------------------------------------
 
 
-def _my_services() -> list[Service]:
-    query = select(Service).join(Organisation).order_by(Organisation.name, Service.name)
-    if not policy.is_admin(current_user):
-        prof = current_user.professional
-        if prof is None:
-            return []
-        query = query.where(Service.organisation_id == prof.organisation_id)
-    return list(db.session.scalars(query.options(selectinload(Service.organisation))))
-
-
 def _new_form(services_: list[Service], formdata=True) -> NewCapacityForm:
     form = NewCapacityForm() if formdata else NewCapacityForm(formdata=None)
     form.service_id.choices = [("", _("— kies —"))] + [
         (str(s.id), f"{s.organisation.name}: {s.name}") for s in services_]
     areas = {}
-    for gemeente, wijken in _area_choices():
+    for gemeente, wijken in area_choices(db.session):
         areas[gemeente.name] = [(str(gemeente.id), _("Heel %(n)s", n=gemeente.name))] + [
             (str(w.id), w.name) for w in wijken]
-    regios = db.session.scalars(select(Area).where(Area.kind == AreaKind.REGIO)
-                                .order_by(Area.name)).all()
-    areas[_("Regio")] = [(str(r.id), _("Hele regio %(n)s", n=r.name)) for r in regios]
+    areas[_("Regio")] = [(str(r.id), _("Hele regio %(n)s", n=r.name))
+                         for r in regios(db.session)]
     form.area_id.choices = areas
     form.type_slug.choices = [(t.slug, f"{t.name} ({unit_label(t.unit.value, 2)})")
                               for t in capacity_types(db.session)]
@@ -346,7 +276,7 @@ def _new_form(services_: list[Service], formdata=True) -> NewCapacityForm:
 @bp.route("/plek/nieuw", methods=["GET", "POST"])
 def new():
     """Add a count for one of the organisation's services (staff and beheerder)."""
-    services_ = _my_services()
+    services_ = services_for(db.session, current_user)
     if not services_:
         abort(403)
     form = _new_form(services_, formdata=request.method == "POST")
@@ -357,12 +287,12 @@ def new():
     if service is not None:
         policy.require(policy.can_add_capacity, service.organisation_id)
     try:
-        available = services.parse_count(form.available.data, _("Vrij"), "available")
-        maximum = services.parse_count(form.maximum.data, _("Totaal"), "maximum")
-        capacity = services.create_capacity(
+        available = operations.parse_count(form.available.data, _("Vrij"), "available")
+        maximum = operations.parse_count(form.maximum.data, _("Totaal"), "maximum")
+        capacity = operations.create_capacity(
             db.session, parse_id(form.service_id.data), parse_id(form.area_id.data),
             form.type_slug.data, available, maximum, current_user.id)
-    except services.CapacityError as exc:
+    except operations.CapacityError as exc:
         db.session.rollback()
         _note_error(form, exc)
         return render_template("capacity/new.html", form=form, message=exc.message), 400

@@ -15,26 +15,22 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from netwerk.auth import policy
 from netwerk.db import db
-from netwerk.directory import cards, services
+from netwerk.directory import cards, operations, queries
 from netwerk.directory.forms import ConfirmForm, ProfessionalForm
 from netwerk.directory.photos import InvalidPhoto, process_photo
 from netwerk.directory.search import search
 from netwerk.i18n import _
 from netwerk.models import (
     Area,
-    Capacity,
-    Domain,
-    Organisation,
     Professional,
-    Service,
     WorkSession,
 )
 from netwerk.safe_redirect import local_path
+from netwerk.web import get_or_404, parse_id
 
 bp = Blueprint("directory", __name__)
 
@@ -51,12 +47,7 @@ def _viewer_area_ids() -> set[int]:
 
 
 def _professional_or_404(professional_id: int, *options) -> Professional:
-    prof = db.session.scalar(
-        select(Professional).where(Professional.id == professional_id).options(*options)
-    )
-    if prof is None:
-        abort(404)
-    return prof
+    return get_or_404(db.session, Professional, professional_id, options=options)
 
 
 @bp.get("/zoeken")
@@ -85,21 +76,16 @@ def person(professional_id: int):
         selectinload(Professional.areas),
         selectinload(Professional.domains),
     )
-    cases = [c for c in services.cases_of(db.session, prof.id)
-             if policy.can_view_case(current_user, c)]
+    cases = queries.cases_of(db.session, prof.id, current_user)
     if cases:
-        from netwerk.audit import record
-
-        for case in cases:
-            record(db.session, current_user, "view_case_listing", "case", case.id,
-                   via="directory.person", professional_id=prof.id)
+        operations.record_case_listing(db.session, current_user, prof.id, cases)
         db.session.commit()
     return render_template(
         "directory/person.html",
         p=prof,
-        ties=services.ties_of(db.session, prof.id),
+        ties=queries.ties_of(db.session, prof.id),
         cases=cases,
-        stale=services.is_stale(prof, _stale_days()),
+        stale=queries.is_stale(prof, _stale_days()),
         has_photo=prof.photo_updated_at is not None,
         qr=cards.qr_svg(cards.vcard(prof).serialize()),
         confirm_form=ConfirmForm(),
@@ -130,15 +116,10 @@ def person_vcard(professional_id: int):
 def selection_vcard():
     """A selection of professionals (``?id=1&id=2…``) as one vCard file."""
     # Ids beyond a database INTEGER are nobody (and would overflow PostgreSQL: a 500).
-    ids = [i for i in request.args.getlist("id", type=int) if 0 < i < 2**31][:MAX_SELECTION]
+    ids = [i for i in map(parse_id, request.args.getlist("id")) if i is not None][:MAX_SELECTION]
     if not ids:
         abort(404)
-    people = db.session.scalars(
-        select(Professional)
-        .where(Professional.id.in_(ids), Professional.active)
-        .options(joinedload(Professional.organisation), selectinload(Professional.areas))
-        .order_by(Professional.name)
-    ).all()
+    people = queries.selection(db.session, ids)
     return _vcf_response(cards.vcard_text(people), "selectie")
 
 
@@ -157,10 +138,8 @@ def edit_person(professional_id: int):
     )
     policy.require(policy.can_edit_professional, prof)
     form = ProfessionalForm(obj=None if request.method == "POST" else prof)
-    form.areas.choices = [(a.id, a.name) for a in services.wijken(db.session)]
-    form.domains.choices = [
-        (d.id, d.name) for d in db.session.scalars(select(Domain).order_by(Domain.name))
-    ]
+    form.areas.choices = [(a.id, a.name) for a in queries.wijken(db.session)]
+    form.domains.choices = [(d.id, d.name) for d in queries.domains(db.session)]
     if request.method == "GET":
         form.mobile.data = _phone_display(prof.mobile)
         form.landline.data = _phone_display(prof.landline)
@@ -177,7 +156,7 @@ def edit_person(professional_id: int):
             except InvalidPhoto as exc:
                 errors["photo"] = str(exc)
         if not errors:
-            data = services.ProfessionalUpdate(
+            data = operations.ProfessionalUpdate(
                 name=form.name.data or "",
                 role=form.role.data or "",
                 mobile=form.mobile.data,
@@ -191,8 +170,8 @@ def edit_person(professional_id: int):
                 remove_photo=bool(form.remove_photo.data),
             )
             try:
-                services.update_professional(db.session, prof, data)
-            except services.UpdateError as exc:
+                operations.update_professional(db.session, prof, data)
+            except operations.UpdateError as exc:
                 errors = exc.errors
             else:
                 db.session.commit()
@@ -214,7 +193,7 @@ def confirm_person(professional_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    services.confirm(prof)
+    operations.confirm(prof)
     db.session.commit()
     flash(_("Bevestigd: de gegevens van %(name)s kloppen nog.", name=prof.name), "success")
     target = local_path(request.form.get("next", ""))
@@ -229,9 +208,9 @@ def verify_list():
     (beheerder)."""
     prof = current_user.professional
     if policy.is_admin(current_user):
-        people = services.stale_professionals(db.session, _stale_days())
+        people = queries.stale_professionals(db.session, _stale_days())
     elif prof is not None:
-        people = services.stale_professionals(
+        people = queries.stale_professionals(
             db.session, _stale_days(), organisation_id=prof.organisation_id
         )
     else:
@@ -245,51 +224,28 @@ def verify_list():
 @bp.get("/organisaties/<int:organisation_id>")
 def organisation(organisation_id: int):
     """An organisation: services, eligibility, intake, crisis line, areas, capacity, people."""
-    org = db.session.scalar(
-        select(Organisation)
-        .where(Organisation.id == organisation_id)
-        .options(
-            selectinload(Organisation.services).selectinload(Service.domains),
-            selectinload(Organisation.services).selectinload(Service.areas),
-            selectinload(Organisation.services).selectinload(Service.rules),
-        )
-    )
-    if org is None:
+    page = queries.organisation_page(db.session, organisation_id)
+    if page is None:
         abort(404)
-    capacities = db.session.scalars(
-        select(Capacity)
-        .join(Service, Capacity.service_id == Service.id)
-        .where(Service.organisation_id == org.id)
-        .options(joinedload(Capacity.service), joinedload(Capacity.area),
-                 joinedload(Capacity.capacity_type))
-        .order_by(Service.name)
-    ).all()
-    people = db.session.scalars(
-        select(Professional)
-        .where(Professional.organisation_id == org.id, Professional.active)
-        .options(selectinload(Professional.areas))
-        .order_by(Professional.name)
-    ).all()
-    areas = sorted({a for s in org.services for a in s.areas}, key=lambda a: a.name)
     return render_template(
-        "directory/organisation.html", org=org, capacities=capacities, people=people,
-        areas=areas, stale_days=_stale_days(),
+        "directory/organisation.html", org=page.org, capacities=page.capacities,
+        people=page.people, areas=page.areas, stale_days=_stale_days(),
     )
 
 
 @bp.get("/wijken/<int:area_id>")
 def area(area_id: int):
     """Everyone and every organisation active in a wijk, grouped by sector."""
-    area_ = db.get_or_404(Area, area_id)
-    overview = services.area_overview(db.session, area_)
+    area_ = get_or_404(db.session, Area, area_id)
+    overview = queries.area_overview(db.session, area_)
     return render_template("directory/area.html", overview=overview, area=area_)
 
 
 @bp.get("/wijken/<int:area_id>/smoelenboek")
 def area_faces(area_id: int):
     """The printable smoelenboek of a wijk: faces, names, roles, numbers."""
-    area_ = db.get_or_404(Area, area_id)
-    people = services.area_overview(db.session, area_).people
+    area_ = get_or_404(db.session, Area, area_id)
+    people = queries.area_overview(db.session, area_).people
     people.sort(key=lambda p: p.name)
     return render_template(
         "directory/faces.html", title=_("Smoelenboek %(name)s", name=area_.name),
@@ -301,16 +257,16 @@ def area_faces(area_id: int):
 @bp.get("/wijken/<int:area_id>.vcf")
 def area_vcard(area_id: int):
     """Everyone working in a wijk as one vCard file."""
-    area_ = db.get_or_404(Area, area_id)
-    people = services.area_overview(db.session, area_).people
+    area_ = get_or_404(db.session, Area, area_id)
+    people = queries.area_overview(db.session, area_).people
     return _vcf_response(cards.vcard_text(people), _slug(area_.name))
 
 
 @bp.get("/smoelenboek/werksessie/<int:session_id>")
 def session_faces(session_id: int):
     """The printable smoelenboek of a work session's attendees."""
-    work_session = db.get_or_404(WorkSession, session_id)
-    people = services.session_attendees(db.session, work_session.id)
+    work_session = get_or_404(db.session, WorkSession, session_id)
+    people = queries.session_attendees(db.session, work_session.id)
     ids = "&".join(f"id={p.id}" for p in people)
     return render_template(
         "directory/faces.html", title=_("Smoelenboek: %(title)s", title=work_session.title),

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from sqlalchemy import func, select, text
 
 from netwerk.db import db
-from netwerk.models import Organisation, Professional
+from netwerk.main.queries import database_answers, home_counts
 
 bp = Blueprint("main", __name__)
 
@@ -14,10 +13,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/healthz")
 def healthz():
     """Answer 200 ok when the database answers; no data, no sign-in."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means unhealthy
-        db.session.rollback()
+    if not database_answers(db.session):
         return "database onbereikbaar", 503, {"Content-Type": "text/plain; charset=utf-8"}
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
@@ -25,10 +21,4 @@ def healthz():
 @bp.route("/")
 def home():
     """Show the three journeys: Zoeken, Netwerk, Casussen."""
-    counts = {
-        "professionals": db.session.scalar(
-            select(func.count()).select_from(Professional).where(Professional.active)
-        ),
-        "organisations": db.session.scalar(select(func.count()).select_from(Organisation)),
-    }
-    return render_template("main/home.html", counts=counts)
+    return render_template("main/home.html", counts=home_counts(db.session))

@@ -14,9 +14,10 @@ import weakref
 from dataclasses import dataclass, replace
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from netwerk.auth import policy
 from netwerk.matching import wording
 from netwerk.matching.engine import match, needs_searched_outward, with_lead
 from netwerk.matching.loader import area_chain, load_case_facts, load_network, load_outward
@@ -25,7 +26,6 @@ from netwerk.models import (
     Area,
     AreaKind,
     Case,
-    CaseInvolvement,
     Domain,
     EligibilityRule,
     Organisation,
@@ -162,16 +162,10 @@ def answer_for(session: Session, case: Case, weights=None, need_weights=None) ->
 
 # -- lists ------------------------------------------------------------------------------------
 
-def visible_cases(session: Session, user, is_admin: bool) -> list[Case]:
-    """The cases ``user`` may see: as coordinator or involved (a beheerder: all)."""
+def visible_cases(session: Session, user) -> list[Case]:
+    """The cases ``user`` may see (the policy's SQL twin of ``can_view_case``)."""
     query = select(Case).options(selectinload(Case.involvements), selectinload(Case.area))
-    if not is_admin:
-        pid = getattr(user, "professional_id", None)
-        if pid is None:
-            return []
-        involved = exists().where(CaseInvolvement.case_id == Case.id,
-                                  CaseInvolvement.professional_id == pid)
-        query = query.where(or_(Case.coordinator_id == pid, involved))
+    query = query.where(policy.visible_case_filter(user))
     return list(session.scalars(query.order_by(Case.status, Case.created_at.desc(), Case.id)))
 
 
@@ -195,7 +189,7 @@ class CaseList:
 
 def case_list(session: Session, user, is_admin: bool) -> CaseList:
     """Mijn casussen: the cases ``user`` coordinates or is involved in, with their people."""
-    cases = visible_cases(session, user, is_admin)
+    cases = visible_cases(session, user)
     people = professionals(session, {i.professional_id for c in cases for i in c.involvements}
                            | {c.coordinator_id for c in cases} | {c.lead_id for c in cases})
     return CaseList(cases, people)

@@ -2,18 +2,16 @@
 and fetch-or-404 (``get_or_404``). One rule each, so a page cannot drift from the others."""
 
 from netwerk.web.args import (
-    MAX_ID,
-    BadArgument,
-    arg_enum,
-    arg_id,
-    arg_int,
-    arg_page,
-    parse_id,
-    parse_int,
+           MAX_ID,
+           BadArgument,
+           arg_enum,
+           arg_id,
+           arg_int,
+           arg_page,
+           parse_id,
+           parse_int,
 )
 from netwerk.web.fetch import get_or_404
 
-__all__ = [
-    "MAX_ID", "BadArgument", "arg_enum", "arg_id", "arg_int", "arg_page", "get_or_404",
-    "parse_id", "parse_int",
-]
+__all__ = ["MAX_ID", "BadArgument", "arg_enum", "arg_id", "arg_int", "arg_page", "get_or_404",
+           "parse_id", "parse_int"]

@@ -6,7 +6,7 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from netwerk.auth import policy
-from netwerk.capacity import services
+from netwerk.capacity import operations as services
 from netwerk.models import Capacity, Role
 from tests.web.capacity_data import build_world
 

@@ -83,10 +83,10 @@ def test_user_errors_land_on_their_field(app):
 
 
 def test_every_user_facing_error_shares_the_base():
+    from netwerk.capacity.operations import CapacityError
     from netwerk.capacity.queries import UnknownArea, UnknownCapacityType
-    from netwerk.capacity.services import CapacityError
+    from netwerk.directory.operations import UpdateError
     from netwerk.directory.photos import InvalidPhoto
-    from netwerk.directory.services import UpdateError
     from netwerk.interchange.tabular import TableError
     from netwerk.matching.operations import CaseError
     from netwerk.network.operations import WorkSessionError
@@ -111,3 +111,17 @@ def test_api_answers_malformed_query_values_with_json_400(client, session, users
         response = client.get(path, headers=headers)
         assert response.status_code == 400, path
         assert response.is_json and response.json["error"]["message"]
+
+
+def test_an_html_page_shows_the_dutch_sentence_of_a_bad_argument(app, users):
+    """The error page says which parameter is wrong (not only "Dit verzoek klopt niet")."""
+    from tests.conftest import PASSWORD
+
+    app.add_url_rule("/_test/arg", "test_arg", lambda: str(arg_id("wijk")))
+    client = app.test_client()
+    client.post("/login", data={"email": users["medewerker"].email, "password": PASSWORD})
+    assert client.get("/_test/arg?wijk=5").text == "5"
+    response = client.get("/_test/arg?wijk=²")
+    assert response.status_code == 400
+    assert "&#39;wijk&#39; moet een geheel getal zijn." in response.text or \
+        "'wijk' moet een geheel getal zijn." in response.text

@@ -1,4 +1,5 @@
-"""Directory services: plain functions over a Session (no Flask), called by the views."""
+"""Directory reads: plain functions over a Session (no Flask) returning what a page shows;
+lists of cases filter with the policy's SQL twin."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from netwerk.auth import policy
 from netwerk.db import utcnow
-from netwerk.errors import UserError
-from netwerk.i18n import _
 from netwerk.models import (
     Area,
     AreaKind,
     Attendance,
+    Capacity,
     Case,
     CaseInvolvement,
     Domain,
@@ -26,7 +27,6 @@ from netwerk.models import (
     professional_areas,
     service_areas,
 )
-from netwerk.phone import InvalidPhoneNumber, normalize
 
 
 def is_stale(professional: Professional, stale_after_days: int, now: datetime | None = None) -> bool:
@@ -48,16 +48,17 @@ def ties_of(session: Session, professional_id: int) -> list[tuple[Professional, 
     return sorted(pairs, key=lambda pair: pair[0].name)
 
 
-def cases_of(session: Session, professional_id: int) -> list[Case]:
-    """Open and closed cases the professional coordinates or is involved in (not yet filtered
-    for the viewer: the view applies policy.can_view_case to each)."""
+def cases_of(session: Session, professional_id: int, viewer) -> list[Case]:
+    """Open and closed cases the professional coordinates or is involved in, of those the
+    ``viewer`` may see (``policy.visible_case_filter``, the SQL twin of ``can_view_case``)."""
     involved = select(CaseInvolvement.case_id).where(
         CaseInvolvement.professional_id == professional_id
     )
     return list(
         session.scalars(
             select(Case)
-            .where(or_(Case.coordinator_id == professional_id, Case.id.in_(involved)))
+            .where(or_(Case.coordinator_id == professional_id, Case.id.in_(involved)),
+                   policy.visible_case_filter(viewer))
             .options(selectinload(Case.involvements), joinedload(Case.area))
             .order_by(Case.created_at.desc())
         )
@@ -80,89 +81,6 @@ def stale_professionals(
     if organisation_id is not None:
         query = query.where(Professional.organisation_id == organisation_id)
     return list(session.scalars(query))
-
-
-def confirm(professional: Professional, now: datetime | None = None) -> None:
-    """"Klopt nog": the details were checked and are still right."""
-    professional.verified_at = now or utcnow()
-
-
-@dataclass
-class ProfessionalUpdate:
-    name: str
-    role: str
-    mobile: str | None
-    landline: str | None
-    email: str | None
-    languages: list[str]
-    area_ids: list[int]
-    domain_ids: list[int]
-    photo: bytes | None = None
-    remove_photo: bool = False
-
-
-class UpdateError(UserError):
-    """Refused input: ``errors`` maps a form field to a Dutch message naming it."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(errors.values()), next(iter(errors), None))
-
-
-def update_professional(
-    session: Session, professional: Professional, data: ProfessionalUpdate,
-    now: datetime | None = None,
-) -> None:
-    """Apply ``data`` to ``professional`` and mark it verified; all or nothing.
-
-    Everything is checked before anything is assigned, so a refused number leaves the record
-    untouched (raises UpdateError naming the fields).
-    """
-    errors: dict[str, str] = {}
-    numbers: dict[str, str | None] = {}
-    for key, label, mobile in (
-        ("mobile", _("Mobiel nummer"), True),
-        ("landline", _("Vast nummer"), False),
-    ):
-        try:
-            numbers[key] = normalize(getattr(data, key), field=label, mobile=mobile)
-        except InvalidPhoneNumber as exc:
-            errors[key] = _("%(label)s: %(reason)s", label=label, reason=exc.reason)
-    if not data.name.strip():
-        errors["name"] = _("Naam: vul een naam in.")
-    if numbers.get("mobile") and numbers.get("mobile") == numbers.get("landline"):
-        errors["landline"] = _("Vast nummer: is hetzelfde als het mobiele nummer.")
-    if numbers.get("mobile"):
-        taken = session.scalar(
-            select(Professional.name).where(
-                Professional.mobile == numbers["mobile"], Professional.id != professional.id
-            )
-        )
-        if taken:
-            errors["mobile"] = _("Mobiel nummer: dit nummer staat al bij %(name)s.", name=taken)
-    areas = list(session.scalars(select(Area).where(Area.id.in_(data.area_ids)))) if data.area_ids else []
-    domains = (
-        list(session.scalars(select(Domain).where(Domain.id.in_(data.domain_ids))))
-        if data.domain_ids else []
-    )
-    if errors:
-        raise UpdateError(errors)
-    professional.name = data.name.strip()
-    professional.role = data.role.strip()
-    professional.mobile = numbers["mobile"]
-    professional.landline = numbers["landline"]
-    professional.email = (data.email or "").strip() or None
-    professional.languages = data.languages or ["nl"]
-    professional.areas = areas
-    professional.domains = domains
-    now = now or utcnow()
-    if data.photo is not None:
-        professional.photo = data.photo
-        professional.photo_updated_at = now
-    elif data.remove_photo:
-        professional.photo = None
-        professional.photo_updated_at = None  # None means "no photo": pages show initials
-    professional.verified_at = now
 
 
 @dataclass
@@ -232,3 +150,63 @@ def wijken(session: Session) -> list[Area]:
             select(Area).where(Area.kind == AreaKind.WIJK).order_by(Area.name)
         )
     )
+
+
+@dataclass
+class OrganisationPage:
+    org: Organisation
+    capacities: list[Capacity]
+    people: list[Professional]
+    areas: list[Area]
+
+
+def organisation_page(session: Session, organisation_id: int) -> OrganisationPage | None:
+    """An organisation with its services loaded, its capacities and its active people; None
+    when there is no such organisation."""
+    org = session.scalar(
+        select(Organisation)
+        .where(Organisation.id == organisation_id)
+        .options(
+            selectinload(Organisation.services).selectinload(Service.domains),
+            selectinload(Organisation.services).selectinload(Service.areas),
+            selectinload(Organisation.services).selectinload(Service.rules),
+        )
+    )
+    if org is None:
+        return None
+    capacities = list(session.scalars(
+        select(Capacity)
+        .join(Service, Capacity.service_id == Service.id)
+        .where(Service.organisation_id == org.id)
+        .options(joinedload(Capacity.service), joinedload(Capacity.area),
+                 joinedload(Capacity.capacity_type))
+        .order_by(Service.name)
+    ))
+    people = list(session.scalars(
+        select(Professional)
+        .where(Professional.organisation_id == org.id, Professional.active)
+        .options(selectinload(Professional.areas))
+        .order_by(Professional.name)
+    ))
+    areas = sorted({a for s in org.services for a in s.areas}, key=lambda a: a.name)
+    return OrganisationPage(org=org, capacities=capacities, people=people, areas=areas)
+
+
+def selection(session: Session, ids: list[int]) -> list[Professional]:
+    """Active professionals among ``ids``, by name (for a vCard of a selection)."""
+    return list(session.scalars(
+        select(Professional)
+        .where(Professional.id.in_(ids), Professional.active)
+        .options(joinedload(Professional.organisation), selectinload(Professional.areas))
+        .order_by(Professional.name)
+    ))
+
+
+def professional(session: Session, professional_id: int, *options) -> Professional | None:
+    return session.scalar(
+        select(Professional).where(Professional.id == professional_id).options(*options)
+    )
+
+
+def domains(session: Session) -> list[Domain]:
+    return list(session.scalars(select(Domain).order_by(Domain.name)))

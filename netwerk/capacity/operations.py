@@ -19,13 +19,16 @@ Functions flush; the caller (the view) commits once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from netwerk import audit
 from netwerk.db import utcnow
 from netwerk.errors import UserError
 from netwerk.i18n import _
@@ -163,59 +166,58 @@ def _shift(session: Session, capacity_id: int, delta: int, user_id: int | None,
     return result.rowcount == 1
 
 
-def claim(
-    session: Session,
-    capacity_id: int,
-    user_id: int | None,
-    case_id: int | None = None,
-    note: str = "",
-    now: datetime | None = None,
-    amount: int = 1,
-) -> CapacityEvent:
-    """Take ``amount`` places (hours), or raise NotFree when not that many are left."""
+MOVES = {CapacityEventKind.CLAIM: (-1, "capacity_claim"),
+         CapacityEventKind.RELEASE: (1, "capacity_release")}
+
+
+def _move(session: Session, kind: CapacityEventKind, capacity_id: int, amount: int,
+          user_id: int | None, case_id: int | None, note: str, now: datetime | None,
+          refuse: Callable[[Counts], NoReturn]) -> CapacityEvent:
+    """Take (claim) or give back (release) ``amount`` in one conditional UPDATE, or call
+    ``refuse`` with the counts as they are; then the event and, for a case, its audit entry."""
     note = check_note(note)
     _check_amount(amount)
+    sign, action = MOVES[kind]
+    delta = sign * amount
     now = now or utcnow()
-    if not _shift(session, capacity_id, -amount, user_id, now):
-        left = current_counts(session, capacity_id).available
-        if left > 0:
+    if not _shift(session, capacity_id, delta, user_id, now):
+        refuse(current_counts(session, capacity_id))
+    counts = current_counts(session, capacity_id)
+    _expire(session, capacity_id)
+    if case_id is not None:
+        audit.record(session, user_id, action, "case", case_id, capacity_id=capacity_id)
+    return _record(session, capacity_id, kind, delta, counts, user_id, case_id, note, now)
+
+
+def claim(session: Session, capacity_id: int, user_id: int | None, case_id: int | None = None,
+          note: str = "", now: datetime | None = None, amount: int = 1) -> CapacityEvent:
+    """Take ``amount`` places (hours), or raise NotFree when not that many are left."""
+    def refuse(counts: Counts) -> NoReturn:
+        if counts.available > 0:
             raise NotFree(
                 _("Net vergeven: er is nog maar %(left)s vrij, je vroeg %(n)s. Er is niets "
-                  "geclaimd.", left=left, n=amount), "amount")
+                  "geclaimd.", left=counts.available, n=amount), "amount")
         raise NotFree(
             _("Net vergeven: iemand anders heeft de laatste plek net geclaimd. Er is nu geen "
               "plek vrij; bel om te horen wanneer er weer iets vrijkomt.")
         )
-    counts = current_counts(session, capacity_id)
-    _expire(session, capacity_id)
-    return _record(session, capacity_id, CapacityEventKind.CLAIM, -amount, counts, user_id,
-                   case_id, note, now)
+
+    return _move(session, CapacityEventKind.CLAIM, capacity_id, amount, user_id, case_id,
+                 note, now, refuse)
 
 
-def release(
-    session: Session,
-    capacity_id: int,
-    user_id: int | None,
-    case_id: int | None = None,
-    note: str = "",
-    now: datetime | None = None,
-    amount: int = 1,
-) -> CapacityEvent:
+def release(session: Session, capacity_id: int, user_id: int | None, case_id: int | None = None,
+            note: str = "", now: datetime | None = None, amount: int = 1) -> CapacityEvent:
     """Give ``amount`` places back, or raise AllFree when that would exceed the total."""
-    note = check_note(note)
-    _check_amount(amount)
-    now = now or utcnow()
-    if not _shift(session, capacity_id, amount, user_id, now):
-        now_counts = current_counts(session, capacity_id)
-        if now_counts.available >= now_counts.maximum:
+    def refuse(counts: Counts) -> NoReturn:
+        if counts.available >= counts.maximum:
             raise AllFree(_("Vrijgeven kan niet: alle plekken zijn al vrij."))
         raise AllFree(
             _("Vrijgeven kan niet: dan zou er meer vrij zijn dan het totaal (%(a)s van %(m)s "
-              "vrij).", a=now_counts.available, m=now_counts.maximum), "amount")
-    counts = current_counts(session, capacity_id)
-    _expire(session, capacity_id)
-    return _record(session, capacity_id, CapacityEventKind.RELEASE, amount, counts, user_id,
-                   case_id, note, now)
+              "vrij).", a=counts.available, m=counts.maximum), "amount")
+
+    return _move(session, CapacityEventKind.RELEASE, capacity_id, amount, user_id, case_id,
+                 note, now, refuse)
 
 
 def set_counts(
@@ -326,3 +328,10 @@ def create_capacity(
     _record(session, capacity.id, CapacityEventKind.SET, available,
             Counts(available, maximum, 1), user_id, None, "", now)
     return capacity
+
+
+def record_history_view(session: Session, viewer, capacity_id: int, case_ids: list[int]) -> None:
+    """A count's history named these cases to ``viewer``: that is a case access, audited."""
+    if case_ids:
+        audit.record(session, viewer, "capacity_history_view", "case", None,
+                     capacity_id=capacity_id, case_ids=sorted(case_ids))
