@@ -53,11 +53,21 @@ def missing_partners(case: CaseFacts, eligibilities: Sequence[Eligibility],
             known = best.get(offer.organisation_id)
             if known is None or (rank[offer.level], offer.area) < (rank[known.level], known.area):
                 best[offer.organisation_id] = offer
-        level = min((o.level for o in best.values()), key=rank.__getitem__, default=None)
         people: dict[int, list] = {}
         for e in eligibilities:
             if need.domain in e.covers:
-                people.setdefault(e.candidate.organisation_id, []).append(e.candidate)
+                c = e.candidate
+                people.setdefault(c.organisation_id, []).append(c)
+                # An eligible candidate outside the wijk: their organisation serves the case's
+                # area, found at the level where they work (also without an outward search).
+                known = best.get(c.organisation_id)
+                if known is None or rank[c.proximity] < rank[known.level]:
+                    best[c.organisation_id] = OutwardOffer(
+                        c.organisation_id, c.organisation, "", frozenset({need.domain}),
+                        c.proximity, known.area if known else "",
+                        intake_route=known.intake_route if known else "",
+                        phone=known.phone if known else None)
+        level = min((o.level for o in best.values()), key=rank.__getitem__, default=None)
         nearest = tuple(
             NearbyOrganisation(
                 o.organisation_id, o.organisation, o.level,

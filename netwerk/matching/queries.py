@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from netwerk.auth import policy
+from netwerk.i18n import _
 from netwerk.matching import wording
 from netwerk.matching.engine import match, needs_searched_outward, with_lead
 from netwerk.matching.loader import area_chain, load_case_facts, load_network, load_outward
@@ -202,6 +203,7 @@ class IntakeOptions:
     wijken: list[tuple[int, str]]  # "Gemeente – Wijk", sorted
     domains: list[tuple[str, str]]  # (slug, name) by name
     people: list[tuple[int, str]]  # "Name (Organisation)" by name
+    organisations: list[tuple[int, str]]  # "Organisation (sector)" by name: for ``opposing``
 
 
 def _regios_of(me: Professional) -> set[int]:
@@ -249,12 +251,55 @@ def intake_options(session: Session, me: Professional | None, everywhere: bool) 
         people = people.where(Professional.id.in_(
             select(professional_areas.c.professional_id)
             .where(professional_areas.c.area_id.in_(local))))
+    from netwerk.models.enums import sector_label
+
+    orgs = [(o.id, f"{o.name} ({sector_label(o.sector)})") for o in session.execute(
+        select(Organisation.id, Organisation.name, Organisation.sector)
+        .where(Organisation.id.in_(select(Professional.organisation_id)
+                                   .where(Professional.id.in_(
+                                       select(people.subquery().c.id)))))
+        .order_by(Organisation.name)).all()]
     return IntakeOptions(wijk_choices, domains,
                          [(p.id, f"{p.name} ({p.organisation})")
-                          for p in session.execute(people).all()])
+                          for p in session.execute(people).all()], orgs)
 
 
 # -- the case page ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProposedAction:
+    """An action confirming the lead puts in the plan (the coordinator may edit it first)."""
+
+    key: str  # "lead", "pocket-<id>", "tolk": the form field is "plan-<key>"
+    professional_id: int | None
+    text: str
+
+
+def proposed_actions(answer: Answer, facts: CaseFacts,
+                     domains: dict[str, str]) -> list[ProposedAction]:
+    """One action for the lead, one per back-pocket member ("op de achterhand voor
+    schulden"), and "tolk regelen" when the lead does not speak the client's language."""
+    if answer.lead is None:
+        return []
+    lead = answer.lead
+    covers = wording.join(wording.domain_names(lead.eligibility.covers, domains))
+    if facts.urgency == "crisis":
+        text = _("Vandaag contact met het huishouden; frontsoldaat voor %(what)s",
+                         what=covers)
+    else:
+        text = _("Gaat als frontsoldaat naar binnen voor %(what)s; maakt het plan "
+                         "met het huishouden", what=covers)
+    found = [ProposedAction("lead", lead.candidate.id, text)]
+    if answer.interpreter:
+        found.append(ProposedAction("tolk", lead.candidate.id, _(
+            "Tolk regelen (%(language)s)", language=wording.language_name(answer.language))))
+    for m in answer.back_pocket.members:
+        found.append(ProposedAction(
+            f"pocket-{m.candidate.id}", m.candidate.id,
+            _("Op de achterhand voor %(what)s",
+                      what=wording.join(wording.domain_names(m.covers, domains)))))
+    return found
+
 
 @dataclass
 class CasePage:
@@ -271,12 +316,16 @@ class CasePage:
     default_lead_id: int | None  # the decided lead, else the suggestion
     action_people: list[tuple[int, str]]  # to whom a plan action may go, by name
     analysis: CaseAnalysis
+    reasons: list[tuple[str, str]]  # the lead's top three reasons: (term, sentence)
+    plan: list[ProposedAction]  # what confirming puts in the plan
+    opposing_ids: set[int]  # organisations with an opposing interest
+    not_admitted: list[int]  # involved people of an opposing party who do not see the case
 
 
 def lead_choices(answer: Answer, case: Case) -> list[tuple[int, str]]:
-    """Who the lead form offers: the first LEAD_CHOICES candidates who may lead, then any
-    further one who is involved or is the current lead."""
-    capable = [s for s in answer.ranking if s.lead_block is None]
+    """Who the lead form offers: the first LEAD_CHOICES candidates who break no hard rule,
+    then any further one of them who is involved or is the current lead."""
+    capable = [s for s in answer.ranking if s.may_lead]
     involved = {i.professional_id for i in case.involvements}
     shown = capable[:LEAD_CHOICES] + [s for s in capable[LEAD_CHOICES:]
                                       if s.candidate.id in involved or s.candidate.id == case.lead_id]
@@ -314,13 +363,20 @@ def case_page(session: Session, case: Case, manage: bool, weights=None, need_wei
                            | {a.professional_id for a in case.actions})
     action_people = sorted(((pid, people[pid].name) for pid in action_people_ids(case)
                             if pid in people), key=lambda c: c[1])
+    domains = dict(session.execute(select(Domain.slug, Domain.name)).all())
+    opposing = case.opposing_ids
     return CasePage(
-        case=case, answer=answer, people=people,
-        domains=dict(session.execute(select(Domain.slug, Domain.name)).all()),
+        case=case, answer=answer, people=people, domains=domains,
         roles={i.professional_id: i.role.value for i in case.involvements},
         free_places=free_places(session, case), manage=manage,
         lead_choices=lead_choices(answer, case),
         default_lead_id=case.lead_id or (answer.suggested.candidate.id if answer.suggested
                                          else None),
         action_people=action_people, analysis=analysis,
+        reasons=wording.reasons(answer.lead, analysis.facts, domains) if answer.lead else [],
+        plan=proposed_actions(answer, analysis.facts, domains),
+        opposing_ids=opposing,
+        not_admitted=sorted(i.professional_id for i in case.involvements
+                            if not i.opposing_admitted and i.professional_id in people
+                            and people[i.professional_id].organisation_id in opposing),
     )

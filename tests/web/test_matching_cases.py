@@ -151,8 +151,9 @@ def test_plan_actions_and_mijn_casussen_for_the_lead(coordinator, client, sessio
     response = client.post(f"/casussen/{case.id}/acties", data={
         "professional_id": str(lead), "what": "Dagelijks samen eten regelen", "due": "2026-12-01"})
     assert response.status_code == 302
-    action = session.scalar(select(PlanAction).where(PlanAction.case_id == case.id))
-    assert action.what == "Dagelijks samen eten regelen"
+    action = session.scalar(select(PlanAction).where(
+        PlanAction.case_id == case.id, PlanAction.what == "Dagelijks samen eten regelen"))
+    assert action is not None and action.professional_id == lead
     bad = client.post(f"/casussen/{case.id}/acties", data={"what": "bel 0612345678", "professional_id": "0"})
     assert bad.status_code == 400 and "telefoonnummer" in bad.text
     # The lead sees the case on "mijn casussen", with the others one tap away.
@@ -272,8 +273,24 @@ def test_the_case_page_and_a_decision_run_the_engine_once(coordinator, client, s
     # refused (another lead without a reason): the page comes back, matched once
     response = client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(other),
                                                                  "reason": ""})
+    # the answer is cached per case and data version: the refused decision matched at most
+    # once (here not at all: nothing changed since the page was shown)
+    assert response.status_code == 400 and len(calls) == 0
+    assert client.get(f"/casussen/{case.id}").status_code == 200 and len(calls) == 0
+    # with the cache emptied, each request matches exactly once
+    queries.analysis_cache(session).invalidate()
+    response = client.post(f"/casussen/{case.id}/besluit",
+                           data={"lead_id": str(other), "reason": ""})
     assert response.status_code == 400 and len(calls) == 1
     calls.clear()
+    queries.analysis_cache(session).invalidate()
     response = client.post(f"/casussen/{case.id}/besluit",
                            data={"lead_id": str(lead), "reason": ""})
     assert response.status_code == 302 and len(calls) == 1
+    # a change matching depends on (the lead's availability) is seen at the next view
+    calls.clear()
+    person = session.get(Professional, lead)
+    person.available = not person.available
+    session.commit()
+    client.get(f"/casussen/{case.id}")
+    assert len(calls) == 1
