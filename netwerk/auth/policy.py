@@ -127,13 +127,14 @@ def _not_opposing(user: User, case: Case, involvement) -> bool:
 
 
 def _not_opposing_sql(user: User) -> ColumnElement[bool]:
-    from netwerk.models import Case, CaseInvolvement, case_opposing
+    from netwerk.models import CaseInvolvement, case_opposing
 
     professional = getattr(user, "professional", None)
     org_id = getattr(professional, "organisation_id", None)
     if org_id is None:
         return true()
-    opposing = exists().where(case_opposing.c.case_id == Case.id,
+    # Correlated to the involvement (the enclosing EXISTS), not to the outer case row.
+    opposing = exists().where(case_opposing.c.case_id == CaseInvolvement.case_id,
                               case_opposing.c.organisation_id == org_id)
     return or_(CaseInvolvement.opposing_admitted.is_(True), ~opposing)
 

@@ -32,10 +32,10 @@ from netwerk.models import (
     Professional,
     Service,
     Tie,
+    case_opposing,
     describe_rule,
     professional_areas,
     professional_domains,
-    case_opposing,
     service_areas,
     service_domains,
 )

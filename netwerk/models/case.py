@@ -24,7 +24,6 @@ from netwerk.models.enums import CaseStatus, InvolvementRole, NeedWeight, Urgenc
 from netwerk.models.organisation import Domain, Organisation
 from netwerk.models.professional import Professional
 
-
 # Organisations with an opposing interest in the household's situation (the landlord who
 # evicts, a creditor who collects): their people never lead and see nothing of the case
 # unless the coordinator admits one of them explicitly (CaseInvolvement.opposing_admitted).

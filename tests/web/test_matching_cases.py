@@ -65,7 +65,7 @@ def _intake_data(session, **overrides):
 def test_intake_creates_a_pseudonymous_case_with_the_next_reference(coordinator, client, session):
     response = client.post("/casussen/nieuw", data=_intake_data(session))
     assert response.status_code == 302, response.text
-    case = _case(session, "NWG-2026-0003")
+    case = _case(session, "NWG-2026-0004")
     assert case is not None
     assert response.headers["Location"].endswith(f"/casussen/{case.id}")
     assert case.coordinator_id == _pid(session, "esther-kuipers")
@@ -294,3 +294,48 @@ def test_the_case_page_and_a_decision_run_the_engine_once(coordinator, client, s
     session.commit()
     client.get(f"/casussen/{case.id}")
     assert len(calls) == 1
+
+
+def test_intake_with_an_opposing_party_and_any_language_stores_the_shown_suggestion(
+        coordinator, client, session, app):
+    import re
+
+    from netwerk.models import Organisation
+
+    corporation = session.scalar(select(Organisation).where(
+        Organisation.external_id == "jutphaas-wonen"))
+    # A deployment's own weights: intake and page use the same (one source: the config).
+    app.config["MATCHING_WEIGHTS"] = dict(app.config["MATCHING_WEIGHTS"], proximity=4.0)
+    data = _intake_data(session, language="ti", opposing=[str(corporation.id)])
+    response = client.post("/casussen/nieuw", data=data)
+    assert response.status_code == 302, response.text
+    case = _case(session, "NWG-2026-0004")
+    assert case.language == "ti" and [o.id for o in case.opposing] == [corporation.id]
+    page = client.get(f"/casussen/{case.id}").text
+    shown = re.search(r'id="frontsoldaat"[^>]*data-professional-id="(\d+)"', page)
+    assert shown and int(shown.group(1)) == case.suggested_lead_id
+    assert "Tigrinya" in page
+    # A language code outside ISO 639-1: a Dutch error, nothing written.
+    bad = client.post("/casussen/nieuw", data=_intake_data(session, language="xx"))
+    assert bad.status_code == 400 and _case(session, "NWG-2026-0005") is None
+
+
+def test_confirming_fills_the_plan_with_the_edited_actions(coordinator, client, session):
+    import re
+
+    case = _case(session, "NWG-2026-0001")
+    page = client.get(f"/casussen/{case.id}").text
+    lead = int(re.search(r'id="frontsoldaat"[^>]*data-professional-id="(\d+)"', page).group(1))
+    fields = dict(re.findall(r'name="(plan-[^"]+)" maxlength="500" value="([^"]*)"', page))
+    pocket = [k for k in fields if k.startswith("plan-pocket-")]
+    assert "plan-lead" in fields and pocket
+    edited = {**fields, "plan-lead": "Vandaag op huisbezoek", pocket[0]: ""}
+    response = client.post(f"/casussen/{case.id}/besluit",
+                           data={"lead_id": str(lead), "reason": "", **edited},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    session.expire_all()
+    actions = {a.what: a.professional_id for a in _case(session, "NWG-2026-0001").actions}
+    assert actions["Vandaag op huisbezoek"] == lead
+    assert len(actions) == len(fields) - 1
+    assert f"{len(actions)} acties in het plan gezet" in response.text
