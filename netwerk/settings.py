@@ -102,6 +102,7 @@ class Config:
         "coverage": 3.0,
         "continuity": 2.0,
         "wish": 10.0,
+        "language": 1.5,
         "reach": 1.0,
         "room": 1.0,
         "proximity": 1.0,

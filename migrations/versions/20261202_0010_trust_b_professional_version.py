@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_trust_b"
-down_revision = "0004"
+down_revision = "0005_matching_rules"
 branch_labels = None
 depends_on = None
 

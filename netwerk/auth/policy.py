@@ -109,7 +109,36 @@ def can_view_case(user: User, case: Case) -> bool:
         return False
     if case.coordinator_id == user.professional_id:
         return True
-    return any(i.professional_id == user.professional_id for i in case.involvements)
+    return any(i.professional_id == user.professional_id and _not_opposing(user, case, i)
+               for i in case.involvements)
+
+
+# -- opposing parties (matching, issue 13) -------------------------------------------------
+# Someone of an organisation with an opposing interest in the case (the landlord who evicts, a
+# creditor) sees nothing of it, even when involved, until the coordinator admits them
+# explicitly (CaseInvolvement.opposing_admitted). Predicate and SQL twin side by side.
+
+def _not_opposing(user: User, case: Case, involvement) -> bool:
+    if involvement.opposing_admitted:
+        return True
+    professional = getattr(user, "professional", None)
+    org_id = getattr(professional, "organisation_id", None)
+    return org_id is None or org_id not in {o.id for o in case.opposing}
+
+
+def _not_opposing_sql(user: User) -> ColumnElement[bool]:
+    from netwerk.models import CaseInvolvement, case_opposing
+
+    professional = getattr(user, "professional", None)
+    org_id = getattr(professional, "organisation_id", None)
+    if org_id is None:
+        return true()
+    # Correlated to the involvement (the enclosing EXISTS), not to the outer case row.
+    opposing = exists().where(case_opposing.c.case_id == CaseInvolvement.case_id,
+                              case_opposing.c.organisation_id == org_id)
+    return or_(CaseInvolvement.opposing_admitted.is_(True), ~opposing)
+
+# -- end of opposing parties ---------------------------------------------------------------
 
 
 def visible_case_filter(user: User) -> ColumnElement[bool]:
@@ -122,7 +151,8 @@ def visible_case_filter(user: User) -> ColumnElement[bool]:
         return false()
     pid = user.professional_id
     involved = exists().where(CaseInvolvement.case_id == Case.id,
-                              CaseInvolvement.professional_id == pid)
+                              CaseInvolvement.professional_id == pid,
+                              _not_opposing_sql(user))
     return or_(Case.coordinator_id == pid, involved)
 
 

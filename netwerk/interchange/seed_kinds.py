@@ -14,7 +14,7 @@ from netwerk.interchange.importer import Extension
 from netwerk.interchange.kinds import BY_NAME, Kind
 from netwerk.interchange.rows import Row
 from netwerk.interchange.sql import chunks, in_, insert_many
-from netwerk.interchange.validate import Refs, ref
+from netwerk.interchange.validate import Refs, ref, refs_of
 from netwerk.interchange.writer import ORDER, upsert
 from netwerk.models import (
     Attendance,
@@ -28,6 +28,7 @@ from netwerk.models import (
     NeedWeight,
     Urgency,
     WorkSession,
+    case_opposing,
 )
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ KINDS: tuple[Kind, ...] = (
          ("professional_key", "note")),
     Kind("cases", "casussen", ("key", "reference", "area_key", "urgency", "status"),
          ("situation", "client_age", "language", "constraints", "preferred_key",
-          "coordinator_key")),
+          "coordinator_key", "opposing_keys")),
     Kind("case_needs", "hulpvragen", ("case_key", "domain_key", "weight")),
     Kind("case_involvements", "betrokkenen", ("case_key", "professional_key", "role")),
 )
@@ -108,7 +109,8 @@ class CaseKinds:
                 "language": row.text("language") or None, "constraints": constraints,
                 "_preferred": ref(row, refs, "preferred_key", "professionals", required=False),
                 "_coordinator": ref(row, refs, "coordinator_key", "professionals",
-                                    required=False)}
+                                    required=False),
+                "_opposing": refs_of(row, refs, "opposing_keys", "organisations")}
 
     def validate_case_needs(self, row: Row, refs: Refs) -> dict:
         return {"_case": self.case(row, refs),
@@ -175,12 +177,23 @@ def write_invitations(imp: Importer, records: list[dict]) -> None:
          "note": r["note"]} for r in records])
 
 
+class CaseOpposing:
+    """``write_natural`` takes a mapped class; the association table has none."""
+
+    __table__ = case_opposing
+
+
 def write_cases(imp: Importer, records: list[dict]) -> None:
     for r in records:
         r["area_id"] = imp.ids["areas"][r["_area"]]
         r["preferred_professional_id"] = _id(imp, "professionals", r["_preferred"])
         r["coordinator_id"] = _id(imp, "professionals", r["_coordinator"])
     upsert(imp, "cases", records)
+    # The organisations with an opposing interest in each case (matching's hard rule).
+    write_natural(imp, "case_opposing", CaseOpposing, ("case_id", "organisation_id"), [
+        {"case_id": imp.ids["cases"][r["_key"]],
+         "organisation_id": imp.ids["organisations"][org]}
+        for r in records for org in r["_opposing"]])
 
 
 def write_case_needs(imp: Importer, records: list[dict]) -> None:

@@ -1,5 +1,11 @@
 """One call from a case and its network to the answer: lead, why / why not, back pocket,
-missing partners and the count of organisations that would go in without coordination."""
+missing partners and the count of organisations that would go in without coordination.
+
+Hard rules first (docs/matching.md): a person of an organisation with an opposing interest is
+out of the case (not the lead, not in the back pocket; listed as excluded with the rule
+``opposing_interest``); eligibility rules take people out for the needs they refuse; in a
+crisis only someone available today may lead, and only someone who may coordinate. The score
+only orders those who break no rule."""
 
 from __future__ import annotations
 
@@ -8,8 +14,17 @@ from dataclasses import replace
 
 from netwerk.matching.back_pocket import Option, back_pocket, distances_from
 from netwerk.matching.eligibility import eligibility
-from netwerk.matching.missing import missing_partners
-from netwerk.matching.model import Answer, BackPocket, CaseFacts, Network, Scored
+from netwerk.matching.missing import missing_domains, missing_partners
+from netwerk.matching.model import (
+    OPPOSING_INTEREST,
+    Answer,
+    BackPocket,
+    CaseFacts,
+    Eligibility,
+    Exclusion,
+    Network,
+    Scored,
+)
 from netwerk.matching.scoring import (
     coverers_by_domain,
     rank,
@@ -33,7 +48,7 @@ def match(
     weights = dict(Config.MATCHING_WEIGHTS if weights is None else weights)
     need_weights = dict(Config.MATCHING_NEED_WEIGHTS if need_weights is None else need_weights)
     adjacency = network.adjacency()
-    all_elig = [eligibility(case, c) for c in network.candidates]
+    all_elig = eligibilities(case, network)
     eligible = [e for e in all_elig if e.eligible]
     excluded = tuple(
         sorted((e for e in all_elig if not e.eligible and e.exclusions),
@@ -42,7 +57,7 @@ def match(
     coverers = coverers_by_domain(eligible)
     ranking = tuple(rank([score(case, e, coverers, adjacency, weights, need_weights)
                           for e in eligible]))
-    suggested = ranking[0] if ranking and ranking[0].lead_block is None else None
+    suggested = ranking[0] if ranking and ranking[0].may_lead else None
     lead = suggested
     if lead_id is not None:
         lead = next((s for s in ranking if s.candidate.id == lead_id), None)
@@ -57,10 +72,34 @@ def match(
         why_not=why,
         excluded=excluded,
         back_pocket=pocket,
-        missing=tuple(missing_partners(case, all_elig)),
+        missing=tuple(missing_partners(case, all_elig, network.outward)),
         organisations_without_coordination=len(organisations),
         weights=weights,
+        language=case.foreign_language,
     )
+
+
+def eligibilities(case: CaseFacts, network: Network) -> list[Eligibility]:
+    """Each candidate's eligibility; a person of an organisation with an opposing interest
+    covers nothing and carries the rule ``opposing_interest`` (for the needs they would
+    otherwise cover)."""
+    needs = {n.domain for n in case.needs}
+    found = []
+    for c in network.candidates:
+        if c.organisation_id in case.opposing:
+            would = eligibility(case, c).covers or (c.domains & needs)
+            found.append(Eligibility(c, frozenset(), (Exclusion(
+                professional_id=c.id, professional=c.name, organisation=c.organisation,
+                service="", rule_kind=OPPOSING_INTEREST, rule_text="",
+                domains=frozenset(would)),)))
+        else:
+            found.append(eligibility(case, c))
+    return found
+
+
+def needs_searched_outward(case: CaseFacts, network: Network) -> list[str]:
+    """The needs nobody eligible in the wijk covers: what the outward search looks for."""
+    return missing_domains(case, eligibilities(case, network))
 
 
 def _pocket(case: CaseFacts, ranking: tuple[Scored, ...], lead: Scored | None,

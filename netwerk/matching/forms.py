@@ -32,13 +32,6 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-LANGUAGES = (
-    ("", _l("Nederlands (geen tolk nodig)")),
-    ("en", _l("Engels")), ("ar", _l("Arabisch")), ("tr", _l("Turks")), ("pl", _l("Pools")),
-    ("fr", _l("Frans")), ("de", _l("Duits")), ("pap", _l("Papiaments")),
-)
-
-
 def no_identifiers(form, field) -> None:
     """Refuse BSN, phone numbers, e-mail, address and dates: say what was found."""
     found = find_identifiers(field.data)
@@ -58,8 +51,12 @@ class IntakeForm(Form):
     constraints = MultiCheckboxField(_l("Kenmerken"))
     client_age = IntegerField(_l("Leeftijd cliënt (jaren)"), validators=[
         Optional(), NumberRange(0, 130, message=_l("Leeftijd: een getal van 0 tot en met 130."))])
-    language = SelectField(_l("Taal van de cliënt"), choices=choices(LANGUAGES), default="")
+    # Every ISO 639-1 language (netwerk.matching.wording.language_choices), set by the view.
+    language = SelectField(_l("Taal van de cliënt"), default="")
     involved = SelectMultipleField(_l("Al betrokken professionals"), coerce=int)
+    opposing = SelectMultipleField(
+        _l("Tegenpartij: organisaties met een tegengesteld belang (bijvoorbeeld de verhuurder "
+           "die wil ontruimen, een schuldeiser)"), coerce=int)
     preferred = SelectField(_l("Voorkeur van de cliënt (optioneel)"), coerce=int, default=0)
     situation = TextAreaField(_l("Situatie in het kort"), validators=[
         Length(max=2000, message=_l("Situatie: hoogstens 2000 tekens.")), no_identifiers])

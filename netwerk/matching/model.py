@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 PROXIMITY_LEVELS = ("wijk", "gemeente", "regio")
-TERMS = ("coverage", "continuity", "wish", "reach", "room", "proximity")
+TERMS = ("coverage", "continuity", "wish", "language", "reach", "room", "proximity")
+
+# Hard rules: no weighting overrides them (docs/matching.md). The first keeps a person out of
+# the case altogether (not the lead, not in the back pocket); the other two keep them from
+# leading only: they may serve in the back pocket.
+OPPOSING_INTEREST = "opposing_interest"  # their organisation is a party in the conflict
+CRISIS_UNAVAILABLE = "crisis_unavailable"  # a crisis, and they are not available today
+MAY_NOT_COORDINATE = "may_not_coordinate"  # their organisation (or role) does not lead
+LEAD_RULES = (CRISIS_UNAVAILABLE, MAY_NOT_COORDINATE)
+# Where the outward search for a missing partner found an organisation, nearest first.
+OUTWARD_LEVELS = ("wijk", "buurwijk", "gemeente", "regio", "elders")
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,8 @@ class Candidate:
     available: bool = True
     languages: frozenset[str] = frozenset({"nl"})
     role: str = ""
+    sector: str = ""
+    may_coordinate: bool = True  # the organisation's (or their role's) may_coordinate
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,14 @@ class CaseFacts:
     language: str | None = None
     involved: frozenset[int] = frozenset()
     preferred_id: int | None = None
+    opposing: frozenset[int] = frozenset()  # organisation ids with an opposing interest
+    area_name: str = ""  # the case's wijk, for the reasons ("werkt in Galecop")
+
+    @property
+    def foreign_language(self) -> str | None:
+        """The client's language when it is not Dutch (an interpreter may be needed)."""
+        language = (self.language or "nl").lower()
+        return None if language == "nl" else language
 
 
 @dataclass(frozen=True)
@@ -78,6 +98,8 @@ class Network:
 
     candidates: tuple[Candidate, ...]
     ties: frozenset[tuple[int, int]] = frozenset()
+    # Services found by searching outward for the needs nobody eligible in the wijk covers.
+    outward: tuple[OutwardOffer, ...] = ()
 
     def adjacency(self) -> dict[int, frozenset[int]]:
         return adjacency(self.ties)
@@ -106,8 +128,9 @@ class Exclusion:
 
     @property
     def reason(self) -> str:
-        """'Maatschappelijk werk Nieuwegein: vereist een vast adres'."""
-        return f"{self.organisation}: {self.rule_text}"
+        """'Maatschappelijk werk Nieuwegein: vereist een vast adres' (the hard rules without a
+        text of their own are worded by netwerk.matching.wording)."""
+        return f"{self.organisation}: {self.rule_text or self.rule_kind}"
 
 
 @dataclass(frozen=True)
@@ -136,11 +159,24 @@ class Term:
 class Scored:
     eligibility: Eligibility
     terms: tuple[Term, ...]
-    lead_block: str | None = None  # why this person cannot be the lead (e.g. language)
+    blocks: tuple[str, ...] = ()  # the hard rules (LEAD_RULES) that keep them from leading
 
     @property
     def candidate(self) -> Candidate:
         return self.eligibility.candidate
+
+    @property
+    def may_lead(self) -> bool:
+        return not self.blocks
+
+    @property
+    def lead_block(self) -> str | None:
+        """The first hard rule that keeps them from leading, or None."""
+        return self.blocks[0] if self.blocks else None
+
+    @property
+    def speaks_language(self) -> bool:
+        return self.term("language").value >= 1.0
 
     @cached_property
     def total(self) -> float:
@@ -157,8 +193,13 @@ class WhyNot:
     candidate: Candidate
     behind: tuple[tuple[str, float], ...] = ()
     points_behind: float = 0.0
-    lead_block: str | None = None
+    blocks: tuple[str, ...] = ()  # hard rules: these come first, whatever the points
     exclusions: tuple[Exclusion, ...] = ()
+    ahead: tuple[tuple[str, float], ...] = ()  # terms on which they score higher
+
+    @property
+    def lead_block(self) -> str | None:
+        return self.blocks[0] if self.blocks else None
 
 
 @dataclass(frozen=True)
@@ -178,11 +219,30 @@ class BackPocket:
 
 
 @dataclass(frozen=True)
+class OutwardOffer:
+    """A service found by the outward search: it offers ``domains`` and serves ``area``,
+    which lies at ``level`` (OUTWARD_LEVELS) from the case's wijk."""
+
+    organisation_id: int
+    organisation: str
+    service: str
+    domains: frozenset[str]
+    level: str
+    area: str
+    rules: tuple[Rule, ...] = ()
+    intake_route: str = ""
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
 class NearbyOrganisation:
     organisation_id: int
     organisation: str
-    level: str  # gemeente or regio
-    professionals: tuple[Candidate, ...]
+    level: str  # OUTWARD_LEVELS
+    professionals: tuple[Candidate, ...] = ()
+    area: str = ""  # where: the buurwijk, the gemeente, the regio, or the area elsewhere
+    intake_route: str = ""
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -190,8 +250,14 @@ class MissingPartner:
     domain: str
     weight: str
     nearest: tuple[NearbyOrganisation, ...]
-    level: str | None  # where the nearest are: gemeente, regio, or None (nowhere)
+    level: str | None  # where the nearest are (OUTWARD_LEVELS), or None: nowhere found
     excluded_inside: tuple[Exclusion, ...] = ()
+
+    @property
+    def in_regio(self) -> bool:
+        """Whether anyone in the wijk's own regio offers it (only then is "nergens in de
+        regio" untrue)."""
+        return self.level is not None and self.level != "elders"
 
 
 @dataclass(frozen=True)
@@ -205,6 +271,12 @@ class Answer:
     missing: tuple[MissingPartner, ...]
     organisations_without_coordination: int
     weights: Mapping[str, float] = field(default_factory=dict)
+    language: str | None = None  # the client's language when not Dutch
+
+    @property
+    def interpreter(self) -> bool:
+        """The lead does not speak the client's language: the plan gets "tolk regelen"."""
+        return bool(self.language and self.lead is not None and not self.lead.speaks_language)
 
     @property
     def going_in(self) -> int:

@@ -23,7 +23,8 @@ from netwerk.errors import UserError
 from netwerk.i18n import _
 from netwerk.matching.engine import with_lead
 from netwerk.matching.model import Answer
-from netwerk.matching.queries import CaseAnalysis, analyse_case
+from netwerk.matching.queries import CaseAnalysis, analyse_case, proposed_actions
+from netwerk.matching.wording import language_names, rule_sentence
 from netwerk.models import (
     Area,
     AuditEntry,
@@ -34,6 +35,7 @@ from netwerk.models import (
     Domain,
     InvolvementRole,
     NeedWeight,
+    Organisation,
     PlanAction,
     Urgency,
 )
@@ -75,6 +77,7 @@ class Intake:
     involved_ids: tuple[int, ...] = ()
     preferred_id: int | None = None
     need_slugs: Mapping[str, NeedWeight] = field(default_factory=dict)  # or by domain slug
+    opposing_ids: tuple[int, ...] = ()  # organisations with an opposing interest
 
 
 def create_case(session: Session, coordinator_id: int | None, intake: Intake,
@@ -103,6 +106,18 @@ def register_case(session: Session, coordinator_id: int | None, intake: Intake,
     intake = _resolve_needs(session, intake)
     if not intake.needs:
         raise CaseError(_("Hulpvragen: kies minstens één hulpvraag."))
+    language = (intake.language or "").strip().lower() or None
+    if language == "nl":
+        language = None
+    if language is not None and language not in language_names():
+        raise CaseError(_("Taal: kies een taal uit de lijst (een ISO 639-1-code zoals tr)."),
+                        field="language")
+    opposing = []
+    if intake.opposing_ids:
+        opposing = list(session.scalars(select(Organisation).where(
+            Organisation.id.in_(set(intake.opposing_ids)))))
+        if len(opposing) != len(set(intake.opposing_ids)):
+            raise CaseError(_("Tegenpartij: kies organisaties uit de lijst."), field="opposing")
     today = today or utcnow().date()
     case = Case(
         reference=next_reference(session, today.year),
@@ -111,7 +126,7 @@ def register_case(session: Session, coordinator_id: int | None, intake: Intake,
         status=CaseStatus.OPEN,
         situation=(intake.situation or "").strip(),
         client_age=intake.client_age,
-        language=intake.language or None,
+        language=language,
         constraints=sorted(set(intake.constraints)),
         coordinator_id=coordinator_id,
         preferred_professional_id=intake.preferred_id,
@@ -121,6 +136,7 @@ def register_case(session: Session, coordinator_id: int | None, intake: Intake,
     if coordinator_id is not None:
         involved.discard(coordinator_id)
     case.involvements = [CaseInvolvement(professional_id=p) for p in sorted(involved)]
+    case.opposing = opposing
     session.add(case)
     session.flush()
     answer = analyse_case(session, case, weights, need_weights).suggestion
@@ -132,22 +148,55 @@ def register_case(session: Session, coordinator_id: int | None, intake: Intake,
 
 def decide_lead(session: Session, case: Case, user, lead_id: int, reason: str,
                 weights=None, need_weights=None,
-                analysis: CaseAnalysis | None = None) -> Answer:
-    """Record the coordinator's decision; the back pocket follows the chosen lead.
+                analysis: CaseAnalysis | None = None,
+                actions: Mapping[str, str] | None = None) -> Answer:
+    """Record the coordinator's decision; the back pocket follows the chosen lead, and the
+    plan gets one action for the lead and one per back-pocket member (and "tolk regelen"
+    when the lead does not speak the client's language).
 
-    Choosing someone other than the suggestion needs a reason. Involvements get their roles:
-    the lead ``frontsoldaat``, the back pocket ``broekzak``, everyone else stays ``betrokken``.
-    ``analysis`` is the case's analysis of this request (computed when not given): the
-    ranking is scored once, the back pocket rebuilt around the chosen lead.
+    Choosing someone other than the suggestion needs a reason; nobody who breaks a hard rule
+    (crisis availability, may-coordinate; an opposing party is no candidate at all) can be
+    chosen. Involvements get their roles: the lead ``frontsoldaat``, the back pocket
+    ``broekzak``, everyone else stays ``betrokken``. ``actions`` are the plan's texts as the
+    coordinator edited them (keyed like ``queries.proposed_actions``; an empty text leaves
+    that action out; a key not given keeps the proposed text). ``analysis`` is the case's
+    analysis of this request (computed when not given): the ranking is scored once, the back
+    pocket rebuilt around the chosen lead. The new actions are ``answer.plan_actions`` of the
+    returned value's caller: see ``decide_lead_with_plan``.
     """
+    return decide_lead_with_plan(session, case, user, lead_id, reason, weights, need_weights,
+                                 analysis, actions)[0]
+
+
+@dataclass(frozen=True)
+class Decision:
+    answer: Answer
+    actions: tuple[PlanAction, ...]
+
+
+def decide_lead_with_plan(session: Session, case: Case, user, lead_id: int, reason: str,
+                          weights=None, need_weights=None,
+                          analysis: CaseAnalysis | None = None,
+                          actions: Mapping[str, str] | None = None
+                          ) -> tuple[Answer, tuple[PlanAction, ...]]:
+    """``decide_lead``, also returning the plan actions it added."""
     reason = (reason or "").strip()
     check_free_text(_("Reden"), reason)
+    edited = {k: (v or "").strip() for k, v in (actions or {}).items()}
+    for text in edited.values():
+        if len(text) > 500:
+            raise CaseError(_("Plan: een actie is hoogstens 500 tekens."))
+        check_free_text(_("Plan"), text)
     if analysis is None:
         analysis = analyse_case(session, case, weights, need_weights)
     suggestion = analysis.suggestion
     suggested_id = suggestion.suggested.candidate.id if suggestion.suggested else None
-    if not any(s.candidate.id == lead_id for s in suggestion.ranking):
+    chosen = next((s for s in suggestion.ranking if s.candidate.id == lead_id), None)
+    if chosen is None:
         raise CaseError(_("Frontsoldaat: deze persoon komt voor deze casus niet in aanmerking."))
+    if chosen.blocks:
+        raise CaseError(_("Frontsoldaat: kan niet, %(rule)s.",
+                          rule="; ".join(rule_sentence(b) for b in chosen.blocks)))
     if lead_id != suggested_id and not reason:
         raise CaseError(_("Reden: geef een reden als je een ander kiest dan de suggestie."))
     case.suggested_lead_id = suggested_id
@@ -159,10 +208,35 @@ def decide_lead(session: Session, case: Case, user, lead_id: int, reason: str,
         case.status = CaseStatus.LOPEND
     answer = with_lead(suggestion, analysis.facts, analysis.network, lead_id)
     _assign_roles(case, lead_id, answer)
+    added = []
+    for proposal in proposed_actions(answer, analysis.facts, _domain_names(session)):
+        text = edited.get(proposal.key, proposal.text)
+        if not text:
+            continue
+        action = PlanAction(case=case, professional_id=proposal.professional_id, what=text)
+        session.add(action)
+        added.append(action)
     audit.record(session, user, "decide_lead", "case", case.id,
-                 lead_id=case.lead_id, suggested_lead_id=case.suggested_lead_id)
+                 lead_id=case.lead_id, suggested_lead_id=case.suggested_lead_id,
+                 plan_actions=len(added))
     session.flush()
-    return answer
+    return answer, tuple(added)
+
+
+def _domain_names(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Domain.slug, Domain.name)).all())
+
+
+def admit_opposing(session: Session, case: Case, user, professional_id: int) -> None:
+    """The coordinator lets one involved person of an opposing party see the case."""
+    involvement = next((i for i in case.involvements if i.professional_id == professional_id),
+                       None)
+    if involvement is None:
+        raise CaseError(_("Toegang: deze persoon is niet bij de casus betrokken."))
+    involvement.opposing_admitted = True
+    audit.record(session, user, "admit_opposing", "case", case.id,
+                 professional_id=professional_id)
+    session.flush()
 
 
 def _assign_roles(case: Case, lead_id: int, answer: Answer) -> None:

@@ -9,24 +9,35 @@ not in the template or the view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import weakref
+from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from netwerk.auth import policy
-from netwerk.matching.engine import match, with_lead
-from netwerk.matching.loader import load_case_facts, load_network
+from netwerk.i18n import _
+from netwerk.matching import wording
+from netwerk.matching.engine import match, needs_searched_outward, with_lead
+from netwerk.matching.loader import area_chain, load_case_facts, load_network, load_outward
 from netwerk.matching.model import Answer, CaseFacts, Network
 from netwerk.models import (
     Area,
     AreaKind,
     Case,
     Domain,
+    EligibilityRule,
     Organisation,
     Professional,
+    Service,
+    Tie,
     professional_areas,
+    professional_domains,
+    service_areas,
 )
+from netwerk.network.cache import GraphCache
 
 # How many capable candidates the lead choice offers (plus the involved and the lead).
 LEAD_CHOICES = 6
@@ -47,13 +58,102 @@ class CaseAnalysis:
         return with_lead(self.suggestion, self.facts, self.network, lead_id)
 
 
-def analyse_case(session: Session, case: Case, weights=None, need_weights=None) -> CaseAnalysis:
-    """Load the case and its network (bounded queries) and match once."""
-    session.flush()
-    facts = load_case_facts(session, case)
+def configured_weights(weights=None, need_weights=None) -> tuple[dict, dict]:
+    """The weights in force: those given, else the app's configuration (MATCHING_WEIGHTS,
+    MATCHING_NEED_WEIGHTS), else netwerk/settings.py's: one source for intake and page."""
+    from netwerk.settings import Config
+
+    config: dict = {}
+    try:
+        from flask import current_app, has_app_context
+
+        if has_app_context():
+            config = current_app.config
+    except ImportError:  # pragma: no cover - Flask is a dependency
+        pass
+    if weights is None:
+        weights = config.get("MATCHING_WEIGHTS") or Config.MATCHING_WEIGHTS
+    if need_weights is None:
+        need_weights = config.get("MATCHING_NEED_WEIGHTS") or Config.MATCHING_NEED_WEIGHTS
+    return dict(weights), dict(need_weights)
+
+
+# One cache of case analyses per database engine: (case, facts, weights) built under the data
+# version of what matching reads (``matching_version``).
+_caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+ANALYSIS_CACHE_SIZE = 256
+
+
+def analysis_cache(session: Session) -> GraphCache:
+    engine = session.get_bind()
+    engine = getattr(engine, "engine", engine)
+    with _caches_lock:
+        cache = _caches.get(engine)
+        if cache is None:
+            cache = _caches[engine] = GraphCache(ANALYSIS_CACHE_SIZE)
+        return cache
+
+
+def matching_version(session: Session, area_id: int) -> tuple:
+    """A fingerprint of what matching reads for a case in ``area_id``: the services serving
+    the wijk, gemeente or regio (count, ids, their areas and rules), and the people of their
+    organisations (count, latest update, caseloads, availability, may-coordinate, their
+    domains and work areas), the organisations (latest update) and the ties (count, highest
+    id). Any change a suggestion depends on changes it."""
+    chain = area_chain(session, area_id)
+    serving = select(service_areas.c.service_id).where(service_areas.c.area_id.in_(chain))
+    orgs = select(Service.organisation_id).where(Service.id.in_(serving))
+    people = select(Professional.id).where(Professional.organisation_id.in_(orgs))
+    services = session.execute(
+        select(func.count(), func.sum(service_areas.c.service_id))
+        .where(service_areas.c.area_id.in_(chain))).one()
+    rules = session.execute(select(func.count(), func.max(EligibilityRule.id))
+                            .where(EligibilityRule.service_id.in_(serving))).one()
+    staff = session.execute(
+        select(func.count(), func.max(Professional.updated_at), func.sum(Professional.caseload),
+               func.sum(Professional.caseload_max),
+               func.sum(sql_case((Professional.available, Professional.id), else_=0)),
+               func.sum(sql_case((Professional.may_coordinate.is_(None), 0),
+                                 (Professional.may_coordinate, Professional.id),
+                                 else_=-Professional.id)))
+        .where(Professional.organisation_id.in_(orgs))).one()
+    skills = session.scalar(select(func.count()).select_from(professional_domains)
+                            .where(professional_domains.c.professional_id.in_(people)))
+    places = session.scalar(select(func.count()).select_from(professional_areas)
+                            .where(professional_areas.c.professional_id.in_(people)))
+    org_state = session.execute(select(func.max(Organisation.updated_at), func.count())
+                                .where(Organisation.id.in_(orgs))).one()
+    ties = session.execute(select(func.count(), func.max(Tie.id))).one()
+    return (tuple(chain), tuple(services), tuple(rules), tuple(map(str, staff)), skills,
+            places, tuple(map(str, org_state)), tuple(ties))
+
+
+def _analyse(session: Session, case: Case, facts: CaseFacts, weights: dict,
+             need_weights: dict) -> CaseAnalysis:
     network = load_network(session, case.area_id, case.language,
                            needs={n.domain for n in facts.needs})
+    outward = needs_searched_outward(facts, network)
+    if outward:
+        network = replace(network, outward=load_outward(session, case.area_id, outward))
     return CaseAnalysis(facts, network, match(facts, network, weights, need_weights))
+
+
+def analyse_case(session: Session, case: Case, weights=None, need_weights=None,
+                 cached: bool = True) -> CaseAnalysis:
+    """Load the case and its network (bounded queries, plus the outward search for needs
+    nobody in the wijk covers) and match once; the answer is kept per case, facts, weights
+    and data version, so the next page view of an unchanged case does not match again."""
+    session.flush()
+    weights, need_weights = configured_weights(weights, need_weights)
+    facts = load_case_facts(session, case)
+    if not cached:
+        return _analyse(session, case, facts, weights, need_weights)
+    key = ("case_analysis", case.id, case.area_id, facts, tuple(sorted(weights.items())),
+           tuple(sorted(need_weights.items())))
+    return analysis_cache(session).get(
+        key, matching_version(session, case.area_id),
+        lambda: _analyse(session, case, facts, weights, need_weights))
 
 
 def answer_for(session: Session, case: Case, weights=None, need_weights=None) -> Answer:
@@ -103,6 +203,7 @@ class IntakeOptions:
     wijken: list[tuple[int, str]]  # "Gemeente – Wijk", sorted
     domains: list[tuple[str, str]]  # (slug, name) by name
     people: list[tuple[int, str]]  # "Name (Organisation)" by name
+    organisations: list[tuple[int, str]]  # "Organisation (sector)" by name: for ``opposing``
 
 
 def _regios_of(me: Professional) -> set[int]:
@@ -150,12 +251,55 @@ def intake_options(session: Session, me: Professional | None, everywhere: bool) 
         people = people.where(Professional.id.in_(
             select(professional_areas.c.professional_id)
             .where(professional_areas.c.area_id.in_(local))))
+    from netwerk.models.enums import sector_label
+
+    orgs = [(o.id, f"{o.name} ({sector_label(o.sector)})") for o in session.execute(
+        select(Organisation.id, Organisation.name, Organisation.sector)
+        .where(Organisation.id.in_(select(Professional.organisation_id)
+                                   .where(Professional.id.in_(
+                                       select(people.subquery().c.id)))))
+        .order_by(Organisation.name)).all()]
     return IntakeOptions(wijk_choices, domains,
                          [(p.id, f"{p.name} ({p.organisation})")
-                          for p in session.execute(people).all()])
+                          for p in session.execute(people).all()], orgs)
 
 
 # -- the case page ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProposedAction:
+    """An action confirming the lead puts in the plan (the coordinator may edit it first)."""
+
+    key: str  # "lead", "pocket-<id>", "tolk": the form field is "plan-<key>"
+    professional_id: int | None
+    text: str
+
+
+def proposed_actions(answer: Answer, facts: CaseFacts,
+                     domains: dict[str, str]) -> list[ProposedAction]:
+    """One action for the lead, one per back-pocket member ("op de achterhand voor
+    schulden"), and "tolk regelen" when the lead does not speak the client's language."""
+    if answer.lead is None:
+        return []
+    lead = answer.lead
+    covers = wording.join(wording.domain_names(lead.eligibility.covers, domains))
+    if facts.urgency == "crisis":
+        text = _("Vandaag contact met het huishouden; frontsoldaat voor %(what)s",
+                         what=covers)
+    else:
+        text = _("Gaat als frontsoldaat naar binnen voor %(what)s; maakt het plan "
+                         "met het huishouden", what=covers)
+    found = [ProposedAction("lead", lead.candidate.id, text)]
+    if answer.interpreter:
+        found.append(ProposedAction("tolk", lead.candidate.id, _(
+            "Tolk regelen (%(language)s)", language=wording.language_name(answer.language))))
+    for m in answer.back_pocket.members:
+        found.append(ProposedAction(
+            f"pocket-{m.candidate.id}", m.candidate.id,
+            _("Op de achterhand voor %(what)s",
+                      what=wording.join(wording.domain_names(m.covers, domains)))))
+    return found
+
 
 @dataclass
 class CasePage:
@@ -172,12 +316,16 @@ class CasePage:
     default_lead_id: int | None  # the decided lead, else the suggestion
     action_people: list[tuple[int, str]]  # to whom a plan action may go, by name
     analysis: CaseAnalysis
+    reasons: list[tuple[str, str]]  # the lead's top three reasons: (term, sentence)
+    plan: list[ProposedAction]  # what confirming puts in the plan
+    opposing_ids: set[int]  # organisations with an opposing interest
+    not_admitted: list[int]  # involved people of an opposing party who do not see the case
 
 
 def lead_choices(answer: Answer, case: Case) -> list[tuple[int, str]]:
-    """Who the lead form offers: the first LEAD_CHOICES candidates who may lead, then any
-    further one who is involved or is the current lead."""
-    capable = [s for s in answer.ranking if s.lead_block is None]
+    """Who the lead form offers: the first LEAD_CHOICES candidates who break no hard rule,
+    then any further one of them who is involved or is the current lead."""
+    capable = [s for s in answer.ranking if s.may_lead]
     involved = {i.professional_id for i in case.involvements}
     shown = capable[:LEAD_CHOICES] + [s for s in capable[LEAD_CHOICES:]
                                       if s.candidate.id in involved or s.candidate.id == case.lead_id]
@@ -215,13 +363,20 @@ def case_page(session: Session, case: Case, manage: bool, weights=None, need_wei
                            | {a.professional_id for a in case.actions})
     action_people = sorted(((pid, people[pid].name) for pid in action_people_ids(case)
                             if pid in people), key=lambda c: c[1])
+    domains = dict(session.execute(select(Domain.slug, Domain.name)).all())
+    opposing = case.opposing_ids
     return CasePage(
-        case=case, answer=answer, people=people,
-        domains=dict(session.execute(select(Domain.slug, Domain.name)).all()),
+        case=case, answer=answer, people=people, domains=domains,
         roles={i.professional_id: i.role.value for i in case.involvements},
         free_places=free_places(session, case), manage=manage,
         lead_choices=lead_choices(answer, case),
         default_lead_id=case.lead_id or (answer.suggested.candidate.id if answer.suggested
                                          else None),
         action_people=action_people, analysis=analysis,
+        reasons=wording.reasons(answer.lead, analysis.facts, domains) if answer.lead else [],
+        plan=proposed_actions(answer, analysis.facts, domains),
+        opposing_ids=opposing,
+        not_admitted=sorted(i.professional_id for i in case.involvements
+                            if not i.opposing_admitted and i.professional_id in people
+                            and people[i.professional_id].organisation_id in opposing),
     )

@@ -2,17 +2,30 @@
 
 Terms (see docs/matching.md): ``coverage`` (weighted share of the needs covered), ``continuity``
 (already involved with the household), ``wish`` (the client's own preferred professional, when
-they have room), ``reach`` (how directly the candidate is tied to people who cover the needs
-they do not), ``room`` (caseload headroom; in a crisis: available now), ``proximity`` (wijk >
-gemeente > regio). The answer is the highest total; ties are broken by coverage, continuity,
-then name and id, so the same input always gives the same lead.
+they have room), ``language`` (speaks the client's language), ``reach`` (how directly the
+candidate is tied to people who cover the needs they do not), ``room`` (caseload headroom; in a
+crisis: available now), ``proximity`` (wijk > gemeente > regio).
+
+Hard rules come before any score (``blocks``): whoever breaks one is ranked after everyone who
+breaks none, whatever the weights, and is never the suggested lead. Among those who break none
+the highest total leads; ties are broken by coverage, continuity, then name and id, so the
+same input always gives the same lead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from netwerk.matching.model import TERMS, CaseFacts, Eligibility, Scored, Term, WhyNot
+from netwerk.matching.model import (
+    CRISIS_UNAVAILABLE,
+    MAY_NOT_COORDINATE,
+    TERMS,
+    CaseFacts,
+    Eligibility,
+    Scored,
+    Term,
+    WhyNot,
+)
 
 PROXIMITY_VALUE: dict[str, float] = {"wijk": 1.0, "gemeente": 0.5, "regio": 0.25}
 EPS = 1e-9
@@ -40,12 +53,23 @@ def room(case: CaseFacts, elig: Eligibility) -> float:
     return min(headroom / c.caseload_max, 1.0)
 
 
-def lead_block(case: CaseFacts, elig: Eligibility) -> str | None:
-    """A reason this candidate cannot be the one who goes in, or None."""
-    language = (case.language or "nl").lower()
-    if language != "nl" and language not in elig.candidate.languages:
-        return f"taal:{language}"
-    return None
+def speaks(case: CaseFacts, elig: Eligibility) -> bool:
+    """Whether the candidate speaks the client's language (always, when that is Dutch)."""
+    language = case.foreign_language
+    return language is None or language in {x.lower() for x in elig.candidate.languages}
+
+
+def lead_blocks(case: CaseFacts, elig: Eligibility) -> tuple[str, ...]:
+    """The hard rules that keep this candidate from leading (LEAD_RULES), in that order.
+
+    In a crisis the lead is available today with room; only people whose organisation (or
+    role) may coordinate lead. Language is no rule: it is the ``language`` term."""
+    found = []
+    if case.urgency == "crisis" and room(case, elig) <= 0:
+        found.append(CRISIS_UNAVAILABLE)
+    if not elig.candidate.may_coordinate:
+        found.append(MAY_NOT_COORDINATE)
+    return tuple(found)
 
 
 def reach(
@@ -101,24 +125,25 @@ def score(
     """Every term of one eligible candidate, with the weights that apply (from configuration:
     ``MATCHING_WEIGHTS``, ``MATCHING_NEED_WEIGHTS`` in netwerk/settings.py)."""
     c = elig.candidate
-    block = lead_block(case, elig)
     free = room(case, elig)
     values = {
         "coverage": coverage(case, elig.covers, need_weights),
         "continuity": 1.0 if c.id in case.involved else 0.0,
-        "wish": 1.0 if (c.id == case.preferred_id and free > 0 and block is None) else 0.0,
+        "wish": 1.0 if (c.id == case.preferred_id and free > 0) else 0.0,
+        "language": 1.0 if speaks(case, elig) else 0.0,
         "reach": reach(case, elig, coverers, adjacency, need_weights),
         "room": free,
         "proximity": PROXIMITY_VALUE.get(c.proximity, 0.0),
     }
     terms = tuple(Term(name, values[name], float(weights.get(name, 0.0))) for name in TERMS)
-    return Scored(eligibility=elig, terms=terms, lead_block=block)
+    return Scored(eligibility=elig, terms=terms, blocks=lead_blocks(case, elig))
 
 
 def rank_key(s: Scored) -> tuple:
-    """Highest total first; then coverage, continuity; then name and id (deterministic)."""
+    """Who breaks no hard rule first; then the highest total; then coverage, continuity; then
+    name and id (deterministic)."""
     return (
-        s.lead_block is not None,
+        bool(s.blocks),
         -round(s.total, 9),
         -round(s.term("coverage").value, 9),
         -s.term("continuity").value,
@@ -132,17 +157,23 @@ def rank(scored: Sequence[Scored]) -> list[Scored]:
 
 
 def why_not(lead: Scored, other: Scored) -> WhyNot:
-    """Which terms put ``other`` behind ``lead``, and by how many points each."""
-    behind = []
+    """Why ``other`` is not the lead: the hard rules they break (these decide, whatever the
+    points), the terms on which they are behind ``lead`` and by how many points each, and the
+    terms on which they are ahead."""
+    behind, ahead = [], []
     for term in lead.terms:
         delta = term.points - other.term(term.name).points
         if delta > EPS:
             behind.append((term.name, round(delta, 3)))
+        elif delta < -EPS:
+            ahead.append((term.name, round(-delta, 3)))
     behind.sort(key=lambda item: (-item[1], item[0]))
+    ahead.sort(key=lambda item: (-item[1], item[0]))
     return WhyNot(
         candidate=other.candidate,
         behind=tuple(behind),
         points_behind=round(lead.total - other.total, 3),
-        lead_block=other.lead_block,
+        blocks=other.blocks,
         exclusions=other.eligibility.exclusions,
+        ahead=tuple(ahead),
     )

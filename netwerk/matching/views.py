@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from netwerk.auth import policy
 from netwerk.db import db
-from netwerk.i18n import _
-from netwerk.matching import operations, queries
+from netwerk.i18n import _, _n
+from netwerk.matching import operations, queries, wording
 from netwerk.matching.forms import ActionForm, DecisionForm, IntakeForm, choices
 from netwerk.models import Case, ConstraintTag, NeedWeight, PlanAction, Urgency
 from netwerk.models.enums import CONSTRAINT_LABELS
@@ -27,19 +27,9 @@ bp = Blueprint("cases", __name__)
 
 
 def term_labels(urgency: str) -> dict[str, str]:
-    return {
-        "coverage": _("dekt de hulpvragen"),
-        "continuity": _("al betrokken"),
-        "wish": _("wens van de cliënt"),
-        "reach": _("lijntjes naar wie de rest dekt"),
-        "room": _("nu beschikbaar") if urgency == "crisis" else _("ruimte in caseload"),
-        "proximity": _("nabij (wijk, gemeente, regio)"),
-    }
+    from netwerk.matching.model import TERMS
 
-
-def _weights():
-    return (current_app.config.get("MATCHING_WEIGHTS"),
-            current_app.config.get("MATCHING_NEED_WEIGHTS"))
+    return {t: wording.term_label(t, urgency) for t in TERMS}
 
 
 def _case_or_404(case_id: int) -> Case:
@@ -70,6 +60,8 @@ def _intake_choices(form: IntakeForm) -> None:
                                        for t in ConstraintTag)
     form.involved.choices = choices(options.people)
     form.preferred.choices = choices([(0, _("Geen voorkeur")), *options.people])
+    form.opposing.choices = choices(options.organisations)
+    form.language.choices = choices(wording.language_choices())
 
 
 def _intake(form: IntakeForm) -> operations.Intake:
@@ -85,6 +77,7 @@ def _intake(form: IntakeForm) -> operations.Intake:
         situation=form.situation.data or "",
         involved_ids=tuple(form.involved.data),
         preferred_id=form.preferred.data or None,
+        opposing_ids=tuple(form.opposing.data or ()),
     )
 
 
@@ -96,12 +89,10 @@ def _register_with_retry(form: IntakeForm) -> Case | None:
     (the same reference taken, SQLite busy, a PostgreSQL serialisation failure), roll back and
     try again from scratch, up to INTAKE_ATTEMPTS times. None when every attempt collided.
     A CaseError (the coordinator's input) is raised at once."""
-    weights, need_weights = _weights()
     for attempt in range(INTAKE_ATTEMPTS):
         try:
             case, _answer = operations.register_case(
-                db.session, current_user.professional_id, _intake(form), user=current_user,
-                weights=weights, need_weights=need_weights)
+                db.session, current_user.professional_id, _intake(form), user=current_user)
             db.session.commit()
             return case
         except (IntegrityError, OperationalError):
@@ -137,11 +128,11 @@ def new():
 
 
 def _render_case(case: Case, decision: DecisionForm | None = None,
-                 action_form: ActionForm | None = None, analysis=None, status: int = 200):
+                 action_form: ActionForm | None = None, analysis=None, status: int = 200,
+                 plan_texts: dict[str, str] | None = None):
     """The case page (its view of the case audited), with the forms of who manages it."""
-    weights, need_weights = _weights()
     page = queries.case_page(db.session, case, policy.can_manage_case(current_user, case),
-                             weights, need_weights, analysis)
+                             analysis=analysis)
     if page.manage and decision is None:
         decision = DecisionForm()
     if page.manage and action_form is None:
@@ -158,41 +149,72 @@ def _render_case(case: Case, decision: DecisionForm | None = None,
     return render_template(
         "cases/detail.html", case=case, answer=page.answer, people=page.people,
         domains=page.domains, labels=term_labels(case.urgency.value),
-        decision=decision, action_form=action_form,
+        decision=decision, action_form=action_form, page=page, wording=wording,
+        facts=page.analysis.facts, plan_texts=plan_texts or {},
         manage=page.manage, roles=page.roles, free_places=page.free_places,
     ), status
 
 
 @bp.route("/casussen/<int:case_id>")
 def detail(case_id: int):
-    """The case: suggestion with why, why not, back pocket, missing partners and the plan."""
+    """The case: the decision first (N → 1 + k, the lead, reasons, Bevestigen), then in
+    sections the score table, why not, back pocket, missing partners and the plan."""
     return _render_case(_case_or_404(case_id))
+
+
+def _plan_texts() -> dict[str, str]:
+    """The plan's texts as edited on the decision form (fields ``plan-<key>``)."""
+    return {k[len("plan-"):]: v for k, v in request.form.items() if k.startswith("plan-")}
 
 
 @bp.route("/casussen/<int:case_id>/besluit", methods=["POST"])
 def decide(case_id: int):
-    """Confirm the suggested lead or choose another with a reason."""
+    """Confirm the suggested lead or choose another with a reason; the plan gets one action
+    for the lead and one per back-pocket member, as edited on the form."""
     case = _case_or_404(case_id)
     policy.require(policy.can_manage_case, case)
-    weights, need_weights = _weights()
-    analysis = queries.analyse_case(db.session, case, weights, need_weights)
+    analysis = queries.analyse_case(db.session, case)
     form = DecisionForm()
     # Anyone in the ranking passes the form; decide_lead says who may not lead, and why.
     form.lead_id.choices = choices((s.candidate.id, s.candidate.name)
                                    for s in analysis.suggestion.ranking)
+    texts = _plan_texts()
     if form.validate_on_submit():
         try:
-            operations.decide_lead(db.session, case, current_user, form.lead_id.data,
-                                   form.reason.data, analysis=analysis)
+            answer, added = operations.decide_lead_with_plan(
+                db.session, case, current_user, form.lead_id.data, form.reason.data,
+                analysis=analysis, actions=texts)
         except operations.CaseError as exc:
             db.session.rollback()
             form.reason.errors.append(str(exc))
         else:
+            lead = answer.lead.candidate.name
             db.session.commit()
-            flash(_("Frontsoldaat vastgelegd; de broekzak staat in het plan."), "success")
+            flash(_n("Frontsoldaat %(lead)s vastgelegd; %(num)d actie in het plan gezet.",
+                     "Frontsoldaat %(lead)s vastgelegd; %(num)d acties in het plan gezet.",
+                     len(added), lead=lead) if added else
+                  _("Frontsoldaat %(lead)s vastgelegd; er zijn geen acties in het plan gezet.",
+                    lead=lead), "success")
             return redirect(url_for("cases.detail", case_id=case.id) + "#plan")
     return _render_case(db.session.get(Case, case_id), decision=form, analysis=analysis,
-                        status=400)
+                        status=400, plan_texts=texts)
+
+
+@bp.route("/casussen/<int:case_id>/toegang/<int:professional_id>", methods=["POST"])
+def admit(case_id: int, professional_id: int):
+    """Let one involved person of an opposing party see the case (the coordinator's
+    explicit choice)."""
+    case = _case_or_404(case_id)
+    policy.require(policy.can_manage_case, case)
+    try:
+        operations.admit_opposing(db.session, case, current_user, professional_id)
+    except operations.CaseError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    db.session.commit()
+    flash(_("Toegang gegeven."), "success")
+    return redirect(url_for("cases.detail", case_id=case.id) + "#betrokkenen")
 
 
 @bp.route("/casussen/<int:case_id>/acties", methods=["POST"])

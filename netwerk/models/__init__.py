@@ -4,7 +4,7 @@ from netwerk.models.api_token import ApiToken
 from netwerk.models.area import Area, area_and_descendant_ids
 from netwerk.models.audit import AuditEntry
 from netwerk.models.capacity import Capacity, CapacityEvent, CapacityType
-from netwerk.models.case import Case, CaseInvolvement, CaseNeed, PlanAction
+from netwerk.models.case import Case, CaseInvolvement, CaseNeed, PlanAction, case_opposing
 from netwerk.models.enums import (
     AreaKind,
     CapacityEventKind,
@@ -45,6 +45,6 @@ __all__ = [
     "CaseInvolvement", "CaseNeed", "CaseStatus", "ConstraintTag", "Domain", "EligibilityRule",
     "Indication", "Invitation", "InvolvementRole", "NeedWeight", "Organisation", "PlanAction",
     "Professional", "Role", "RuleKind", "Sector", "Service", "Tie", "TieKind", "TieSource",
-    "Urgency", "User", "WorkSession", "area_and_descendant_ids", "describe_rule",
+    "Urgency", "User", "WorkSession", "area_and_descendant_ids", "case_opposing", "describe_rule",
     "professional_areas", "professional_domains", "service_areas", "service_domains",
 ]

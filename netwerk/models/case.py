@@ -8,10 +8,12 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,8 +21,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from netwerk.db import Base, UTCDateTime, utcnow
 from netwerk.models.area import Area
 from netwerk.models.enums import CaseStatus, InvolvementRole, NeedWeight, Urgency, enum_type
-from netwerk.models.organisation import Domain
+from netwerk.models.organisation import Domain, Organisation
 from netwerk.models.professional import Professional
+
+# Organisations with an opposing interest in the household's situation (the landlord who
+# evicts, a creditor who collects): their people never lead and see nothing of the case
+# unless the coordinator admits one of them explicitly (CaseInvolvement.opposing_admitted).
+case_opposing = Table(
+    "case_opposing",
+    Base.metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"),
+           primary_key=True, index=True),
+)
 
 
 class Case(Base):
@@ -82,6 +95,12 @@ class Case(Base):
         foreign_keys=[preferred_professional_id]
     )
     coordinator: Mapped[Professional | None] = relationship(foreign_keys=[coordinator_id])
+    opposing: Mapped[list[Organisation]] = relationship(secondary=case_opposing,
+                                                        order_by=Organisation.name)
+
+    @property
+    def opposing_ids(self) -> set[int]:
+        return {o.id for o in self.opposing}
 
 
 class CaseNeed(Base):
@@ -116,6 +135,9 @@ class CaseInvolvement(Base):
         enum_type(InvolvementRole, "involvement_role"), default=InvolvementRole.BETROKKEN
     )
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Someone of an opposing party sees the case only once the coordinator admitted them.
+    opposing_admitted: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default="0")
 
     case: Mapped[Case] = relationship(back_populates="involvements")
     professional: Mapped[Professional] = relationship()

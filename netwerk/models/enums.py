@@ -75,6 +75,23 @@ SECTOR_LABELS: dict[Sector, LazyString] = {
 }
 
 
+# Whether an organisation's people may be the lead (regie voeren) when the organisation says
+# nothing itself (``Organisation.may_coordinate`` is NULL). They may: the wijkteam and the
+# gemeente, welzijn and maatschappelijk werk, MEE and care providers, youth help, GGZ, addiction
+# care, the GP, shelter. They may not, and serve in the back pocket: housing corporations (often
+# the party that evicts), the police, debt counselling and income services (they stand between
+# the household and its creditors or benefits), schools, informal, faith and sports partners.
+# docs/matching.md gives the reasons; a column on the organisation or the person overrides it.
+SECTORS_THAT_COORDINATE: frozenset[Sector] = frozenset({
+    Sector.GEMEENTE, Sector.WELZIJN, Sector.ZORG, Sector.GGZ, Sector.JEUGD, Sector.HUISARTS,
+    Sector.VERSLAVINGSZORG, Sector.GEHANDICAPTENZORG, Sector.MAATSCHAPPELIJKE_OPVANG,
+})
+
+
+def may_coordinate_by_default(sector: str | None) -> bool:
+    return sector in SECTORS_THAT_COORDINATE
+
+
 class RuleKind(StrEnum):
     """Kinds of eligibility rule; the matching module evaluates them against a case."""
 

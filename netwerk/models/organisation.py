@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -20,7 +21,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from netwerk.db import Base, UTCDateTime, utcnow
 from netwerk.i18n import _
 from netwerk.models.area import Area
-from netwerk.models.enums import RuleKind, Sector, constraint_label, enum_type
+from netwerk.models.enums import (
+    RuleKind,
+    Sector,
+    constraint_label,
+    enum_type,
+    may_coordinate_by_default,
+)
 from netwerk.phone import normalize
 
 if TYPE_CHECKING:
@@ -67,6 +74,9 @@ class Organisation(Base):
     intake_route: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(300))
     email: Mapped[str | None] = mapped_column(String(254))
+    # Whether its people may be the lead of a case (None: the sector's default, see
+    # ``may_coordinate_by_default``); a professional may override it for their role.
+    may_coordinate: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -81,6 +91,13 @@ class Organisation(Base):
     @validates("phone", "crisis_phone")
     def _validate_phone(self, key: str, value: str | None) -> str | None:
         return normalize(value, field=key)
+
+    @property
+    def coordinates(self) -> bool:
+        """Whether its people may lead a case: the column, else the sector's default."""
+        if self.may_coordinate is not None:
+            return self.may_coordinate
+        return may_coordinate_by_default(self.sector)
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name!r}>"

@@ -70,6 +70,9 @@ class Professional(Base):
     caseload: Mapped[int] = mapped_column(Integer, default=0)
     caseload_max: Mapped[int] = mapped_column(Integer, default=0)
     available: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Overrides the organisation's may_coordinate for this person's role (None: as the
+    # organisation): a jeugdagent who may lead, a corporation's social worker who may.
+    may_coordinate: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     photo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     photo_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

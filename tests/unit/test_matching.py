@@ -9,13 +9,24 @@ from hypothesis import strategies as st
 
 from netwerk.matching.back_pocket import Option, back_pocket, exact_cover, greedy_cover, harmonic
 from netwerk.matching.engine import match
-from netwerk.matching.model import Candidate, CaseFacts, Need, Network, Offer, Rule
+from netwerk.matching.model import (
+    CRISIS_UNAVAILABLE,
+    MAY_NOT_COORDINATE,
+    OPPOSING_INTEREST,
+    TERMS,
+    Candidate,
+    CaseFacts,
+    Need,
+    Network,
+    Offer,
+    Rule,
+)
 
 FIXED_ADDRESS = Rule("requires_fixed_address", text="vereist een vast adres")
 
 
 def person(pid, domains, org=None, proximity="wijk", rules=(), load=5, cap=10,
-           available=True, name=None, languages=("nl",)):
+           available=True, name=None, languages=("nl",), may_coordinate=True):
     domains = frozenset(domains)
     org = org if org is not None else pid * 100
     return Candidate(
@@ -23,15 +34,16 @@ def person(pid, domains, org=None, proximity="wijk", rules=(), load=5, cap=10,
         domains=domains, proximity=proximity,
         offers=(Offer(org, f"Dienst {org}", domains, tuple(rules)),),
         caseload=load, caseload_max=cap, available=available, languages=frozenset(languages),
+        may_coordinate=may_coordinate,
     )
 
 
 def case(*domains, involved=(), preferred=None, tags=(), urgency="regulier", age=40,
-         language=None):
+         language=None, opposing=()):
     return CaseFacts(
         needs=tuple(Need(d, "primair" if i == 0 else "secundair") for i, d in enumerate(domains)),
         urgency=urgency, constraints=frozenset(tags), client_age=age, language=language,
-        involved=frozenset(involved), preferred_id=preferred,
+        involved=frozenset(involved), preferred_id=preferred, opposing=frozenset(opposing),
     )
 
 
@@ -135,13 +147,108 @@ def test_reach_prefers_the_candidate_tied_to_who_covers_the_rest():
     assert answer.ranking[1].term("reach").value == 0.0
 
 
-def test_language_blocks_the_lead_but_not_the_back_pocket():
+def test_language_is_a_preference_a_speaker_wins_when_otherwise_comparable():
+    dutch = person(1, ["wonen", "schulden"], load=5)
+    arabic = person(2, ["wonen", "schulden"], languages=("nl", "ar"), load=5, name="Z")
+    answer = match(case("wonen", "schulden", language="ar"), Network((dutch, arabic)))
+    assert answer.lead.candidate.id == 2
+    assert not answer.interpreter
+    assert answer.why_not[1].behind == (("language", 1.5),)
+
+
+def test_language_nobody_speaks_the_best_leads_and_an_interpreter_is_needed():
+    dutch = person(1, ["wonen", "schulden"], load=0)
+    other = person(2, ["wonen"], load=9)
+    answer = match(case("wonen", "schulden", language="ti"), Network((dutch, other)))
+    assert answer.lead.candidate.id == 1  # not blocked: the best candidate leads
+    assert answer.interpreter and answer.language == "ti"
+    assert all(not s.blocks for s in answer.ranking)
+
+
+def test_a_better_candidate_beats_a_speaker_and_then_the_plan_needs_an_interpreter():
     dutch = person(1, ["wonen", "schulden"], load=0)
     arabic = person(2, ["wonen"], languages=("nl", "ar"), load=9)
     answer = match(case("wonen", "schulden", language="ar"), Network((dutch, arabic)))
+    assert answer.lead.candidate.id == 1 and answer.interpreter
+    assert [m.candidate.id for m in answer.back_pocket.members] == []
+
+
+def test_crisis_the_involved_but_unavailable_never_leads_even_as_the_wish():
+    known = person(1, ["wonen", "ggz"], available=False, load=0)
+    free = person(2, ["wonen", "ggz"], load=3, proximity="gemeente")
+    answer = match(case("wonen", "ggz", urgency="crisis", involved=[1], preferred=1),
+                   Network((known, free)))
     assert answer.lead.candidate.id == 2
-    assert answer.why_not[1].lead_block == "taal:ar"
+    assert answer.why_not[1].blocks == (CRISIS_UNAVAILABLE,)
+    # Outside a crisis the same person is a candidate like any other (with no room).
+    calm = match(case("wonen", "ggz", urgency="spoed", involved=[1]), Network((known, free)))
+    assert not calm.why_not.get(1, calm.why_not.get(2)).blocks
+
+
+def test_an_opposing_party_is_excluded_from_lead_and_back_pocket_and_named():
+    landlord = person(1, ["wonen", "schulden"], org=7, load=0, languages=("nl", "tr"),
+                      may_coordinate=True)
+    wijkteam = person(2, ["wonen"], org=8, load=8)
+    debts = person(3, ["schulden"], org=7)  # a colleague at the same corporation
+    answer = match(case("wonen", "schulden", urgency="crisis", language="tr", opposing=[7],
+                        involved=[1]), Network((landlord, wijkteam, debts)))
+    assert answer.lead.candidate.id == 2
+    excluded = {e.candidate.id: e for e in answer.excluded}
+    assert set(excluded) == {1, 3}
+    assert {x.rule_kind for e in excluded.values() for x in e.exclusions} == {OPPOSING_INTEREST}
+    assert excluded[1].exclusions[0].domains == {"wonen", "schulden"}
+    assert all(m.candidate.organisation_id != 7 for m in answer.back_pocket.members)
+    assert answer.back_pocket.uncovered == {"schulden"}
+
+
+def test_who_may_not_coordinate_serves_in_the_back_pocket_only():
+    police = person(1, ["veiligheid", "jeugd"], load=0, may_coordinate=False)
+    welzijn = person(2, ["jeugd"], load=8)
+    answer = match(case("veiligheid", "jeugd"), Network((police, welzijn)))
+    assert answer.lead.candidate.id == 2
+    assert answer.why_not[1].blocks == (MAY_NOT_COORDINATE,)
     assert [m.candidate.id for m in answer.back_pocket.members] == [1]
+    # Nobody who may coordinate: no suggestion rather than a rule broken.
+    alone = match(case("veiligheid"), Network((police,)))
+    assert alone.suggested is None and alone.lead is None
+
+
+def _breaks_a_hard_rule(s, facts) -> bool:
+    c = s.candidate
+    return (c.organisation_id in facts.opposing or not c.may_coordinate
+            or (facts.urgency == "crisis" and (not c.available or c.caseload >= c.caseload_max))
+            or not s.eligibility.covers)
+
+
+weights_st = st.fixed_dictionaries({t: st.floats(-50, 50, allow_nan=False) for t in TERMS})
+people_st = st.lists(
+    st.tuples(st.sets(st.sampled_from(["wonen", "schulden", "ggz", "jeugd"]), min_size=1),
+              st.integers(1, 4), st.booleans(), st.booleans(), st.integers(0, 10),
+              st.booleans(), st.sampled_from(["wijk", "gemeente", "regio"])),
+    min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(weights=weights_st, people=people_st, urgency=st.sampled_from(["crisis", "spoed", "regulier"]),
+       opposing=st.sets(st.integers(1, 4), max_size=2), tagged=st.booleans(),
+       wish=st.integers(0, 8), language=st.sampled_from([None, "tr", "ti"]))
+def test_no_weighting_makes_a_lead_that_breaks_a_hard_rule(weights, people, urgency, opposing,
+                                                            tagged, wish, language):
+    network = Network(tuple(
+        person(i, domains, org=org, available=available, may_coordinate=may, load=load,
+               rules=[FIXED_ADDRESS] if fixed else [], proximity=prox,
+               languages=("nl", "tr") if i % 2 else ("nl",))
+        for i, (domains, org, available, may, load, fixed, prox) in enumerate(people, start=1)))
+    facts = case("wonen", "schulden", "ggz", urgency=urgency, opposing=opposing,
+                 tags=["geen_vast_adres"] if tagged else [], preferred=wish or None,
+                 involved=[1], language=language)
+    answer = match(facts, network, weights=weights)
+    if answer.lead is not None:
+        assert not _breaks_a_hard_rule(answer.lead, facts)
+    # And whenever someone breaks no rule, there is a suggestion.
+    clean = [s for s in answer.ranking if not _breaks_a_hard_rule(s, facts)]
+    assert (answer.lead is None) == (not clean)
+    assert all(m.candidate.organisation_id not in opposing for m in answer.back_pocket.members)
 
 
 def test_every_term_is_between_zero_and_one():

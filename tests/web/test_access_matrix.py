@@ -120,6 +120,10 @@ MATRIX: dict[str, Row] = {
                         post=only({"coordinator": 400, "beheerder": 400})),
     "cases.add_action": Row("/casussen/{case}/acties",
                             post=only({"coordinator": 400, "beheerder": 400})),
+    # Admitting an involved person of an opposing party to the case: its coordinator only.
+    "cases.admit": Row("/casussen/{case}/toegang/{paul}",
+                       post=only({"coordinator": "302:/casussen/{case}",
+                                  "beheerder": "302:/casussen/{case}"})),
     # Ticking a plan action: everyone who sees the case.
     "cases.toggle_action": Row("/casussen/{case}/acties/{action}/klaar",
                                post=only(dict.fromkeys(CASE_PEOPLE, "302:/casussen/{case}"))),

@@ -65,7 +65,7 @@ def _intake_data(session, **overrides):
 def test_intake_creates_a_pseudonymous_case_with_the_next_reference(coordinator, client, session):
     response = client.post("/casussen/nieuw", data=_intake_data(session))
     assert response.status_code == 302, response.text
-    case = _case(session, "NWG-2026-0003")
+    case = _case(session, "NWG-2026-0004")
     assert case is not None
     assert response.headers["Location"].endswith(f"/casussen/{case.id}")
     assert case.coordinator_id == _pid(session, "esther-kuipers")
@@ -151,8 +151,9 @@ def test_plan_actions_and_mijn_casussen_for_the_lead(coordinator, client, sessio
     response = client.post(f"/casussen/{case.id}/acties", data={
         "professional_id": str(lead), "what": "Dagelijks samen eten regelen", "due": "2026-12-01"})
     assert response.status_code == 302
-    action = session.scalar(select(PlanAction).where(PlanAction.case_id == case.id))
-    assert action.what == "Dagelijks samen eten regelen"
+    action = session.scalar(select(PlanAction).where(
+        PlanAction.case_id == case.id, PlanAction.what == "Dagelijks samen eten regelen"))
+    assert action is not None and action.professional_id == lead
     bad = client.post(f"/casussen/{case.id}/acties", data={"what": "bel 0612345678", "professional_id": "0"})
     assert bad.status_code == 400 and "telefoonnummer" in bad.text
     # The lead sees the case on "mijn casussen", with the others one tap away.
@@ -272,8 +273,69 @@ def test_the_case_page_and_a_decision_run_the_engine_once(coordinator, client, s
     # refused (another lead without a reason): the page comes back, matched once
     response = client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(other),
                                                                  "reason": ""})
+    # the answer is cached per case and data version: the refused decision matched at most
+    # once (here not at all: nothing changed since the page was shown)
+    assert response.status_code == 400 and len(calls) == 0
+    assert client.get(f"/casussen/{case.id}").status_code == 200 and len(calls) == 0
+    # with the cache emptied, each request matches exactly once
+    queries.analysis_cache(session).invalidate()
+    response = client.post(f"/casussen/{case.id}/besluit",
+                           data={"lead_id": str(other), "reason": ""})
     assert response.status_code == 400 and len(calls) == 1
     calls.clear()
+    queries.analysis_cache(session).invalidate()
     response = client.post(f"/casussen/{case.id}/besluit",
                            data={"lead_id": str(lead), "reason": ""})
     assert response.status_code == 302 and len(calls) == 1
+    # a change matching depends on (the lead's availability) is seen at the next view
+    calls.clear()
+    person = session.get(Professional, lead)
+    person.available = not person.available
+    session.commit()
+    client.get(f"/casussen/{case.id}")
+    assert len(calls) == 1
+
+
+def test_intake_with_an_opposing_party_and_any_language_stores_the_shown_suggestion(
+        coordinator, client, session, app):
+    import re
+
+    from netwerk.models import Organisation
+
+    corporation = session.scalar(select(Organisation).where(
+        Organisation.external_id == "jutphaas-wonen"))
+    # A deployment's own weights: intake and page use the same (one source: the config).
+    app.config["MATCHING_WEIGHTS"] = dict(app.config["MATCHING_WEIGHTS"], proximity=4.0)
+    data = _intake_data(session, language="ti", opposing=[str(corporation.id)])
+    response = client.post("/casussen/nieuw", data=data)
+    assert response.status_code == 302, response.text
+    case = _case(session, "NWG-2026-0004")
+    assert case.language == "ti" and [o.id for o in case.opposing] == [corporation.id]
+    page = client.get(f"/casussen/{case.id}").text
+    shown = re.search(r'id="frontsoldaat"[^>]*data-professional-id="(\d+)"', page)
+    assert shown and int(shown.group(1)) == case.suggested_lead_id
+    assert "Tigrinya" in page
+    # A language code outside ISO 639-1: a Dutch error, nothing written.
+    bad = client.post("/casussen/nieuw", data=_intake_data(session, language="xx"))
+    assert bad.status_code == 400 and _case(session, "NWG-2026-0005") is None
+
+
+def test_confirming_fills_the_plan_with_the_edited_actions(coordinator, client, session):
+    import re
+
+    case = _case(session, "NWG-2026-0001")
+    page = client.get(f"/casussen/{case.id}").text
+    lead = int(re.search(r'id="frontsoldaat"[^>]*data-professional-id="(\d+)"', page).group(1))
+    fields = dict(re.findall(r'name="(plan-[^"]+)" maxlength="500" value="([^"]*)"', page))
+    pocket = [k for k in fields if k.startswith("plan-pocket-")]
+    assert "plan-lead" in fields and pocket
+    edited = {**fields, "plan-lead": "Vandaag op huisbezoek", pocket[0]: ""}
+    response = client.post(f"/casussen/{case.id}/besluit",
+                           data={"lead_id": str(lead), "reason": "", **edited},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    session.expire_all()
+    actions = {a.what: a.professional_id for a in _case(session, "NWG-2026-0001").actions}
+    assert actions["Vandaag op huisbezoek"] == lead
+    assert len(actions) == len(fields) - 1
+    assert f"{len(actions)} acties in het plan gezet" in response.text

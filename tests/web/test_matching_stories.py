@@ -89,3 +89,71 @@ def test_the_loader_only_loads_organisations_serving_the_case_area(seeded, sessi
     narrowed = load_network(session, case.area_id, needs={"gezondheid"})
     assert {c.organisation for c in narrowed.candidates} <= orgs
     assert all("gezondheid" in c.domains for c in narrowed.candidates)
+
+
+def test_seed_000_the_corporation_that_evicts_never_leads_and_is_shown_excluded(seeded, session):
+    from netwerk.matching.loader import load_case_facts
+    from netwerk.matching.queries import analyse_case
+
+    case = session.scalar(select(Case).where(Case.reference == "NWG-2026-0003"))
+    corporation = session.scalar(select(Organisation).where(
+        Organisation.external_id == "jutphaas-wonen"))
+    assert [o.id for o in case.opposing] == [corporation.id]
+    facts = load_case_facts(session, case)
+    assert facts.opposing == {corporation.id} and facts.urgency == "crisis"
+    answer = analyse_case(session, case, cached=False).suggestion
+    fatma = session.scalar(select(Professional.id).where(
+        Professional.external_id == "fatma-yildiz"))
+    assert answer.lead is not None and answer.lead.candidate.organisation_id != corporation.id
+    assert answer.lead.candidate.may_coordinate
+    # available today with room (crisis)
+    assert answer.lead.candidate.available
+    assert answer.lead.candidate.caseload < answer.lead.candidate.caseload_max
+    excluded = {e.candidate.id: e for e in answer.excluded}
+    assert fatma in excluded
+    assert [x.rule_kind for x in excluded[fatma].exclusions] == ["opposing_interest"]
+    assert all(m.candidate.organisation_id != corporation.id
+               for m in answer.back_pocket.members)
+    # Turkish: a speaker leads, or the plan gets an interpreter.
+    assert answer.lead.speaks_language or answer.interpreter
+
+
+def test_seed_000_on_the_case_page(seeded, client, session, auth, make):
+    import re
+
+    from netwerk.models import Role
+
+    case = session.scalar(select(Case).where(Case.reference == "NWG-2026-0003"))
+    fatma = session.scalar(select(Professional).where(
+        Professional.external_id == "fatma-yildiz"))
+    from netwerk.models import User
+
+    coordinator = session.scalar(select(User).where(User.professional_id == case.coordinator_id))
+    if coordinator is None:
+        coordinator = make.user(role=Role.COORDINATOR, professional=case.coordinator)
+    coordinator.set_password("a-long-password")
+    session.commit()
+    auth.login(coordinator.email, "a-long-password")
+    response = client.get(f"/casussen/{case.id}")
+    page = response.text
+    assert response.status_code == 200, page[:3000]
+    lead = re.search(r'id="frontsoldaat"[^>]*data-professional-id="(\d+)"', page)
+    assert lead and int(lead.group(1)) != fatma.id
+    entry = re.search(rf'<li data-professional-id="{fatma.id}">.*?</li>', page, re.S)
+    assert entry and 'data-rule-kind="opposing_interest"' in entry.group(0)
+    assert page.index("Bevestigen") < page.index('id="waarom"')
+    # The corporation's worker is involved, yet sees nothing of the case.
+    auth.logout()
+    make.user(email="fatma@netwerk.example", role=Role.MEDEWERKER, professional=fatma,
+              password="a-long-password")
+    session.commit()
+    auth.login("fatma@netwerk.example", "a-long-password")
+    assert client.get(f"/casussen/{case.id}").status_code == 403
+    assert "NWG-2026-0003" not in client.get("/casussen").text
+    # Until the coordinator admits her explicitly.
+    auth.logout()
+    auth.login(coordinator.email, "a-long-password")
+    assert client.post(f"/casussen/{case.id}/toegang/{fatma.id}").status_code == 302
+    auth.logout()
+    auth.login("fatma@netwerk.example", "a-long-password")
+    assert client.get(f"/casussen/{case.id}").status_code == 200

@@ -31,6 +31,19 @@ def _more_cases(session, world):
         session.flush()
         if involved is not None:
             session.add(CaseInvolvement(case_id=case.id, professional_id=involved))
+    # Opposing parties: the 'betrokkene' and the 'buitenstaander' involved in cases where their
+    # own organisation has an opposing interest, once not admitted and once admitted.
+    for n, key in enumerate(["betrokkene", "buitenstaander"]):
+        pid = world.users[key].professional_id
+        org = session.get(Professional, pid).organisation
+        for m, admitted in enumerate([False, True]):
+            case = Case(reference=f"NWG-2026-8{n}{m}0", area_id=template.area_id,
+                        urgency=template.urgency, coordinator_id=None)
+            case.opposing = [org]
+            session.add(case)
+            session.flush()
+            session.add(CaseInvolvement(case_id=case.id, professional_id=pid,
+                                        opposing_admitted=admitted))
     session.commit()
 
 
@@ -48,6 +61,12 @@ def test_case_predicate_and_filter_agree(app, session, make, seeded, principal):
     # a colleague of the involved professional and an outsider do not.
     sees = world.ids["case"] in by_filter
     assert sees == (principal in {"coordinator", "betrokkene", "beheerder"})
+    # An opposing party's involved professional sees the case only once admitted.
+    opposing = {c.reference: c.id for c in cases if c.reference.startswith("NWG-2026-8")}
+    for n, key in enumerate(["betrokkene", "buitenstaander"]):
+        if principal == key:
+            assert opposing[f"NWG-2026-8{n}00"] not in by_filter
+            assert opposing[f"NWG-2026-8{n}10"] in by_filter
 
 
 @pytest.mark.parametrize("principal", list(PRINCIPALS))

@@ -44,7 +44,7 @@ def test_seed_holds_the_lekstroom_network(seeded, session):
                      "Altrecht"):
         assert any(expected in n for n in names), expected
     assert count(session, Professional) >= 80
-    assert count(session, Case) == 2
+    assert count(session, Case) == 3
 
 
 def test_maatschappelijk_werk_requires_a_fixed_address(seeded, session):
