@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from netwerk.accounts import signin
 from netwerk.auth import operations
 from netwerk.auth.forms import LoginForm, PasswordForm, SignOutEverywhereForm
 from netwerk.db import db
@@ -31,7 +32,9 @@ def _login_ip_limit() -> str:
 
 
 def _submitted_email() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
+    # The code step (netwerk/accounts/signin.py) counts against the same account.
+    email = request.form.get("email") or signin.pending_email()
+    return "login:" + (email or "").strip().lower()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,9 +44,13 @@ def login():
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
+    if request.method == "POST" and "code" in request.form:
+        return signin.second_step()  # two-step sign-in
     form = LoginForm()
     if form.validate_on_submit():
         user = operations.authenticate(db.session, form.email.data, form.password.data)
+        if user is not None and signin.needs_code(user):
+            return signin.ask_code(user, request.args.get("next"))
         if user is not None:
             login_user(user)
             db.session.commit()
