@@ -50,7 +50,7 @@ def role_from_groups(claims: dict[str, Any], claim: str, mapping: dict[str, str]
     if isinstance(groups, str):
         groups = [groups]
     order = list(Role)
-    found = [Role(mapping[g]) for g in groups if g in mapping and mapping[g] in Role]
+    found = [Role(mapping[g]) for g in groups if g in mapping and mapping[g] in {r.value for r in Role}]
     return max(found, key=order.index) if found else None
 
 
