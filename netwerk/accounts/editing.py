@@ -140,14 +140,15 @@ def save(session: Session, user: Any, kind_name: str, obj: Any | None,
     the changes recorded. Raises ``EditRejected`` with the import's problems (nothing written).
     """
     kind = KINDS[kind_name]
-    record = {c: (record.get(c) or "").strip() for c in kind.columns}
+    given = {c: (record[c] or "").strip() for c in kind.columns if c in record}
     if obj is None:
         before: dict[str, str] = {}
+        record = {c: given.get(c, "") for c in kind.columns}
         key = new_key(kind.name, record)
     else:
         before = kind.snapshot(obj)
-        # Columns the form does not show keep their value.
-        record = {c: (record[c] if c in record else before.get(c, "")) for c in kind.columns}
+        # Columns the form does not send keep their value.
+        record = {c: given.get(c, before.get(c, "")) for c in kind.columns}
         key = ensure_key(session, kind, obj)
     _import_one(session, kind, key, record)
     session.expire_all()

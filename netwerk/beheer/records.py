@@ -112,7 +112,7 @@ def _fields(section: Section) -> list[dict]:
 def _form_record(section: Section) -> dict[str, str]:
     record = {}
     for c in editing.KINDS[section.kind].columns:
-        if c in MULTI:
+        if c in MULTI and f"{c}__shown" in request.form:
             record[c] = ";".join(v.strip() for v in request.form.getlist(c) if v.strip())
         elif c in request.form:
             record[c] = request.form.get(c, "")
