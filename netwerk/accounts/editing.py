@@ -157,7 +157,7 @@ def save(session: Session, user: Any, kind_name: str, obj: Any | None,
     if not before:
         changes = [c for c in [record_change(session, user, obj, "aangemaakt", None, obj.name)]
                    if c]
-        changes += record_diff(session, user, obj, {}, after)
+        changes += record_diff(session, user, obj, {}, {k: v for k, v in after.items() if v})
     else:
         changes = record_diff(session, user, obj, before, after)
     session.flush()
