@@ -184,6 +184,8 @@ def undo(session: Session, user: Any, change: Change) -> list[Change]:
         target.active = change.old == "ja"
         session.flush()
         return [made] if made else []
+    if change.field == "regel" and kind.name == "services":
+        return _undo_rule(session, user, target, change)
     if change.field not in kind.columns:
         raise UserError(_("Deze wijziging kan niet ongedaan worden gemaakt."))
     before = kind.snapshot(target)
@@ -231,3 +233,19 @@ def remove_rule(session: Session, user: Any, rule: EligibilityRule) -> Change:
     session.delete(rule)
     session.flush()
     return change
+
+
+def _undo_rule(session: Session, user: Any, service: Service, change: Change) -> list[Change]:
+    """An added rule is removed again; a removed rule is added again (both as new changes)."""
+    if change.new and not change.old:
+        for rule in service.rules:
+            if rule_text(rule) == change.new:
+                made = remove_rule(session, user, rule)
+                made.undoes_id = change.id
+                return [made]
+        raise UserError(_("Deze regel bestaat niet meer."))
+    kind, _sep, value = (change.old or "").partition(":")
+    made = add_rule(session, user, service, {"kind": kind, "value": value})
+    made.undoes_id = change.id
+    session.flush()
+    return [made]

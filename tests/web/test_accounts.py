@@ -261,3 +261,70 @@ def test_joining_by_organisation_email(client, auth, users, session, make):
     user = session.scalar(select(User).where(User.email == "nieuw@noord.example"))
     assert user.professional.organisation_id == org.id
     assert auth.login("nieuw@noord.example", NEW_PASSWORD).status_code == 302
+
+
+def test_rules_added_removed_and_undone(client, auth, users, session, make):
+    from netwerk.models import EligibilityRule, Service
+
+    org = make.organisation(name="Dienstverlener", external_id="org-dienst")
+    service = Service(organisation=org, name="Schuldhulp", external_id="dienst-schuld")
+    session.add(service)
+    session.commit()
+    auth.login(users["beheerder"])
+    r = client.post(f"/beheer/diensten/{service.id}/regels", data={"kind": "min_age",
+                                                                    "value": "oud"})
+    assert r.status_code == 400  # the import's rule check: an age is a number
+    assert client.post(f"/beheer/diensten/{service.id}/regels",
+                       data={"kind": "min_age", "value": "18"}).status_code == 303
+    rule = session.scalar(select(EligibilityRule).where(EligibilityRule.service_id == service.id))
+    assert rule.int_value == 18
+    added = session.scalar(select(Change).where(Change.field == "regel"))
+    assert client.post(f"/beheer/wijzigingen/{added.id}/ongedaan").status_code == 303
+    session.expire_all()
+    assert session.scalar(select(EligibilityRule).where(
+        EligibilityRule.service_id == service.id)) is None
+    removed = session.scalar(select(Change).where(Change.undoes_id == added.id))
+    assert (removed.old, removed.new) == ("min_age:18", None)
+    assert client.post(f"/beheer/wijzigingen/{removed.id}/ongedaan").status_code == 303
+    session.expire_all()
+    assert session.scalar(select(EligibilityRule.int_value).where(
+        EligibilityRule.service_id == service.id)) == 18
+
+
+def test_organisation_admin_of_another_organisation_on_every_beheer_route(
+        app, session, make, seeded):
+    """The access matrix's beheer rows for one more principal: the organisatiebeheerder of
+    another organisation than the objects under test (Jolanda's, not Lister)."""
+    from tests.web.access import build_world
+    from tests.web.test_access_matrix import MATRIX, _answer
+
+    world = build_world(session, make)
+    jolanda = world.users["buitenstaander"]
+    jolanda.organisation_admin = True
+    session.commit()
+    client = app.test_client()
+    assert client.post("/login", data={"email": jolanda.email,
+                                       "password": PASSWORD}).status_code == 302
+    allowed = {"beheer.index", "beheer.accounts_list", "beheer.invite", "beheer.join_requests",
+               "beheer.organisaties_list", "beheer.personen_list", "beheer.diensten_list",
+               "beheer.personen_new", "beheer.diensten_new"}
+    # Unknown ids answer 404 before any object rule; everything else is someone else's.
+    missing = {"beheer.resend", "beheer.approve_join", "beheer.reject_join",
+               "beheer.undo_change", "beheer.remove_domain", "beheer.remove_rule"}
+    failures = []
+    for endpoint, row in MATRIX.items():
+        if not endpoint.startswith("beheer."):
+            continue
+        url = row.url.format(**world.ids)
+        if row.get is not None:
+            got = _answer(client.get(url))
+            want = 200 if endpoint in allowed else 403
+            if got != want:
+                failures.append(f"GET {url}: {got} (expected {want})")
+        if row.post is not None and endpoint not in missing and endpoint not in allowed:
+            got = _answer(client.post(url, data={}))
+            if got != 403:
+                failures.append(f"POST {url}: {got} (expected 403)")
+    assert not failures, "\n".join(failures)
+    listing = client.get("/beheer/personen").get_data(as_text=True)
+    assert "Paul Verhoef" not in listing and "Jolanda Verbruggen" in listing
