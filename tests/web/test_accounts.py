@@ -328,3 +328,34 @@ def test_organisation_admin_of_another_organisation_on_every_beheer_route(
     assert not failures, "\n".join(failures)
     listing = client.get("/beheer/personen").get_data(as_text=True)
     assert "Paul Verhoef" not in listing and "Jolanda Verbruggen" in listing
+
+
+def test_invitation_mailed_when_mail_is_configured(app, client, auth, users):
+    """With NETWERK_MAIL_URL the link goes by mail (a real SMTP server) and is not shown."""
+    from aiosmtpd.controller import Controller
+
+    from tests.oidc_provider import free_port
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append((envelope.rcpt_tos, envelope.content.decode()))
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app.config["MAIL_URL"] = f"smtp://127.0.0.1:{port}"
+        auth.login(users["beheerder"])
+        r = client.post("/beheer/accounts/uitnodigen", data={"email": "post@wijkteam.example",
+                                                            "role": "medewerker"})
+        assert r.status_code == 303
+        assert "invitation-link" not in client.get("/beheer/accounts").get_data(as_text=True)
+    finally:
+        controller.stop()
+    assert len(received) == 1 and received[0][0] == ["post@wijkteam.example"]
+    link = re.search(r"http://localhost(/uitnodiging/\S+)", received[0][1]).group(1)
+    auth.logout()
+    assert client.get(link).status_code == 200

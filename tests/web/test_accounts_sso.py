@@ -81,3 +81,17 @@ def test_a_forged_state_is_refused(sso_app, client):
 
 def test_sso_off_without_settings(app, client):
     assert client.get("/login/sso").status_code == 404
+
+
+def test_unknown_email_becomes_a_join_request_when_set(sso_app, client, make, session):
+    from netwerk.models import EmailDomain, JoinRequest
+
+    sso_app.config["OIDC_UNKNOWN_EMAIL"] = "aanmelden"
+    org = make.organisation(name="Wijkteam")
+    session.add(EmailDomain(organisation_id=org.id, domain="wijkteam.example"))
+    session.commit()
+    r = _sign_in(client, "onbekend")
+    assert urlsplit(r.headers["Location"]).path.startswith("/aanmelden/")
+    join = session.scalar(select(JoinRequest))
+    assert join.email == "onbekend@wijkteam.example" and join.status == "pending"
+    assert client.get("/casussen").status_code == 302  # still nobody signed in
