@@ -14,7 +14,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import current_user, login_user, user_logged_in, user_logged_out
 
 from netwerk.accounts import invitations, joining, signin, sso, twostep
 from netwerk.accounts.editing import EditRejected
@@ -32,12 +32,23 @@ PUBLIC = {"accounts.accept_invitation", "accounts.join", "accounts.join_fill",
 ENROL_KEY = "totp_enrol_secret"
 
 
+def _forget_sign_in_method(sender, user, **extra):
+    """Every sign-in and sign-out starts without the SSO mark (SSO sets it after login_user)."""
+    session.pop("signed_in_by", None)
+
+
+user_logged_in.connect(_forget_sign_in_method)
+user_logged_out.connect(_forget_sign_in_method)
+
+
 @bp.before_app_request
 def require_enrolment():
     """Roles that must sign in with two steps are sent to enrolment first."""
     if not current_user.is_authenticated or request.endpoint in (
             "accounts.twostep", "auth.logout", "static", "main.healthz", None):
         return None
+    if session.get("signed_in_by") == "sso":
+        return None  # the identity provider holds the second factor (docs/accounts.md)
     if signin.enrolment_required(current_user):
         return redirect(url_for("accounts.twostep"))
     return None
@@ -226,5 +237,6 @@ def sso_callback():
         flash(exc.message, "error")
         return redirect(url_for("auth.login"))
     login_user(user)
+    session["signed_in_by"] = "sso"
     db.session.commit()
     return redirect(url_for("main.home"))

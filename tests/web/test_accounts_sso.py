@@ -95,3 +95,18 @@ def test_unknown_email_becomes_a_join_request_when_set(sso_app, client, make, se
     join = session.scalar(select(JoinRequest))
     assert join.email == "onbekend@wijkteam.example" and join.status == "pending"
     assert client.get("/casussen").status_code == 302  # still nobody signed in
+
+
+def test_sso_skips_the_required_totp_but_a_later_password_sign_in_does_not(
+        sso_app, client, make, session):
+    sso_app.config["TOTP_REQUIRED_ROLES"] = ["medewerker"]
+    from tests.conftest import PASSWORD
+
+    make.user(Role.MEDEWERKER, email="anna@wijkteam.example")
+    session.commit()
+    _sign_in(client, "anna")
+    assert client.get("/casussen").status_code == 200
+    client.post("/logout")
+    client.post("/login", data={"email": "anna@wijkteam.example", "password": PASSWORD})
+    r = client.get("/casussen")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/account/tweestaps")
