@@ -179,11 +179,11 @@ def undo(session: Session, user: Any, change: Change) -> list[Change]:
     if kind is None or target is None:
         raise UserError(_("Deze wijziging kan niet ongedaan worden gemaakt."))
     if change.field == "active":
-        made = record_change(session, user, target, "active", target.active,
-                             change.old == "ja", undoes=change)
+        flipped = record_change(session, user, target, "active", target.active,
+                                change.old == "ja", undoes=change)
         target.active = change.old == "ja"
         session.flush()
-        return [made] if made else []
+        return [flipped] if flipped else []
     if change.field == "regel" and kind.name == "services":
         return _undo_rule(session, user, target, change)
     if change.field not in kind.columns:

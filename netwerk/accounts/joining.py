@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -40,7 +41,7 @@ PERSONAL_DOMAINS = frozenset({
 DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
-def is_personal(domain: str, extra: list[str] = ()) -> bool:
+def is_personal(domain: str, extra: Iterable[str] = ()) -> bool:
     domain = domain.lower().strip(".")
     kept = PERSONAL_DOMAINS | set(extra)
     return domain in kept or domain.startswith("yahoo.") or any(
@@ -48,7 +49,7 @@ def is_personal(domain: str, extra: list[str] = ()) -> bool:
 
 
 def add_domain(session: Session, user: Any, organisation: Organisation, raw: str,
-               extra: list[str] = ()) -> EmailDomain:
+               extra: Iterable[str] = ()) -> EmailDomain:
     domain = (raw or "").strip().lower().lstrip("@")
     if not DOMAIN_RE.match(domain):
         raise UserError(_("Domein: dit is geen domeinnaam (bijvoorbeeld wijkteam.nl)."), "domain")
@@ -70,7 +71,7 @@ def remove_domain(session: Session, user: Any, row: EmailDomain) -> None:
     session.flush()
 
 
-def organisation_for(session: Session, email: str, extra: list[str] = ()) -> Organisation | None:
+def organisation_for(session: Session, email: str, extra: Iterable[str] = ()) -> Organisation | None:
     domain = email.rsplit("@", 1)[-1].lower()
     if is_personal(domain, extra):
         return None
@@ -79,7 +80,7 @@ def organisation_for(session: Session, email: str, extra: list[str] = ()) -> Org
 
 
 def request_join(session: Session, raw_email: str, hours: int,
-                 extra: list[str] = ()) -> tuple[JoinRequest | None, str | None]:
+                 extra: Iterable[str] = ()) -> tuple[JoinRequest | None, str | None]:
     """A join request and its link token, or (None, None) when the address cannot join this
     way (the page says the same either way, so it tells nobody which addresses exist)."""
     email = normalise_email(raw_email)

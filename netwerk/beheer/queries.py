@@ -38,6 +38,7 @@ def _page(session: Session, stmt, page: int) -> Page:
 def listing(session: Session, user, kind: str, q: str, page: int) -> Page:
     """The rows of one beheer list the user may manage, matching ``q``, one page."""
     like = _like(q) if q else None
+    stmt: Any
     if kind == "organisations":
         stmt = select(Organisation).where(
             policy.managed_organisation_filter(user, Organisation.id)).order_by(Organisation.name)
@@ -74,7 +75,7 @@ def listing(session: Session, user, kind: str, q: str, page: int) -> Page:
     return _page(session, stmt, page)
 
 
-def choices(session: Session, user) -> dict[str, list[tuple[str, str]]]:
+def choices(session: Session, user) -> dict[str, list[tuple[Any, str]]]:
     """Options of the reference fields of the beheer forms (keys and names)."""
     orgs = session.execute(select(Organisation.external_id, Organisation.name).where(
         policy.managed_organisation_filter(user, Organisation.id), Organisation.external_id

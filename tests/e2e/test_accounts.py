@@ -66,10 +66,13 @@ def test_beheerder_sets_up_an_organisation_and_the_invited_user_signs_in_with_to
     page.fill("#f-name", "Buurtzorg Oost")
     page.select_option("#f-sector", "zorg")
     page.fill("#f-phone", "030 765 4321")
-    page.fill("#f-description", "Wijkverpleging <b>oost</b>")
+    page.fill("#f-description", "Wijkverpleging <img src=x onerror=alert(1)><b>oost</b>")
     page.click("form.beheer-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/beheer/organisaties/\d+$"))
     assert page.locator("h1").inner_text() == "Buurtzorg Oost"
+    # Free text stays text: no element made from it, no dialog (checked at the end).
+    assert page.locator("main img, main b").count() == 0
+    assert "onerror" in page.locator("#f-description").input_value()
     page.fill("#domain", "buurtzorg-oost.example")
     page.click("form[action$='/domeinen'] button")
     assert "buurtzorg-oost.example" in page.locator("main").inner_text()
