@@ -4,6 +4,7 @@ single-use recovery codes (only their hashes are stored)."""
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from typing import Any
 
 import pyotp
@@ -86,7 +87,7 @@ def check_code(session: Session, user: User, code: str) -> bool:
     if not user.totp_secret or not cleaned:
         return False
     if cleaned.isdigit() and len(cleaned) == 6:
-        return pyotp.TOTP(user.totp_secret).verify(cleaned, valid_window=1)
+        return _check_totp(user, cleaned)
     recovery = session.scalar(select(RecoveryCode).where(
         RecoveryCode.user_id == user.id, RecoveryCode.code_hash == hash_secret(cleaned),
         RecoveryCode.used_at.is_(None)))
@@ -95,6 +96,24 @@ def check_code(session: Session, user: User, code: str) -> bool:
     recovery.used_at = utcnow()
     record(session, user, "recovery_code_used", "user", user.id)
     return True
+
+
+def _check_totp(user: User, code: str) -> bool:
+    """A code of the current time step or one either side, each step used once at most."""
+    import hmac
+    import time
+
+    totp = pyotp.TOTP(user.totp_secret)
+    now = time.time()
+    for offset in (-1, 0, 1):
+        moment = now + offset * totp.interval
+        if hmac.compare_digest(totp.at(moment), code):
+            step = totp.timecode(datetime.fromtimestamp(moment, tz=UTC))
+            if user.totp_last_step is not None and step <= user.totp_last_step:
+                return False
+            user.totp_last_step = step
+            return True
+    return False
 
 
 def unused_recovery_codes(session: Session, user: Any) -> int:

@@ -35,6 +35,8 @@ class User(UserMixin, Base):
     # Two-step sign-in (TOTP, pyotp): the base32 secret once enrolment is confirmed.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last time step whose code was accepted: a code works once (no replay).
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     professional: Mapped[Professional | None] = relationship()
 

@@ -179,8 +179,13 @@ def test_two_step_sign_in(client, auth, users, session):
     assert r.status_code == 200 and 'name="code"' in r.get_data(as_text=True)
     assert client.get("/casussen").status_code == 302
     assert client.post("/login", data={"code": "123456"}).status_code == 400
-    r = client.post("/login", data={"code": pyotp.TOTP(secret).now()})
+    code = pyotp.TOTP(secret).now()
+    r = client.post("/login", data={"code": code})
     assert r.status_code == 302 and client.get("/casussen").status_code == 200
+    auth.logout()
+    # The same code does not work twice (no replay).
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert client.post("/login", data={"code": code}).status_code == 400
     auth.logout()
     # A recovery code works once.
     client.post("/login", data={"email": user.email, "password": PASSWORD})
