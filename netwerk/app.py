@@ -154,6 +154,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_tokens_bp)
     app.register_blueprint(interchange_bp)
 
+    from netwerk.accounts.views import PUBLIC as ACCOUNTS_PUBLIC
+    from netwerk.accounts.views import bp as accounts_bp
+    from netwerk.beheer import bp as beheer_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(beheer_bp)
+    PUBLIC_ENDPOINTS.update(ACCOUNTS_PUBLIC)
+
 
 def register_request_hooks(app: Flask) -> None:
     @app.before_request

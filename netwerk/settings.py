@@ -110,6 +110,32 @@ class Config:
     MATCHING_NEED_WEIGHTS = {"primair": 2.0, "secundair": 1.0}
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
+    # Accounts (docs/accounts.md). Mail: without NETWERK_MAIL_URL the invitation link is shown
+    # to the beheerder to pass on.
+    MAIL_URL = os.environ.get("NETWERK_MAIL_URL") or None
+    MAIL_FROM = os.environ.get("NETWERK_MAIL_FROM", "netwerk@localhost")
+    INVITATION_DAYS = _env_int("NETWERK_INVITATION_DAYS", 7)
+    JOIN_LINK_HOURS = _env_int("NETWERK_JOIN_LINK_HOURS", 48)
+    # Roles that must sign in with a second step (TOTP); comma separated.
+    TOTP_REQUIRED_ROLES = [r.strip() for r in os.environ.get(
+        "NETWERK_TOTP_REQUIRED_ROLES", "").split(",") if r.strip()]
+    TOTP_ISSUER = os.environ.get("NETWERK_TOTP_ISSUER", "netwerk")
+    # Single sign-on over OpenID Connect (Authlib): all three set turn /login/sso on.
+    OIDC_ISSUER = os.environ.get("NETWERK_OIDC_ISSUER") or None
+    OIDC_CLIENT_ID = os.environ.get("NETWERK_OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("NETWERK_OIDC_CLIENT_SECRET") or None
+    # Unknown verified e-mail: "weigeren" (no access) or "aanmelden" (a join request when the
+    # address belongs to a registered organisation domain).
+    OIDC_UNKNOWN_EMAIL = os.environ.get("NETWERK_OIDC_UNKNOWN_EMAIL", "weigeren")
+    # Group claim → role, e.g. "groups" and "netwerk-beheer=beheerder,netwerk-coord=coordinator".
+    OIDC_GROUPS_CLAIM = os.environ.get("NETWERK_OIDC_GROUPS_CLAIM", "groups")
+    OIDC_ROLE_MAP = dict(
+        pair.split("=", 1) for pair in os.environ.get("NETWERK_OIDC_ROLE_MAP", "").split(",")
+        if "=" in pair)
+    # Mail providers whose addresses never join by domain (added to the kept list).
+    PERSONAL_MAIL_DOMAINS_EXTRA = [d.strip().lower() for d in os.environ.get(
+        "NETWERK_PERSONAL_MAIL_DOMAINS", "").split(",") if d.strip()]
+
 
 class TestConfig(Config):
     """Settings for the test suite: a throw-away database and no secrets on disk."""

@@ -208,3 +208,37 @@ def can_use_api(user: User) -> bool:
 def can_view_capacities(user: User) -> bool:
     """Capacities (/plek) are visible to every signed-in professional."""
     return bool(user and user.is_authenticated)
+
+
+# --- beheer (issue 17): beheerders everything, an organisatiebeheerder their organisation ----
+def managed_organisation_id(user: User) -> int | None:
+    """The organisation an organisatiebeheerder manages: that of their own professional."""
+    if not (user and getattr(user, "is_authenticated", False) and user.organisation_admin):
+        return None
+    prof = user.professional
+    return prof.organisation_id if prof is not None else None
+
+
+def can_enter_beheer(user: User) -> bool:
+    """/beheer/: a beheerder, or an organisatiebeheerder (for their own organisation)."""
+    return is_admin(user) or managed_organisation_id(user) is not None
+
+
+def can_manage_organisation(user: User, organisation_id: int | None) -> bool:
+    """Editing an organisation, its people, services, accounts and join requests."""
+    if is_admin(user):
+        return True
+    return organisation_id is not None and managed_organisation_id(user) == organisation_id
+
+
+def managed_organisation_filter(user: User, column) -> ColumnElement[bool]:
+    """SQL twin of ``can_manage_organisation`` on a column holding an organisation id."""
+    if is_admin(user):
+        return true()
+    org = managed_organisation_id(user)
+    return false() if org is None else column == org
+
+
+def can_manage_reference_data(user: User) -> bool:
+    """Capacity types and areas serve everyone: a beheerder only."""
+    return is_admin(user)

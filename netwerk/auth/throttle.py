@@ -27,7 +27,14 @@ from netwerk.extensions import limiter
 
 
 def submitted_email() -> str:
-    return (request.form.get("email") or "").strip().lower()
+    """The account a sign-in attempt is for; the code step (netwerk/accounts/signin.py)
+    counts against the account whose password was just given."""
+    email = request.form.get("email")
+    if not email:
+        from netwerk.accounts import signin
+
+        email = signin.pending_email()
+    return (email or "").strip().lower()
 
 
 def account_and_address_key() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from netwerk.accounts import signin
 from netwerk.auth import operations, throttle
 from netwerk.auth.forms import LoginForm, PasswordForm, SignOutEverywhereForm
 from netwerk.db import db
@@ -38,12 +39,16 @@ def login():
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
+    if request.method == "POST" and "code" in request.form:
+        return signin.second_step()  # two-step sign-in
     form = LoginForm()
     if form.validate_on_submit():
         throttle.wait_before_attempt(throttle.submitted_email())  # per account: slows, never blocks
         user = operations.authenticate(db.session, form.email.data, form.password.data)
         if user is None:
             throttle.record_failure(throttle.submitted_email())
+        if user is not None and signin.needs_code(user):
+            return signin.ask_code(user, request.args.get("next"))
         if user is not None:
             login_user(user)
             db.session.commit()

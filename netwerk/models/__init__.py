@@ -1,5 +1,12 @@
 """All models, importable from one place (``from netwerk.models import Professional``)."""
 
+from netwerk.models.account import (
+    AccountInvitation,
+    Change,
+    EmailDomain,
+    JoinRequest,
+    RecoveryCode,
+)
 from netwerk.models.api_token import ApiToken
 from netwerk.models.area import Area, area_and_descendant_ids
 from netwerk.models.audit import AuditEntry
@@ -40,6 +47,7 @@ from netwerk.models.user import User
 from netwerk.models.worksession import AreaSectorChecklist, Attendance, Invitation, WorkSession
 
 __all__ = [
+    "AccountInvitation", "Change", "EmailDomain", "JoinRequest", "RecoveryCode",
     "ApiToken", "Area", "AreaKind", "AreaSectorChecklist", "Attendance", "AuditEntry", "Capacity",
     "CapacityEvent", "CapacityEventKind", "CapacityType", "CapacityUnit", "Case",
     "CaseInvolvement", "CaseNeed", "CaseStatus", "ConstraintTag", "Domain", "EligibilityRule",

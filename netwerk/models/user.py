@@ -29,6 +29,14 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Organisatiebeheerder: manages the people, services and accounts of the organisation of
+    # the professional this account is linked to (docs/accounts.md).
+    organisation_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Two-step sign-in (TOTP, pyotp): the base32 secret once enrolment is confirmed.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last time step whose code was accepted: a code works once (no replay).
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     professional: Mapped[Professional | None] = relationship()
 

@@ -92,6 +92,9 @@ def build_world(session, make) -> World:
         "me": users["medewerker"].professional_id,  # Anouk: only she and a beheerder edit her
         "paul": prof("Paul Verhoef").id,
         "attendee": attendee, "gemeente": gemeente.id,
+        # beheer (issue 17): an account, a service and a capacity type to open.
+        "account": users["medewerker"].id, "service": capacity.service_id,
+        "ctype": capacity.capacity_type_id,
     }
     return World(ids=ids, users=users)
 

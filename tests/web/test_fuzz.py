@@ -94,6 +94,25 @@ OPTIONAL_ROUTES = {
                                          form("a_id", "b_id", "kind")),
     "/netwerk/checklist/<int:area_id>": ("/netwerk/checklist/{wijk}", form("sectors")),
     "/import": ("/import", _upload()),
+    # beheer (issue 17): every change goes through the import's validation.
+    "/beheer/organisaties/nieuw": ("/beheer/organisaties/nieuw",
+                                   form("name", "sector", "description", "phone", "crisis_phone",
+                                        "intake_route", "website", "email")),
+    "/beheer/personen/<int:obj_id>": ("/beheer/personen/{paul}",
+                                      form("name", "organisation_key", "role", "mobile",
+                                           "landline", "email", "wijken", "wijken__shown",
+                                           "domains", "languages", "caseload", "available")),
+    "/beheer/diensten/<int:obj_id>/regels": ("/beheer/diensten/{service}/regels",
+                                             form("kind", "value", "description")),
+    "/beheer/organisaties/<int:obj_id>/domeinen": ("/beheer/organisaties/{org}/domeinen",
+                                                   form("domain")),
+    "/beheer/accounts/uitnodigen": ("/beheer/accounts/uitnodigen",
+                                    form("email", "role", "professional_id",
+                                         "organisation_admin")),
+    "/beheer/accounts/<int:user_id>": ("/beheer/accounts/{account}",
+                                       form("role", "professional_id", "active",
+                                            "organisation_admin")),
+    "/aanmelden": ("/aanmelden", form("email")),
 }
 
 

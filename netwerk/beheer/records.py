@@ -1,0 +1,308 @@
+"""Beheer of organisations, people, services (with rules and areas), capacity types and areas.
+
+One set of views serves every kind: the list (search ``q``, ``page``), a new record, one
+record (its form, its change history with undo). Writes go through netwerk.accounts.editing
+(the import's validation and writer, one change-history row per changed field)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from netwerk.accounts import editing, joining
+from netwerk.accounts.editing import EditRejected
+from netwerk.auth import policy
+from netwerk.beheer import bp, queries
+from netwerk.db import db
+from netwerk.errors import UserError
+from netwerk.history import changes_of
+from netwerk.i18n import _, _l
+from netwerk.models import (
+    AreaKind,
+    CapacityUnit,
+    Change,
+    EligibilityRule,
+    EmailDomain,
+    RuleKind,
+    Sector,
+)
+from netwerk.models.enums import SECTOR_LABELS, UNIT_LABELS
+from netwerk.web import arg_page, get_or_404
+
+LABELS = {
+    "name": _l("Naam"), "sector": _l("Sector"), "description": _l("Beschrijving"),
+    "phone": _l("Telefoon"), "crisis_phone": _l("Crisisnummer"),
+    "intake_route": _l("Aanmelden (intakeroute)"), "website": _l("Website"),
+    "email": _l("E-mailadres"), "organisation_key": _l("Organisatie"),
+    "role": _l("Functie"), "mobile": _l("Mobiel"), "landline": _l("Vast nummer"),
+    "wijken": _l("Wijken"), "domains": _l("Domeinen"), "languages": _l("Talen (nl;en;…)"),
+    "caseload": _l("Caseload"), "caseload_max": _l("Maximale caseload"),
+    "available": _l("Beschikbaar"), "areas": _l("Werkgebied"), "unit": _l("Eenheid"),
+    "stale_after_hours": _l("Verouderd na (uren)"), "kind": _l("Soort"),
+    "code": _l("Code (CBS)"), "parent_key": _l("Valt onder"), "active": _l("Actief"),
+    "aangemaakt": _l("Aangemaakt"), "regel": _l("Toegangsregel"),
+    "e-maildomein": _l("E-maildomein"), "value": _l("Waarde"),
+}
+TEXTAREAS = {"description", "intake_route"}
+MULTI = {"wijken", "domains", "areas"}
+
+
+def _enum_choices(enum, labels=None):
+    return [(m.value, str(labels[m]) if labels else m.value) for m in enum]
+
+
+ENUM_CHOICES = {
+    "sector": _enum_choices(Sector, SECTOR_LABELS),
+    "unit": _enum_choices(CapacityUnit, UNIT_LABELS),
+    "kind": _enum_choices(AreaKind),
+    "available": [("ja", _l("ja")), ("nee", _l("nee"))],
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str        # editing kind
+    slug: str        # URL part
+    title: object    # Dutch, plural
+    one: object      # Dutch, singular
+    org_scoped: bool  # an organisatiebeheerder manages their own
+
+
+SECTIONS = (
+    Section("organisations", "organisaties", _l("Organisaties"), _l("organisatie"), True),
+    Section("professionals", "personen", _l("Personen"), _l("persoon"), True),
+    Section("services", "diensten", _l("Diensten"), _l("dienst"), True),
+    Section("capacity_types", "capaciteitssoorten", _l("Capaciteitssoorten"),
+            _l("capaciteitssoort"), False),
+    Section("areas", "gebieden", _l("Gebieden"), _l("gebied"), False),
+)
+BY_KIND = {s.kind: s for s in SECTIONS}
+
+
+def organisation_of(kind: str, obj) -> int | None:
+    if kind == "organisations":
+        return obj.id
+    if kind in ("professionals", "services"):
+        return obj.organisation_id
+    return None
+
+
+def _may_section(section: Section) -> bool:
+    return policy.is_admin(current_user) or (
+        section.org_scoped and policy.managed_organisation_id(current_user) is not None)
+
+
+def _require_object(section: Section, obj) -> None:
+    if section.org_scoped:
+        policy.require(policy.can_manage_organisation, organisation_of(section.kind, obj))
+    else:
+        policy.require(policy.can_manage_reference_data)
+
+
+def _fields(section: Section) -> list[dict]:
+    kind = editing.KINDS[section.kind]
+    return [{"name": c, "label": LABELS.get(c, c),
+             "widget": "textarea" if c in TEXTAREAS else "multi" if c in MULTI
+             else "select" if c in ENUM_CHOICES or c in ("organisation_key", "parent_key")
+             else "text"} for c in kind.columns]
+
+
+def _form_record(section: Section) -> dict[str, str]:
+    record = {}
+    for c in editing.KINDS[section.kind].columns:
+        if c in MULTI and f"{c}__shown" in request.form:
+            record[c] = ";".join(v.strip() for v in request.form.getlist(c) if v.strip())
+        elif c in request.form:
+            record[c] = request.form.get(c, "")
+    return record
+
+
+def _check_target_org(section: Section, record: dict[str, str]) -> None:
+    """An organisatiebeheerder keeps people and services inside their own organisation."""
+    if section.kind in ("professionals", "services") and not policy.is_admin(current_user):
+        allowed = {k for k, _n in queries.choices(db.session, current_user)["organisation_key"]}
+        if record.get("organisation_key") not in allowed:
+            abort(403)
+
+
+def _render_form(section: Section, obj, values: dict, problems: dict, status: int = 200):
+    choices = queries.choices(db.session, current_user) | ENUM_CHOICES
+    extra = {}
+    if obj is not None:
+        extra["history"] = changes_of(db.session, section.kind, obj.id)
+        if section.kind == "services":
+            extra["rules"] = obj.rules
+            extra["rule_kinds"] = [k.value for k in RuleKind]
+        if section.kind == "organisations":
+            extra["email_domains"] = db.session.query(EmailDomain).filter_by(
+                organisation_id=obj.id).order_by(EmailDomain.domain).all()
+    return render_template("beheer/record.html", section=section, obj=obj,
+                           fields=_fields(section), values=values, problems=problems,
+                           choices=choices, labels=LABELS, **extra), status
+
+
+def _list_view(section: Section):
+    def view():
+        if not _may_section(section):
+            abort(403)
+        q = (request.args.get("q") or "").strip()[:100]
+        page = queries.listing(db.session, current_user, section.kind, q, arg_page())
+        return render_template("beheer/list.html", section=section, page=page, q=q,
+                               sections=[s for s in SECTIONS if _may_section(s)])
+    return view
+
+
+def _new_view(section: Section):
+    def view():
+        if not _may_section(section) or (section.kind == "organisations"
+                                         and not policy.is_admin(current_user)):
+            abort(403)
+        if request.method == "GET":
+            values = {}
+            if section.kind in ("professionals", "services"):
+                own = queries.choices(db.session, current_user)["organisation_key"]
+                values["organisation_key"] = request.args.get("organisatie") or (
+                    own[0][0] if len(own) == 1 else "")
+            return _render_form(section, None, values, {})
+        record = _form_record(section)
+        _check_target_org(section, record)
+        try:
+            obj, _changes = editing.save(db.session, current_user, section.kind, None, record)
+        except EditRejected as exc:
+            db.session.rollback()
+            return _render_form(section, None, record, exc.problems, 400)
+        db.session.commit()
+        flash(_("Opgeslagen."), "success")
+        return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=obj.id), 303)
+    return view
+
+
+def _detail_view(section: Section):
+    def view(obj_id: int):
+        kind = editing.KINDS[section.kind]
+        obj = get_or_404(db.session, kind.model, obj_id)
+        _require_object(section, obj)
+        if request.method == "GET":
+            return _render_form(section, obj, kind.snapshot(obj), {})
+        record = _form_record(section)
+        _check_target_org(section, record)
+        try:
+            editing.save(db.session, current_user, section.kind, obj, record)
+        except EditRejected as exc:
+            db.session.rollback()
+            obj = db.session.get(kind.model, obj_id)
+            return _render_form(section, obj, record, exc.problems, 400)
+        db.session.commit()
+        flash(_("Opgeslagen."), "success")
+        return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=obj_id), 303)
+    return view
+
+
+for _section in SECTIONS:
+    bp.add_url_rule(f"/{_section.slug}", f"{_section.slug}_list", _list_view(_section))
+    bp.add_url_rule(f"/{_section.slug}/nieuw", f"{_section.slug}_new", _new_view(_section),
+                    methods=["GET", "POST"])
+    bp.add_url_rule(f"/{_section.slug}/<int:obj_id>", f"{_section.slug}_detail",
+                    _detail_view(_section), methods=["GET", "POST"])
+
+
+@bp.get("/")
+def index():
+    sections = [s for s in SECTIONS if _may_section(s)]
+    return render_template("beheer/index.html", sections=sections)
+
+
+@bp.post("/personen/<int:obj_id>/actief")
+def person_active(obj_id: int):
+    """Deactivate (or reactivate) a person: never deleted, the audit log refers to them."""
+    kind = editing.KINDS["professionals"]
+    obj = get_or_404(db.session, kind.model, obj_id)
+    _require_object(BY_KIND["professionals"], obj)
+    wanted = request.form.get("active")
+    if wanted not in ("ja", "nee"):
+        abort(400)
+    editing.set_active(db.session, current_user, obj, wanted == "ja")
+    db.session.commit()
+    flash(_("Opgeslagen."), "success")
+    return redirect(url_for("beheer.personen_detail", obj_id=obj_id), 303)
+
+
+@bp.post("/wijzigingen/<int:change_id>/ongedaan")
+def undo_change(change_id: int):
+    """Undo one change by a new change back to its old value."""
+    change = get_or_404(db.session, Change, change_id)
+    section = BY_KIND.get(change.object_type)
+    if section is None:
+        abort(404)
+    obj = get_or_404(db.session, editing.KINDS[section.kind].model, change.object_id)
+    _require_object(section, obj)
+    try:
+        editing.undo(db.session, current_user, change)
+    except UserError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("De wijziging is ongedaan gemaakt (als nieuwe wijziging)."), "success")
+    return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=change.object_id), 303)
+
+
+@bp.post("/diensten/<int:obj_id>/regels")
+def add_rule(obj_id: int):
+    service = get_or_404(db.session, editing.KINDS["services"].model, obj_id)
+    _require_object(BY_KIND["services"], service)
+    try:
+        editing.add_rule(db.session, current_user, service, {
+            k: request.form.get(k, "") for k in ("kind", "value", "description")})
+    except EditRejected as exc:
+        db.session.rollback()
+        service = db.session.get(editing.KINDS["services"].model, obj_id)
+        return _render_form(BY_KIND["services"], service,
+                            editing.KINDS["services"].snapshot(service),
+                            {f"rule_{k}": v for k, v in exc.problems.items()}, 400)
+    db.session.commit()
+    flash(_("Toegangsregel toegevoegd."), "success")
+    return redirect(url_for("beheer.diensten_detail", obj_id=obj_id), 303)
+
+
+@bp.post("/diensten/<int:obj_id>/regels/<int:rule_id>/verwijderen")
+def remove_rule(obj_id: int, rule_id: int):
+    rule = get_or_404(db.session, EligibilityRule, rule_id)
+    if rule.service_id != obj_id:
+        abort(404)
+    _require_object(BY_KIND["services"], rule.service)
+    editing.remove_rule(db.session, current_user, rule)
+    db.session.commit()
+    flash(_("Toegangsregel verwijderd."), "success")
+    return redirect(url_for("beheer.diensten_detail", obj_id=obj_id), 303)
+
+
+@bp.post("/organisaties/<int:obj_id>/domeinen")
+def add_domain(obj_id: int):
+    org = get_or_404(db.session, editing.KINDS["organisations"].model, obj_id)
+    _require_object(BY_KIND["organisations"], org)
+    try:
+        joining.add_domain(db.session, current_user, org, request.form.get("domain", ""),
+                           current_app.config["PERSONAL_MAIL_DOMAINS_EXTRA"])
+    except UserError as exc:
+        db.session.rollback()
+        org = db.session.get(editing.KINDS["organisations"].model, obj_id)
+        return _render_form(BY_KIND["organisations"], org,
+                            editing.KINDS["organisations"].snapshot(org),
+                            {"domain": [exc.message]}, 400)
+    db.session.commit()
+    flash(_("E-maildomein geregistreerd."), "success")
+    return redirect(url_for("beheer.organisaties_detail", obj_id=obj_id), 303)
+
+
+@bp.post("/organisaties/<int:obj_id>/domeinen/<int:domain_id>/verwijderen")
+def remove_domain(obj_id: int, domain_id: int):
+    row = get_or_404(db.session, EmailDomain, domain_id)
+    if row.organisation_id != obj_id:
+        abort(404)
+    _require_object(BY_KIND["organisations"], row.organisation)
+    joining.remove_domain(db.session, current_user, row)
+    db.session.commit()
+    return redirect(url_for("beheer.organisaties_detail", obj_id=obj_id), 303)
