@@ -7,11 +7,13 @@ from netwerk.models.capacity import Capacity, CapacityEvent, CapacityType
 from netwerk.models.case import Case, CaseInvolvement, CaseNeed, PlanAction
 from netwerk.models.enums import (
     AreaKind,
+    BasisKind,
     CapacityEventKind,
     CapacityUnit,
     CaseStatus,
     ConstraintTag,
     Indication,
+    LegalGround,
     InvolvementRole,
     NeedWeight,
     Role,
@@ -36,6 +38,7 @@ from netwerk.models.professional import (
     professional_areas,
     professional_domains,
 )
+from netwerk.models.trust import CaseBasis, ReferenceCounter, UserSession
 from netwerk.models.user import User
 from netwerk.models.worksession import AreaSectorChecklist, Attendance, Invitation, WorkSession
 
@@ -47,4 +50,5 @@ __all__ = [
     "Professional", "Role", "RuleKind", "Sector", "Service", "Tie", "TieKind", "TieSource",
     "Urgency", "User", "WorkSession", "area_and_descendant_ids", "describe_rule",
     "professional_areas", "professional_domains", "service_areas", "service_domains",
+    "CaseBasis", "ReferenceCounter", "UserSession",
 ]

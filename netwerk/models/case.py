@@ -21,6 +21,7 @@ from netwerk.models.area import Area
 from netwerk.models.enums import CaseStatus, InvolvementRole, NeedWeight, Urgency, enum_type
 from netwerk.models.organisation import Domain
 from netwerk.models.professional import Professional
+from netwerk.models.trust import CaseBasis
 
 
 class Case(Base):
@@ -82,6 +83,9 @@ class Case(Base):
         foreign_keys=[preferred_professional_id]
     )
     coordinator: Mapped[Professional | None] = relationship(foreign_keys=[coordinator_id])
+    bases: Mapped[list[CaseBasis]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseBasis.id"
+    )
 
 
 class CaseNeed(Base):
@@ -116,9 +120,15 @@ class CaseInvolvement(Base):
         enum_type(InvolvementRole, "involvement_role"), default=InvolvementRole.BETROKKEN
     )
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The basis on which the case is shared with them (consent or a legal ground); withdrawing
+    # a consent removes the involvements resting on it.
+    basis_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_bases.id", ondelete="CASCADE"), index=True
+    )
 
     case: Mapped[Case] = relationship(back_populates="involvements")
     professional: Mapped[Professional] = relationship()
+    basis: Mapped[CaseBasis | None] = relationship()
 
 
 class PlanAction(Base):
