@@ -233,14 +233,16 @@ def import_command(path: Path, dry_run: bool) -> None:
 @click.command("export")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["hsds"]), default="hsds", show_default=True)
+@click.option("--with-personal-contacts", "personal", is_flag=True,
+              help="Also named professionals with their numbers (never publish such a file).")
 @with_appcontext
-def export_command(path: Path, fmt: str) -> None:
-    """Export the network to PATH (Open Referral HSDS 3 JSON)."""
+def export_command(path: Path, fmt: str, personal: bool) -> None:
+    """Export the network to PATH (Open Referral HSDS 3 JSON; public data only by default)."""
     import json
 
     from netwerk.interchange.hsds import export_hsds
 
-    data = export_hsds(db.session)
+    data = export_hsds(db.session, personal_contacts=personal)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     click.echo(f"{len(data['organizations'])} organisaties en {len(data['services'])} diensten "
                f"geschreven naar {path} (HSDS 3).")

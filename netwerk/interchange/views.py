@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, render_template
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from netwerk import audit
 from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.i18n import _
+from netwerk.web import arg_int
 from netwerk.interchange.forms import ImportForm
 from netwerk.interchange.hsds import export_hsds
 from netwerk.interchange.importer import Source, run_import
@@ -64,6 +67,12 @@ def template(kind: str):
 @bp.get("/export/hsds.json")
 def hsds():
     policy.require(policy.can_export)
-    body = json.dumps(export_hsds(db.session), ensure_ascii=False, indent=2)
+    # Personal contacts only when asked for explicitly (?contactpersonen=1, the checkbox).
+    personal = arg_int("contactpersonen", 0, minimum=0, maximum=1) == 1
+    body = json.dumps(export_hsds(db.session, personal_contacts=personal), ensure_ascii=False,
+                      indent=2)
+    audit.record(db.session, current_user, "export_hsds", "network", None,
+                 personal_contacts=personal)
+    db.session.commit()
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="netwerk-hsds.json"'})
