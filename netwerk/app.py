@@ -143,6 +143,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_tokens_bp)
     app.register_blueprint(interchange_bp)
 
+    from netwerk.beheer import bp as beheer_bp
+
+    app.register_blueprint(beheer_bp)
+
 
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
