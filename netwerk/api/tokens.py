@@ -24,10 +24,10 @@ def create_token(session: Session, user: User, name: str = "",
                  lifetime_days: int | None = None) -> str:
     """A new token for ``user`` (shown once; only its hash is kept), valid ``lifetime_days``."""
     days = DEFAULT_LIFETIME_DAYS if lifetime_days is None else lifetime_days
-    token = new_token()
-    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token),
+    token, now = new_token(), utcnow()
+    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), created_at=now,
                          name=(name or "").strip()[:NAME_MAX] or "API-token",
-                         expires_at=utcnow() + timedelta(days=max(days, 1))))
+                         expires_at=now + timedelta(days=max(days, 1))))
     session.flush()
     return token
 

@@ -165,10 +165,10 @@ def shown_count(total: int, hidden: int, minimum: int) -> int:
 
 
 def can_see_tie_provenance(user: User, case_id: int | None, visible_case_ids) -> bool:
-    """Whether a tie's origin (made in a case, and when) may be shown: always for ties not made
-    in a case; for a case's tie only to who may see that case (``visible_case_ids`` from the
-    SQL twin ``visible_case_filter``)."""
-    return case_id is None or is_admin(user) or case_id in visible_case_ids
+    """Whether the origin of a tie made in a case (that it was, and when) may be shown: to a
+    beheerder, and to who may see that case (``visible_case_ids`` from the SQL twin
+    ``visible_case_filter``); a case tie whose case is gone or unknown, to a beheerder only."""
+    return is_admin(user) or (case_id is not None and case_id in visible_case_ids)
 
 
 def can_view_audit(user: User) -> bool:

@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from netwerk.i18n import _l
 from netwerk.models import AuditEntry, Case, Professional, User
 
 PAGE_SIZE = 50
+LOCAL = ZoneInfo("Europe/Amsterdam")  # the dates a beheerder types are Dutch days
 CSV_MAX_ROWS = 50_000
 
 # What happened, as a beheerder reads it.
@@ -91,10 +93,10 @@ def _query(flt: AuditFilter):
     if flt.case:
         query = query.where(func.upper(Case.reference) == flt.case.strip().upper())
     if flt.since:
-        query = query.where(AuditEntry.at >= datetime.combine(flt.since, time.min))
+        query = query.where(AuditEntry.at >= datetime.combine(flt.since, time.min, LOCAL))
     if flt.until:
         query = query.where(AuditEntry.at < datetime.combine(flt.until + timedelta(days=1),
-                                                             time.min))
+                                                             time.min, LOCAL))
     return query
 
 

@@ -38,6 +38,7 @@ from netwerk.models import (
     NeedWeight,
     PlanAction,
     ReferenceCounter,
+    Tie,
     Urgency,
 )
 from netwerk.privacy import find_identifiers
@@ -278,10 +279,10 @@ def purge_closed_cases(session: Session, retention_days: int, now: datetime | No
     ).all()
     counts: Counter = Counter(f"{wijk} {closed:%Y-%m}" for _, wijk, closed in old)
     ids = [row.id for row in old]
+    if ids:  # before the delete: the database would unlink the claims (SET NULL) first
+        _scrub_purged(session, set(ids))
     for case in session.scalars(select(Case).where(Case.id.in_(ids))) if ids else ():
         session.delete(case)
-    if ids:
-        _scrub_purged(session, set(ids))
     audit.record(session, None, "purge", "case", None, removed=sum(counts.values()),
                  per_wijk_month=dict(sorted(counts.items())), retention_days=retention_days)
     session.flush()
@@ -292,11 +293,13 @@ def purge_closed_cases(session: Session, retention_days: int, now: datetime | No
 def _scrub_purged(session: Session, ids: set[int]) -> None:
     """What a purged case leaves elsewhere goes with it (finding 1): the note of a capacity
     claimed or released for it (case data), and in the audit log the link to it: entries about
-    it keep who and when but lose its id and details, lists of cases lose its id."""
+    it keep who and when but lose its id and details, lists of cases lose its id; a tie
+    made in it keeps the tie, not its note."""
     session.execute(
         update(CapacityEvent).where(CapacityEvent.case_id.in_(ids))
         .values(note="", case_id=None)
     )
+    session.execute(update(Tie).where(Tie.case_id.in_(ids)).values(note="", case_id=None))
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.object_type == "case")):
         if entry.object_id in ids:
             entry.object_id = None

@@ -294,7 +294,7 @@ def organisation_graph(graph: nx.Graph) -> nx.Graph:
         if oa == ob:
             continue
         # The date of a tie made in a case does not show between organisations (finding 2).
-        since = "" if data.get("case_id") else data.get("since", "")
+        since = "" if data.get("source") == "casus" else data.get("since", "")
         if result.has_edge(oa, ob):
             result[oa][ob]["weight"] += data.get("weight", 1)
             result[oa][ob]["since"] = min(filter(None, (result[oa][ob]["since"], since)),

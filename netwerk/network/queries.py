@@ -431,7 +431,7 @@ def _hide_case_provenance(session: Session, graph: nx.Graph, viewer) -> None:
         viewer is not None else set()
     for _a, _b, data in graph.edges(data=True):
         case_id = data.pop("case_id", None) or None
-        if case_id is not None and (viewer is None or not policy.can_see_tie_provenance(
+        if data.get("source") == "casus" and (viewer is None or not policy.can_see_tie_provenance(
                 viewer, case_id, visible)):
             data.pop("source", None)
             data.pop("since", None)
