@@ -12,11 +12,11 @@ from netwerk import audit
 from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.i18n import _
-from netwerk.web import arg_int
 from netwerk.interchange.forms import ImportForm
 from netwerk.interchange.hsds import export_hsds
 from netwerk.interchange.importer import Source, run_import
 from netwerk.interchange.kinds import BY_NAME, KINDS, template_csv
+from netwerk.web import arg_int
 
 bp = Blueprint("interchange", __name__)
 

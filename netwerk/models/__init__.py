@@ -13,8 +13,8 @@ from netwerk.models.enums import (
     CaseStatus,
     ConstraintTag,
     Indication,
-    LegalGround,
     InvolvementRole,
+    LegalGround,
     NeedWeight,
     Role,
     RuleKind,
@@ -50,5 +50,5 @@ __all__ = [
     "Professional", "Role", "RuleKind", "Sector", "Service", "Tie", "TieKind", "TieSource",
     "Urgency", "User", "WorkSession", "area_and_descendant_ids", "describe_rule",
     "professional_areas", "professional_domains", "service_areas", "service_domains",
-    "CaseBasis", "ReferenceCounter", "UserSession",
+    "BasisKind", "CaseBasis", "LegalGround", "ReferenceCounter", "UserSession",
 ]

@@ -18,7 +18,6 @@ from netwerk.models import (
     CapacityEventKind,
     Case,
     CaseStatus,
-    Professional,
     Role,
     Tie,
     TieKind,
