@@ -322,3 +322,35 @@ def test_the_audit_page_shows_filters_pages_and_exports(app, session, make, seed
     assert _login(app, world.users["medewerker"]).get("/beheer/audit").status_code == 403
 
 
+
+
+def test_references_from_concurrent_intakes_are_all_different(app, session):
+    """Three transactions asking for the first reference of a year at once (the counter row
+    does not exist yet): each gets its own number, none fails."""
+    import threading
+
+    from sqlalchemy.orm import Session as OrmSession
+
+    from netwerk.db import db
+    from netwerk.matching.operations import next_reference
+
+    engine = db.engine
+    barrier = threading.Barrier(3)
+    got, errors = [], []
+
+    def work():
+        with OrmSession(engine) as s:
+            try:
+                barrier.wait(timeout=10)
+                got.append(next_reference(s, 2031))
+                s.commit()
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors
+    assert sorted(got) == ["NWG-2031-0001", "NWG-2031-0002", "NWG-2031-0003"]
