@@ -7,6 +7,7 @@ snapshot, pg_restore --clean replaces the schema's contents.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -46,11 +47,19 @@ def backup(url: str, target: Path) -> Path:
     if target.exists():
         raise BackupError(f"{target} bestaat al; kies een nieuwe bestandsnaam.")
     target.parent.mkdir(parents=True, exist_ok=True)
+    # Readable by its owner only (0600), from the first byte: the file holds every case.
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.chmod(target, 0o600)
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
-        _copy_sqlite(_sqlite_path(url), target)
+        try:
+            _copy_sqlite(_sqlite_path(url), target)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
         return target
     if shutil.which("pg_dump") is None:
+        target.unlink(missing_ok=True)
         raise BackupError("pg_dump is niet geïnstalleerd (Debian: apt-get install postgresql-client).")
     result = subprocess.run(
         ["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq_url(url)],

@@ -160,7 +160,15 @@ def restore_command(source: Path, yes: bool) -> None:
         restore(_database_url(), source)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Back-up {source} teruggezet.")
+    # The backup holds sessions and tokens that were ended since: end every one of them.
+    from netwerk.trust import after_restore
+
+    db.session.remove()
+    db.engine.dispose()
+    sessions, tokens = after_restore(db.session)
+    db.session.commit()
+    click.echo(f"Back-up {source} teruggezet. Iedereen is afgemeld ({sessions} sessies "
+               f"beëindigd) en alle API-tokens zijn ingetrokken ({tokens}).")
 
 
 @click.command("purge")
@@ -228,14 +236,16 @@ def import_command(path: Path, dry_run: bool) -> None:
 @click.command("export")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["hsds"]), default="hsds", show_default=True)
+@click.option("--with-personal-contacts", "personal", is_flag=True,
+              help="Also named professionals with their numbers (never publish such a file).")
 @with_appcontext
-def export_command(path: Path, fmt: str) -> None:
-    """Export the network to PATH (Open Referral HSDS 3 JSON)."""
+def export_command(path: Path, fmt: str, personal: bool) -> None:
+    """Export the network to PATH (Open Referral HSDS 3 JSON; public data only by default)."""
     import json
 
     from netwerk.interchange.hsds import export_hsds
 
-    data = export_hsds(db.session)
+    data = export_hsds(db.session, personal_contacts=personal)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     click.echo(f"{len(data['organizations'])} organisaties en {len(data['services'])} diensten "
                f"geschreven naar {path} (HSDS 3).")
@@ -243,9 +253,12 @@ def export_command(path: Path, fmt: str) -> None:
 
 @click.command("create-token")
 @click.argument("email")
+@click.option("--name", default="", help="What the token is for (shown on /api-token).")
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="Lifetime in days (default API_TOKEN_LIFETIME_DAYS, 90).")
 @with_appcontext
-def create_token_command(email: str) -> None:
-    """Create an API token for EMAIL (revoking the old one) and print it once."""
+def create_token_command(email: str, name: str, days: int | None) -> None:
+    """Create a named API token for EMAIL with a lifetime and print it once."""
     from netwerk.api.tokens import create_token
 
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
@@ -253,7 +266,8 @@ def create_token_command(email: str) -> None:
         raise click.ClickException(f"Er is geen account voor {email}.")
     if not user.active:
         raise click.ClickException(f"Het account {email} is niet actief.")
-    token = create_token(db.session, user)
+    token = create_token(db.session, user, name,
+                         days or current_app.config["API_TOKEN_LIFETIME_DAYS"])
     db.session.commit()
     click.echo(token)
 

@@ -109,6 +109,10 @@ class Config:
     }
     MATCHING_NEED_WEIGHTS = {"primair": 2.0, "secundair": 1.0}
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # Trust (docs/security.md): an API token's lifetime; counts of open cases shown to people
+    # outside those cases (the map, /netwerk/ontbrekend.csv) are left out below this number.
+    API_TOKEN_LIFETIME_DAYS = _env_int("NETWERK_API_TOKEN_LIFETIME_DAYS", 90)
+    NETWERK_MIN_COUNT = _env_int("NETWERK_MIN_COUNT", 5)
 
     # Accounts (docs/accounts.md). Mail: without NETWERK_MAIL_URL the invitation link is shown
     # to the beheerder to pass on.

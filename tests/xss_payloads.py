@@ -169,6 +169,7 @@ OPTIONAL_PAGES = {
                            (f"/netwerk?gebied={w.gemeente}&niveau=professionals", [])] + [
         (f"/netwerk?gebied={wijk}", []) for wijk in w.wijken[:10]],
     "/import": lambda w: [("/import", [])],
+    "/beheer/audit": lambda w: [("/beheer/audit", []), ("/beheer/audit?wie=Xss", [])],
 }
 # Exports: parsed back (JSON, XML, CSV); payloads must come back as the same strings.
 OPTIONAL_EXPORTS = {

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from wtforms import SubmitField
+from wtforms import StringField, SubmitField
+from wtforms.validators import Length
 
 from netwerk.i18n import _l
 from netwerk.web.forms import Form
 
 
 class TokenForm(Form):
+    name = StringField(_l("Naam van het token (waarvoor gebruik je het?)"),
+                       validators=[Length(max=100, message=_l("Naam: hoogstens 100 tekens."))])
     create = SubmitField(_l("Nieuw token maken"))
     revoke = SubmitField(_l("Token intrekken"))

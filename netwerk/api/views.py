@@ -8,18 +8,29 @@ netwerk/__init__.py) and is exempt from CSRF (GET only, no cookies used). The to
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from netwerk.api import queries, serialize
 from netwerk.api.openapi import openapi_document
-from netwerk.api.tokens import active_token, create_token, revoke_tokens, user_for_token
+from netwerk.api.tokens import active_tokens, create_token, revoke_tokens, user_for_token
 from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.extensions import csrf
 from netwerk.i18n import _
 from netwerk.models import Area, AreaKind, Organisation, Professional
-from netwerk.web import arg_enum, arg_id, arg_int, arg_page, get_or_404
+from netwerk.web import arg_enum, arg_id, arg_int, arg_page, get_or_404, parse_id
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 tokens_bp = Blueprint("api_tokens", __name__)
@@ -162,11 +173,14 @@ def token_page():
     new = None
     if form.validate_on_submit():
         if form.revoke.data:
-            revoke_tokens(db.session, current_user)
+            token_id = parse_id(request.form.get("revoke"))
+            revoke_tokens(db.session, current_user, token_id=token_id)
             db.session.commit()
             flash(_("Je API-token is ingetrokken."), "success")
             return redirect(url_for("api_tokens.token_page"))
-        new = create_token(db.session, current_user)
+        new = create_token(db.session, current_user, form.name.data,
+                           current_app.config["API_TOKEN_LIFETIME_DAYS"])
         db.session.commit()
-    current = active_token(db.session, current_user)
-    return render_template("api/token.html", form=form, token=new, current=current)
+    return render_template("api/token.html", form=form, token=new,
+                           tokens=active_tokens(db.session, current_user),
+                           lifetime=current_app.config["API_TOKEN_LIFETIME_DAYS"])

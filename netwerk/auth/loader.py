@@ -1,18 +1,24 @@
-"""flask-login's user loader: a session is valid only for the user's current session version."""
+"""flask-login's user loader: a cookie is valid only while its server-side session is live
+(netwerk.auth.sessions) and for the
+user's current session version (a password change set directly still ends every session)."""
 
 from __future__ import annotations
 
+from netwerk.auth.sessions import find_session
 from netwerk.db import db
 from netwerk.models import User
 
 
 def load_user(user_id: str) -> User | None:
     try:
-        raw_id, raw_version = user_id.split(":", 1)
+        raw_id, raw_version, key = user_id.split(":", 2)
         uid, version = int(raw_id), int(raw_version)
     except ValueError:
+        return None
+    if not key or find_session(db.session, uid, key) is None:
         return None
     user = db.session.get(User, uid)
     if user is None or not user.active or user.session_version != version:
         return None
+    user.session_key = key
     return user

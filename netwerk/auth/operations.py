@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from netwerk.api.tokens import revoke_tokens
 from netwerk.audit import record
 from netwerk.auth.passwords import check_password_strength
+from netwerk.auth.sessions import end_session, end_sessions
 from netwerk.db import utcnow
 from netwerk.errors import UserError
 from netwerk.i18n import _
@@ -33,8 +35,13 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
+        # Audited without the typed text (it may be a password typed in the wrong field).
+        record(session, None, "login_failed", "user", None, known_account=False)
+        session.flush()
         return None
     if not (user.active and user.check_password(password)):
+        record(session, user.id, "login_failed", "user", user.id, known_account=True)
+        session.flush()
         return None
     user.last_login_at = utcnow()
     record(session, user, "login", "user", user.id)
@@ -54,7 +61,10 @@ def change_password(session: Session, user: User, current: str, new: str, again:
         raise UserError(_("Nieuw wachtwoord: kies een ander wachtwoord dan het huidige."), "new")
     check_password_strength(new, user_inputs(user))
     user.set_password(new)  # bumps session_version
-    record(session, user, "password_change", "user", user.id)
+    # Every other session ends on the server, every API token is revoked (findings 4, 5).
+    end_sessions(session, user.id, keep=user.session_key)
+    revoked = revoke_tokens(session, user)
+    record(session, user, "password_change", "user", user.id, tokens_revoked=revoked)
     session.flush()
 
 
@@ -67,5 +77,15 @@ def user_inputs(user: User) -> list[str]:
 def sign_out_everywhere(session: Session, user: User) -> None:
     """End every session of this account (the session version goes up)."""
     user.session_version = (user.session_version or 0) + 1
-    record(session, user, "sign_out_everywhere", "user", user.id)
+    ended = end_sessions(session, user.id)
+    revoked = revoke_tokens(session, user)
+    record(session, user, "sign_out_everywhere", "user", user.id, sessions_ended=ended,
+           tokens_revoked=revoked)
+    session.flush()
+
+
+def sign_out(session: Session, user: User) -> None:
+    """End this session on the server: its cookie, copied or not, opens nothing any more."""
+    end_session(session, user.id, user.session_key)
+    record(session, user, "logout", "user", user.id)
     session.flush()

@@ -156,6 +156,19 @@ def visible_case_filter(user: User) -> ColumnElement[bool]:
     return or_(Case.coordinator_id == pid, involved)
 
 
+def require_case(user: User, case: Case | None, case_id: int, on_refused=None) -> Case:
+    """The case when ``user`` may see it; otherwise 404, the same answer as for an id that does
+    not exist, so ids cannot be enumerated (docs/security.md, finding 3). A refusal of an
+    existing case is passed to ``on_refused(case)`` first (the caller audits it)."""
+    if case is None:
+        abort(404)
+    if not can_view_case(user, case):
+        if on_refused is not None:
+            on_refused(case)
+        abort(404)
+    return case
+
+
 def can_manage_case(user: User, case: Case) -> bool:
     """Deciding the lead, editing needs and closing: the coordinator and a beheerder."""
     if is_admin(user):
@@ -170,6 +183,29 @@ def can_manage_case(user: User, case: Case) -> bool:
 def can_tick_plan_action(user: User, case: Case) -> bool:
     """Marking a plan action done: everyone who may see the case (its people work the plan)."""
     return can_view_case(user, case)
+
+
+def shown_count(total: int, hidden: int, minimum: int) -> int:
+    """A count of open cases as shown to someone: exact when they may see every case counted
+    (``hidden`` is 0), else left out (0) below ``minimum`` (NETWERK_MIN_COUNT): a "(1)" next to
+    a need in a wijk right after an intake tells an outsider who it is (finding 2)."""
+    if hidden <= 0 or total >= minimum:
+        return total
+    return 0
+
+
+def can_see_tie_provenance(user: User, case_id: int | None, visible_case_ids) -> bool:
+    """Whether the origin of a tie made in a case (that it was, and when) may be shown: to a
+    beheerder, and to who may see that case (``visible_case_ids`` from the SQL twin
+    ``visible_case_filter``); a case tie whose case is gone or unknown, to a beheerder only."""
+    return is_admin(user) or (case_id is not None and case_id in visible_case_ids)
+
+
+def can_view_audit(user: User) -> bool:
+    """The audit log (/beheer/audit) and its CSV: a beheerder only."""
+    return is_admin(user)
+
+
 def can_view_network(user: User) -> bool:
     """The network map, its analysis, exports and work sessions: every signed-in professional."""
     return bool(user and user.is_authenticated)

@@ -53,6 +53,7 @@ def login():
             login_user(user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
+        db.session.commit()  # the failed attempt is audited
         # One message for every failure: it does not tell whether an account exists.
         flash(_("Onjuist e-mailadres of wachtwoord."), "error")
     elif request.method == "POST":
@@ -62,7 +63,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out: the session ends here."""
+    """Sign out: the session ends here and on the server."""
+    if current_user.is_authenticated:
+        operations.sign_out(db.session, db.session.get(User, current_user.id))
+        db.session.commit()
     logout_user()
     flash(_("Je bent afgemeld."), "info")
     return redirect(url_for("auth.login"))

@@ -20,4 +20,4 @@ def only_beheer():
         abort(403)
 
 
-from netwerk.beheer import accounts, records  # noqa: E402,F401  (routes register on bp)
+from netwerk.beheer import accounts, audit_views, records  # noqa: E402,F401  (routes register on bp)

@@ -143,8 +143,11 @@ def _capacity(capacity: Capacity, sid: str) -> dict:
     }
 
 
-def export_hsds(session: Session) -> dict:
-    """The whole directory (organisations, services, contacts) as an HSDS 3 document."""
+def export_hsds(session: Session, personal_contacts: bool = False) -> dict:
+    """The directory as an HSDS 3 document: organisations, services, areas, capacities and the
+    organisations' public numbers. Named professionals with their numbers (HSDS contacts) only
+    with ``personal_contacts`` (HSDS files get published as open feeds: docs/security.md,
+    finding 19); the file's ``meta`` says which it holds."""
     orgs = session.scalars(
         select(Organisation).order_by(Organisation.name).options(
             selectinload(Organisation.services).selectinload(Service.rules),
@@ -155,7 +158,7 @@ def export_hsds(session: Session) -> dict:
     people: dict[int, list[Professional]] = {}
     for person in session.scalars(
         select(Professional).where(Professional.active).order_by(Professional.name)
-    ):
+    ) if personal_contacts else ():
         people.setdefault(person.organisation_id, []).append(person)
     capacities: dict[int, list[Capacity]] = {}
     for cap in session.scalars(select(Capacity).options(
@@ -168,7 +171,16 @@ def export_hsds(session: Session) -> dict:
         organizations.append(data)
         for service in org.services:
             services.append(_service(service, data["id"], capacities.get(service.id, [])))
-    return {"organizations": organizations, "services": services}
+    meta = {
+        "generator": "netwerk",
+        "personal_contacts": personal_contacts,
+        "description": (
+            "Bevat persoonlijke contactgegevens van professionals (namen, mobiele nummers): "
+            "niet publiceren." if personal_contacts else
+            "Alleen organisaties, diensten, gebieden, capaciteit en openbare nummers; geen "
+            "persoonsgegevens."),
+    }
+    return {"meta": meta, "organizations": organizations, "services": services}
 
 
 # -- import --------------------------------------------------------------------------------------

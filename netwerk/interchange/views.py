@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, flash, render_template
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from netwerk import audit
 from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.i18n import _
@@ -14,6 +16,7 @@ from netwerk.interchange.forms import ImportForm
 from netwerk.interchange.hsds import export_hsds
 from netwerk.interchange.importer import Source, run_import
 from netwerk.interchange.kinds import BY_NAME, KINDS, template_csv
+from netwerk.web import arg_int
 from netwerk.web.download import download
 
 bp = Blueprint("interchange", __name__)
@@ -64,5 +67,11 @@ def template(kind: str):
 @bp.get("/export/hsds.json")
 def hsds():
     policy.require(policy.can_export)
-    body = json.dumps(export_hsds(db.session), ensure_ascii=False, indent=2)
+    # Personal contacts only when asked for explicitly (?contactpersonen=1, the checkbox).
+    personal = arg_int("contactpersonen", 0, minimum=0, maximum=1) == 1
+    body = json.dumps(export_hsds(db.session, personal_contacts=personal), ensure_ascii=False,
+                      indent=2)
+    audit.record(db.session, current_user, "export_hsds", "network", None,
+                 personal_contacts=personal)
+    db.session.commit()
     return download(body, "netwerk-hsds.json", "application/json")

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from netwerk import audit
@@ -28,6 +29,7 @@ from netwerk.matching.wording import language_names, rule_sentence
 from netwerk.models import (
     Area,
     AuditEntry,
+    CapacityEvent,
     Case,
     CaseInvolvement,
     CaseNeed,
@@ -37,6 +39,8 @@ from netwerk.models import (
     NeedWeight,
     Organisation,
     PlanAction,
+    ReferenceCounter,
+    Tie,
     Urgency,
 )
 from netwerk.privacy import find_identifiers
@@ -58,11 +62,35 @@ def check_free_text(field: str, text: str | None) -> None:
 
 
 def next_reference(session: Session, year: int) -> str:
-    """The next free reference of ``year``: NWG-2026-0003."""
+    """The next reference of ``year`` (NWG-2026-0003) from the counter in reference_counters:
+    never issued twice, also after a purge, and safe when coordinators submit at once (the
+    UPDATE locks the year's row until the intake commits; the first intake of a year inserts
+    it inside a savepoint and retries the UPDATE when another did so first)."""
+    for _attempt in range(3):
+        bumped = session.execute(
+            update(ReferenceCounter).where(ReferenceCounter.year == year)
+            .values(last=ReferenceCounter.last + 1)
+        ).rowcount
+        if not bumped:
+            try:
+                with session.begin_nested():
+                    session.add(ReferenceCounter(year=year, last=_highest_issued(session, year)))
+            except IntegrityError:
+                pass
+            continue
+        number = session.scalar(select(ReferenceCounter.last)
+                                .where(ReferenceCounter.year == year)
+                                .execution_options(populate_existing=True))
+        return f"{REFERENCE_PREFIX}-{year}-{number:04d}"
+    raise CaseError(_("Er konden geen kenmerk worden uitgegeven; probeer het opnieuw."))
+
+
+def _highest_issued(session: Session, year: int) -> int:
+    """The highest number among references of ``year`` still present (a database from before
+    the counter); the counter carries on from there."""
     prefix = f"{REFERENCE_PREFIX}-{year}-"
     taken = session.scalars(select(Case.reference).where(Case.reference.like(prefix + "%"))).all()
-    numbers = [int(r[len(prefix):]) for r in taken if r[len(prefix):].isdigit()]
-    return f"{prefix}{(max(numbers) + 1 if numbers else 1):04d}"
+    return max((int(r[len(prefix):]) for r in taken if r[len(prefix):].isdigit()), default=0)
 
 
 @dataclass(frozen=True)
@@ -296,6 +324,12 @@ def record_view(session: Session, user, case: Case) -> None:
     session.flush()
 
 
+def record_refused(session: Session, user, case: Case) -> None:
+    """An attempt to open a case one may not see is in the audit log (finding 17)."""
+    audit.record(session, user, "refused", "case", case.id)
+    session.flush()
+
+
 def record_list(session: Session, user, cases: list[Case]) -> None:
     """A list showing cases is in the audit log, with the cases it showed."""
     if cases:
@@ -319,17 +353,34 @@ def purge_closed_cases(session: Session, retention_days: int, now: datetime | No
     ).all()
     counts: Counter = Counter(f"{wijk} {closed:%Y-%m}" for _, wijk, closed in old)
     ids = [row.id for row in old]
+    if ids:  # before the delete: the database would unlink the claims (SET NULL) first
+        _scrub_purged(session, set(ids))
     for case in session.scalars(select(Case).where(Case.id.in_(ids))) if ids else ():
         session.delete(case)
-    # Audit entries about a purged case keep who/when but lose the link to the case.
-    if ids:
-        for entry in session.scalars(
-            select(AuditEntry).where(AuditEntry.object_type == "case", AuditEntry.object_id.in_(ids))
-        ):
-            entry.object_id = None
-            entry.detail = {}
     audit.record(session, None, "purge", "case", None, removed=sum(counts.values()),
                  per_wijk_month=dict(sorted(counts.items())), retention_days=retention_days)
     session.flush()
     return counts
 
+
+
+def _scrub_purged(session: Session, ids: set[int]) -> None:
+    """What a purged case leaves elsewhere goes with it (finding 1): the note of a capacity
+    claimed or released for it (case data), and in the audit log the link to it: entries about
+    it keep who and when but lose its id and details, lists of cases lose its id; a tie
+    made in it keeps the tie, not its note."""
+    session.execute(
+        update(CapacityEvent).where(CapacityEvent.case_id.in_(ids))
+        .values(note="", case_id=None)
+    )
+    session.execute(update(Tie).where(Tie.case_id.in_(ids)).values(note="", case_id=None))
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.object_type == "case")):
+        if entry.object_id in ids:
+            entry.object_id = None
+            entry.detail = {}
+            continue
+        detail = dict(entry.detail or {})
+        listed = detail.get("case_ids")
+        if isinstance(listed, list) and ids.intersection(listed):
+            detail["case_ids"] = [i for i in listed if i not in ids]
+            entry.detail = detail

@@ -32,10 +32,15 @@ def term_labels(urgency: str) -> dict[str, str]:
     return {t: wording.term_label(t, urgency) for t in TERMS}
 
 
+def _refused(case: Case) -> None:
+    operations.record_refused(db.session, current_user, case)
+    db.session.commit()
+
+
 def _case_or_404(case_id: int) -> Case:
-    case = get_or_404(db.session, Case, case_id)
-    policy.require(policy.can_view_case, case)
-    return case
+    """The case if the user may see it; 404 alike for a case they may not see (audited as
+    refused) and for one that does not exist."""
+    return policy.require_case(current_user, db.session.get(Case, case_id), case_id, _refused)
 
 
 @bp.route("/casussen")

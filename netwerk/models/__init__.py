@@ -14,12 +14,14 @@ from netwerk.models.capacity import Capacity, CapacityEvent, CapacityType
 from netwerk.models.case import Case, CaseInvolvement, CaseNeed, PlanAction, case_opposing
 from netwerk.models.enums import (
     AreaKind,
+    BasisKind,
     CapacityEventKind,
     CapacityUnit,
     CaseStatus,
     ConstraintTag,
     Indication,
     InvolvementRole,
+    LegalGround,
     NeedWeight,
     Role,
     RuleKind,
@@ -43,6 +45,7 @@ from netwerk.models.professional import (
     professional_areas,
     professional_domains,
 )
+from netwerk.models.trust import CaseBasis, ReferenceCounter, UserSession
 from netwerk.models.user import User
 from netwerk.models.worksession import AreaSectorChecklist, Attendance, Invitation, WorkSession
 
@@ -55,4 +58,5 @@ __all__ = [
     "Professional", "Role", "RuleKind", "Sector", "Service", "Tie", "TieKind", "TieSource",
     "Urgency", "User", "WorkSession", "area_and_descendant_ids", "case_opposing", "describe_rule",
     "professional_areas", "professional_domains", "service_areas", "service_domains",
+    "BasisKind", "CaseBasis", "LegalGround", "ReferenceCounter", "UserSession",
 ]

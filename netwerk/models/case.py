@@ -23,6 +23,7 @@ from netwerk.models.area import Area
 from netwerk.models.enums import CaseStatus, InvolvementRole, NeedWeight, Urgency, enum_type
 from netwerk.models.organisation import Domain, Organisation
 from netwerk.models.professional import Professional
+from netwerk.models.trust import CaseBasis
 
 # Organisations with an opposing interest in the household's situation (the landlord who
 # evicts, a creditor who collects): their people never lead and see nothing of the case
@@ -101,6 +102,9 @@ class Case(Base):
     @property
     def opposing_ids(self) -> set[int]:
         return {o.id for o in self.opposing}
+    bases: Mapped[list[CaseBasis]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseBasis.id"
+    )
 
 
 class CaseNeed(Base):
@@ -138,9 +142,15 @@ class CaseInvolvement(Base):
     # Someone of an opposing party sees the case only once the coordinator admitted them.
     opposing_admitted: Mapped[bool] = mapped_column(Boolean, default=False,
                                                     server_default="0")
+    # The basis on which the case is shared with them (consent or a legal ground); withdrawing
+    # a consent removes the involvements resting on it.
+    basis_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_bases.id", ondelete="CASCADE"), index=True
+    )
 
     case: Mapped[Case] = relationship(back_populates="involvements")
     professional: Mapped[Professional] = relationship()
+    basis: Mapped[CaseBasis | None] = relationship()
 
 
 class PlanAction(Base):

@@ -210,6 +210,38 @@ class InvolvementRole(StrEnum):
     BROEKZAK = "broekzak"
 
 
+class BasisKind(StrEnum):
+    """On what a case is shared with a professional (docs/security.md, finding 20)."""
+
+    TOESTEMMING = "toestemming"  # the client's consent: given when, for what
+    WETTELIJKE_GROND = "wettelijke_grond"  # a named legal ground
+
+
+class LegalGround(StrEnum):
+    """Named legal grounds for sharing without consent (the coordinator names one)."""
+
+    MELDCODE = "meldcode"  # Wet verplichte meldcode huiselijk geweld en kindermishandeling
+    JEUGDWET = "jeugdwet"  # Jeugdwet art. 7.4.0 (taken jeugdhulp, jeugdbescherming)
+    WMO = "wmo"  # Wmo 2015 art. 5.1.1 e.v. (onderzoek naar ondersteuning)
+    WVGGZ = "wvggz"  # Wet verplichte ggz (crisismaatregel, zorgmachtiging)
+    VEILIG_THUIS = "veilig_thuis"  # Wmo 2015 art. 4.1.1: onderzoek door Veilig Thuis
+    ZORGPLICHT_NOOD = "noodtoestand"  # conflict van plichten: acuut gevaar voor de cliënt
+
+
+BASIS_KIND_LABELS: dict[BasisKind, LazyString] = {
+    BasisKind.TOESTEMMING: _l("toestemming van de cliënt"),
+    BasisKind.WETTELIJKE_GROND: _l("wettelijke grond"),
+}
+LEGAL_GROUND_LABELS: dict[LegalGround, LazyString] = {
+    LegalGround.MELDCODE: _l("Meldcode huiselijk geweld en kindermishandeling"),
+    LegalGround.JEUGDWET: _l("Jeugdwet, art. 7.4.0"),
+    LegalGround.WMO: _l("Wmo 2015, art. 5.1.1 (onderzoek naar ondersteuning)"),
+    LegalGround.WVGGZ: _l("Wet verplichte ggz"),
+    LegalGround.VEILIG_THUIS: _l("Wmo 2015, art. 4.1.1 (Veilig Thuis)"),
+    LegalGround.ZORGPLICHT_NOOD: _l("Conflict van plichten: acuut gevaar"),
+}
+
+
 class Role(StrEnum):
     """User roles, from least to most rights (a beheerder may do everything)."""
 

@@ -55,8 +55,19 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # flask-login
         return self.active
 
-    def get_id(self) -> str:  # flask-login: the session carries the version too
-        return f"{self.id}:{self.session_version}"
+    # The key of the server-side session this request runs in (netwerk.auth.sessions); set by
+    # the user loader and by sign-in, never stored on the row.
+    session_key = None  # str | None (not a column)
+
+    def get_id(self) -> str:  # flask-login: the cookie carries the version and the server-side session's key
+        if not self.session_key:
+            # Every sign-in path (password, SSO, two-step) goes through login_user, which asks
+            # for the id: a session without a key starts one here (committed by the caller).
+            from netwerk.auth.sessions import start_session
+            from netwerk.db import db
+
+            start_session(db.session, self)
+        return f"{self.id}:{self.session_version}:{self.session_key}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

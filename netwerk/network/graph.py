@@ -256,19 +256,20 @@ def build_area_graph(
             node["domains"].append(slug)
 
     tie_query = select(Tie.a_id, Tie.b_id, Tie.kind, Tie.source, Tie.since,
-                       Tie.work_session_id)
+                       Tie.work_session_id, Tie.case_id)
     if people_ids is not None:
         tie_query = tie_query.where(Tie.a_id.in_(people_ids), Tie.b_id.in_(people_ids))
     if snapshot is not None:
         tie_query = tie_query.where(
             or_(Tie.since <= snapshot.until, Tie.work_session_id.in_(snapshot.session_ids))
         )
-    for a_id, b_id, kind, source, since, ws_id in session.execute(tie_query):
+    for a_id, b_id, kind, source, since, ws_id, case_id in session.execute(tie_query):
         a, b = pid(a_id), pid(b_id)
         if a in graph and b in graph:
+            # case_id: exports show a case's tie's origin only to its people (finding 2)
             graph.add_edge(a, b, kind=kind.value, source=source.value,
                            since=since.isoformat() if since else "",
-                           work_session_id=ws_id or 0, weight=1)
+                           work_session_id=ws_id or 0, weight=1, case_id=case_id or 0)
     return graph
 
 
@@ -292,11 +293,14 @@ def organisation_graph(graph: nx.Graph) -> nx.Graph:
         ob = oid(graph.nodes[b]["organisation_id"])
         if oa == ob:
             continue
+        # The date of a tie made in a case does not show between organisations (finding 2).
+        since = "" if data.get("source") == "casus" else data.get("since", "")
         if result.has_edge(oa, ob):
             result[oa][ob]["weight"] += data.get("weight", 1)
-            result[oa][ob]["since"] = min(result[oa][ob]["since"], data.get("since", ""))
+            result[oa][ob]["since"] = min(filter(None, (result[oa][ob]["since"], since)),
+                                          default="")
         else:
-            result.add_edge(oa, ob, weight=data.get("weight", 1), since=data.get("since", ""))
+            result.add_edge(oa, ob, weight=data.get("weight", 1), since=since)
     return result
 
 

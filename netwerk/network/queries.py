@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from netwerk import csvsafe as safe_csv
+from netwerk.auth import policy
 from netwerk.db import utcnow
 from netwerk.models import (
     Area,
@@ -189,10 +190,11 @@ class MapPage:
     domain_names: dict[str, str]
 
 
-def map_page(session: Session, req: MapRequest) -> MapPage:
+def map_page(session: Session, req: MapRequest, viewer=None, minimum: int = 1) -> MapPage:
     version = data_version(session, req.area_id)
     view = map_view(session, req, version)
-    missing, is_default = missing_partners(session, req.area_id, req.work_session_id, version)
+    missing, is_default = missing_partners(session, req.area_id, req.work_session_id, version,
+                                           viewer=viewer, minimum=minimum)
     area = session.get(Area, req.area_id)
     return MapPage(view, area, missing, is_default, area_choices(session, area.id),
                    sessions_of_area(session, area.id), domain_names(session))
@@ -205,20 +207,23 @@ class GraphExport:
 
 
 def graph_export(session: Session, req: MapRequest, level_param: str,
-                 with_viz: bool = False) -> GraphExport:
-    """The map of ``req`` fit for GraphML/GEXF (with on-screen positions for GEXF)."""
+                 with_viz: bool = False, viewer=None) -> GraphExport:
+    """The map of ``req`` fit for GraphML/GEXF (with on-screen positions for GEXF); a tie made
+    in a case the ``viewer`` may not see loses its origin and date."""
     view = map_view(session, req)
     area = session.get(Area, req.area_id)
     graph = export_graph(view.graph)
+    _hide_case_provenance(session, graph, viewer)
     if with_viz:
         add_gexf_viz(graph, view.data)
     return GraphExport(graph, f"netwerk-{_slug(area.name)}-{level_param}")
 
 
-def missing_partners_download(session: Session, req: MapRequest) -> tuple[str, str]:
+def missing_partners_download(session: Session, req: MapRequest, viewer=None,
+                              minimum: int = 1) -> tuple[str, str]:
     """(CSV text, file name) of the missing partners of ``req``'s area."""
     area = session.get(Area, req.area_id)
-    text = missing_partners_csv(session, area.id, req.work_session_id)
+    text = missing_partners_csv(session, area.id, req.work_session_id, viewer, minimum)
     return text, f"ontbrekende-partners-{_slug(area.name)}.csv"
 
 
@@ -318,26 +323,35 @@ def _serving_organisations(session: Session, area_id: int) -> list[analysis.Serv
             for i, (n, s, d) in sorted(found.items(), key=lambda kv: kv[1][0])]
 
 
-def open_need_counts(session: Session, area_id: int,
-                     now: datetime | None = None) -> dict[str, int]:
+def open_need_counts(session: Session, area_id: int, now: datetime | None = None,
+                     viewer=None, minimum: int = 1) -> dict[str, int]:
     """Per domain, how many open or running cases of the last year in the area need it.
-    Counts only: no case is shown or identified here."""
+    Counts only: no case is shown or identified here. For a ``viewer`` outside some of the
+    cases counted, a count below ``minimum`` is left out (``policy.shown_count``)."""
     area_ids = area_and_descendant_ids(session, area_id)
     since = (now or utcnow()) - RECENT_CASES
-    rows = session.execute(
-        select(Domain.slug, func.count(CaseNeed.case_id))
-        .join(CaseNeed, CaseNeed.domain_id == Domain.id)
-        .join(Case, Case.id == CaseNeed.case_id)
-        .where(Case.area_id.in_(area_ids), Case.status != CaseStatus.GESLOTEN,
-               Case.created_at >= since)
-        .group_by(Domain.slug)
-    ).all()
-    return dict(rows)
+
+    def counts(*where) -> dict[str, int]:
+        return dict(session.execute(
+            select(Domain.slug, func.count(CaseNeed.case_id))
+            .join(CaseNeed, CaseNeed.domain_id == Domain.id)
+            .join(Case, Case.id == CaseNeed.case_id)
+            .where(Case.area_id.in_(area_ids), Case.status != CaseStatus.GESLOTEN,
+                   Case.created_at >= since, *where)
+            .group_by(Domain.slug)
+        ).all())
+
+    totals = counts()
+    if viewer is None:
+        return totals
+    hidden = counts(~policy.visible_case_filter(viewer))
+    shown = {d: policy.shown_count(n, hidden.get(d, 0), minimum) for d, n in totals.items()}
+    return {d: n for d, n in shown.items() if n}
 
 
 def missing_partners(
     session: Session, area_id: int, work_session_id: int | None = None,
-    version: tuple | None = None,
+    version: tuple | None = None, viewer=None, minimum: int = 1,
 ) -> tuple[analysis.MissingPartners, bool]:
     """Who is missing at the table of an area (today, or as it stood after a work session),
     and whom to invite first."""
@@ -351,7 +365,7 @@ def missing_partners(
         present_sectors={people.nodes[n]["sector"] for n in at_table},
         serving=serving_organisations(session, area_id, version),
         at_table={people.nodes[n]["organisation_id"] for n in at_table},
-        need_counts=open_need_counts(session, area_id),
+        need_counts=open_need_counts(session, area_id, viewer=viewer, minimum=minimum),
         covered_domains={d for n in at_table for d in people.nodes[n]["domains"]},
     )
     return result, is_default
@@ -362,9 +376,11 @@ def domain_names(session: Session) -> dict[str, str]:
 
 
 def missing_partners_csv(session: Session, area_id: int,
-                         work_session_id: int | None = None) -> str:
+                         work_session_id: int | None = None, viewer=None,
+                         minimum: int = 1) -> str:
     """The missing partners of an area as CSV (UTF-8, header row, whom to invite first on top)."""
-    result, _default = missing_partners(session, area_id, work_session_id)
+    result, _default = missing_partners(session, area_id, work_session_id, viewer=viewer,
+                                        minimum=minimum)
     names = domain_names(session)
     out = io.StringIO()
     writer = safe_csv.writer(out)
@@ -404,6 +420,21 @@ def export_graph(graph: nx.Graph) -> nx.Graph:
     for a, b, data in graph.edges(data=True):
         result.add_edge(a, b, **{k: v for k, v in data.items() if v is not None})
     return result
+
+
+def _hide_case_provenance(session: Session, graph: nx.Graph, viewer) -> None:
+    """Ties made in a case: their source and date only for who may see that case
+    (``policy.can_see_tie_provenance``); the case's id never leaves."""
+    case_ids = {d.get("case_id") for _a, _b, d in graph.edges(data=True) if d.get("case_id")}
+    visible = set(session.scalars(select(Case.id).where(
+        Case.id.in_(case_ids), policy.visible_case_filter(viewer)))) if case_ids and \
+        viewer is not None else set()
+    for _a, _b, data in graph.edges(data=True):
+        case_id = data.pop("case_id", None) or None
+        if data.get("source") == "casus" and (viewer is None or not policy.can_see_tie_provenance(
+                viewer, case_id, visible)):
+            data.pop("source", None)
+            data.pop("since", None)
 
 
 def add_gexf_viz(graph: nx.Graph, data: dict[str, Any]) -> None:

@@ -13,12 +13,14 @@ import networkx as nx
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from netwerk.auth import policy
@@ -135,7 +137,8 @@ def map_page():
     filters = parse_filters(request.args)
     if filters.request is None:
         return render_template("network/empty.html")
-    page = queries.map_page(db.session, filters.request)
+    page = queries.map_page(db.session, filters.request, current_user,
+                            current_app.config["NETWERK_MIN_COUNT"])
     view = page.view
     return render_template(
         "network/map.html",
@@ -167,7 +170,8 @@ def _export_graph(with_viz: bool = False) -> queries.GraphExport:
     filters = parse_filters(request.args, strict=True)
     if filters.request is None:
         abort(404)
-    return queries.graph_export(db.session, filters.request, filters.level_param, with_viz)
+    return queries.graph_export(db.session, filters.request, filters.level_param, with_viz,
+                                viewer=current_user)
 
 
 @bp.route("/netwerk/export.graphml")
@@ -195,7 +199,8 @@ def missing_csv():
     filters = parse_filters(request.args, strict=True)
     if filters.request is None:
         abort(404)
-    text, name = queries.missing_partners_download(db.session, filters.request)
+    text, name = queries.missing_partners_download(db.session, filters.request, current_user,
+                                                   current_app.config["NETWERK_MIN_COUNT"])
     return download("\ufeff" + text, name, "text/csv; charset=utf-8")
 
 

@@ -115,20 +115,26 @@ MATRIX: dict[str, Row] = {
     "cases.new": Row("/casussen/nieuw",
                      get=only({"coordinator": 200, "buitenstaander": 200, "beheerder": 200}),
                      post=only({"coordinator": 400, "buitenstaander": 400, "beheerder": 400})),
-    "cases.detail": Row("/casussen/{case}", get=only(CASE_PEOPLE)),
+    # Outside the case: 404, the same answer as for a case that does not exist (finding 3);
+    # the involved professional sees it but may not manage it (403).
+    "cases.detail": Row("/casussen/{case}", get=only(CASE_PEOPLE, denied=404)),
     "cases.decide": Row("/casussen/{case}/besluit",
-                        post=only({"coordinator": 400, "beheerder": 400})),
+                        post=only({"coordinator": 400, "beheerder": 400, "betrokkene": 403},
+                                  denied=404)),
     "cases.add_action": Row("/casussen/{case}/acties",
-                            post=only({"coordinator": 400, "beheerder": 400})),
+                            post=only({"coordinator": 400, "beheerder": 400,
+                                       "betrokkene": 403}, denied=404)),
     # Admitting an involved person of an opposing party to the case: its coordinator only.
     "cases.admit": Row("/casussen/{case}/toegang/{paul}",
                        post=only({"coordinator": "302:/casussen/{case}",
                                   "beheerder": "302:/casussen/{case}"})),
     # Ticking a plan action: everyone who sees the case.
     "cases.toggle_action": Row("/casussen/{case}/acties/{action}/klaar",
-                               post=only(dict.fromkeys(CASE_PEOPLE, "302:/casussen/{case}"))),
+                               post=only(dict.fromkeys(CASE_PEOPLE, "302:/casussen/{case}"),
+                                         denied=404)),
     "cases.close": Row("/casussen/{case}/sluiten",
-                       post=only({"coordinator": "302:/casussen", "beheerder": "302:/casussen"}),
+                       post=only({"coordinator": "302:/casussen", "beheerder": "302:/casussen",
+                                  "betrokkene": 403}, denied=404),
                        order=5),
     # --- network map and work sessions: everyone views, facilitators change ---------------
     "network.map_page": Row("/netwerk", get=everyone(200)),
@@ -239,6 +245,9 @@ MATRIX: dict[str, Row] = {
                                   post=only({"beheerder": "303:/beheer/gebieden/{wijk}"})),
     "beheer.undo_change": Row("/beheer/wijzigingen/999999/ongedaan",
                               post=only({"beheerder": 404})),
+    # --- beheer: the audit log (finding 17), a beheerder only ------------------------------
+    "beheer.audit_log": Row("/beheer/audit", get=only({"beheerder": 200})),
+    "beheer.audit_export": Row("/beheer/audit.csv", get=only({"beheerder": 200})),
 }
 
 # Other objects than the row's own, checked too: the other case is coordinated by someone else.
@@ -249,8 +258,7 @@ EXTRA_GETS = {
     "search for the case's reference": ("/zoeken?q=NWG-2026-0001&format=json", everyone(200)),
     "other case (coordinated by Loubna Haddou)": (
         "/casussen/{other_case}",
-        only({"beheerder": 200}, denied=403)
-        | {"collega": 403, "betrokkene": 403, "coordinator": 403},
+        only({"beheerder": 200}, denied=404),
     ),
 }
 

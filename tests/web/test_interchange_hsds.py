@@ -39,7 +39,42 @@ def errors(name: str, instance) -> list[str]:
 
 @pytest.fixture
 def exported(seeded, session):
-    return export_hsds(session)
+    return export_hsds(session, personal_contacts=True)
+
+
+def test_default_export_holds_no_personal_contacts(seeded, session, client, make, users):
+    """Finding 19: by default organisations, services, areas, capacities and public numbers
+    only; named professionals only with the explicit option, said in the file's metadata."""
+    from netwerk.models import Professional
+
+    public = export_hsds(session)
+    assert public["meta"]["personal_contacts"] is False
+    assert all(o["contacts"] == [] for o in public["organizations"])
+    text = json.dumps(public, ensure_ascii=False)
+    for person in session.query(Professional).filter(Professional.active):
+        assert person.mobile not in text, person.name
+    assert any(o["phones"] for o in public["organizations"])  # public numbers stay
+    assert public["services"] and any(s["capacities"] for s in public["services"])
+    full = export_hsds(session, personal_contacts=True)
+    assert full["meta"]["personal_contacts"] is True
+    assert any(o["contacts"] for o in full["organizations"])
+    # The beheerder's download: the same default, the option by ?contactpersonen=1.
+    client.post("/login", data={"email": users["beheerder"].email,
+                                "password": "correct horse battery staple"})
+    assert client.get("/export/hsds.json").json["meta"]["personal_contacts"] is False
+    assert client.get("/export/hsds.json?contactpersonen=1").json["meta"]["personal_contacts"]
+    assert client.get("/export/hsds.json?contactpersonen=ja").status_code == 400
+
+
+def test_cli_export_personal_contacts_only_with_the_flag(seeded, runner, tmp_path):
+    out = tmp_path / "open.json"
+    assert runner.invoke(args=["export", str(out)]).exit_code == 0
+    assert json.loads(out.read_text())["meta"]["personal_contacts"] is False
+    out2 = tmp_path / "intern.json"
+    assert runner.invoke(args=["export", "--with-personal-contacts", str(out2)]).exit_code == 0
+    data = json.loads(out2.read_text())
+    assert data["meta"]["personal_contacts"] is True
+    assert any(o["contacts"] for o in data["organizations"])
 
 
 def test_export_validates_against_the_hsds_schemas(exported):

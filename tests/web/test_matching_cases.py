@@ -175,12 +175,12 @@ def test_who_may_see_a_case(seeded, client, session, auth, make, users):
     case = _case(session, "NWG-2026-0001")
     # A colleague of the same organisation as the coordinator: not involved, no access.
     colleague = _login_as(auth, make, session, "tim-de-wit", role=Role.COORDINATOR)
-    assert client.get(f"/casussen/{case.id}").status_code == 403
+    assert client.get(f"/casussen/{case.id}").status_code == 404  # not hers: the same answer as a missing id
     assert "NWG-2026-0001" not in client.get("/casussen").text
     auth.logout()
     for role in ("medewerker", "coordinator", "facilitator"):
         auth.login(users[role])
-        assert client.get(f"/casussen/{case.id}").status_code == 403, role
+        assert client.get(f"/casussen/{case.id}").status_code == 404, role
         auth.logout()
     auth.login(users["beheerder"])
     assert client.get(f"/casussen/{case.id}").status_code == 200
@@ -207,7 +207,7 @@ def test_purge_deletes_closed_cases_after_retention_and_keeps_only_a_count(
     from netwerk.db import utcnow
 
     case = _case(session, "NWG-2026-0002")
-    assert client.post(f"/casussen/{case.id}/sluiten").status_code == 403  # not her case
+    assert client.post(f"/casussen/{case.id}/sluiten").status_code == 404  # not her case: answered as if it did not exist
     own = _case(session, "NWG-2026-0001")
     assert client.post(f"/casussen/{own.id}/sluiten").status_code == 302
     session.expire_all()
@@ -240,7 +240,7 @@ def test_only_the_cases_coordinator_or_a_beheerder_decides(seeded, client, sessi
     case = _case(session, "NWG-2026-0002")
     lead = case.suggested_lead_id or _pid(session, "fleur-jacobs")
     _login_as(auth, make, session, "esther-kuipers")  # a coordinator, but not of this case
-    assert client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(lead)}).status_code == 403
+    assert client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(lead)}).status_code == 404
     auth.logout()
     auth.login(users["beheerder"])
     response = client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(lead), "reason": ""})
