@@ -127,7 +127,8 @@ MATRIX: dict[str, Row] = {
     # Admitting an involved person of an opposing party to the case: its coordinator only.
     "cases.admit": Row("/casussen/{case}/toegang/{paul}",
                        post=only({"coordinator": "302:/casussen/{case}",
-                                  "beheerder": "302:/casussen/{case}"})),
+                                  "beheerder": "302:/casussen/{case}",
+                                  "betrokkene": 403}, denied=404)),
     # Ticking a plan action: everyone who sees the case.
     "cases.toggle_action": Row("/casussen/{case}/acties/{action}/klaar",
                                post=only(dict.fromkeys(CASE_PEOPLE, "302:/casussen/{case}"),

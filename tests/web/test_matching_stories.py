@@ -148,7 +148,7 @@ def test_seed_000_on_the_case_page(seeded, client, session, auth, make):
               password="a-long-password")
     session.commit()
     auth.login("fatma@netwerk.example", "a-long-password")
-    assert client.get(f"/casussen/{case.id}").status_code == 403
+    assert client.get(f"/casussen/{case.id}").status_code == 404  # answered like a missing id
     assert "NWG-2026-0003" not in client.get("/casussen").text
     # Until the coordinator admits her explicitly.
     auth.logout()
