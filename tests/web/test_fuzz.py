@@ -270,6 +270,7 @@ PATH_VALUES = {
     "professional_id": "me", "person_id": "me", "organisation_id": "org", "area_id": "wijk",
     "session_id": "session", "ws_id": "session", "capacity_id": "capacity", "case_id": "case",
     "name": "=vis-network.min.js", "kind": "=organisations", "filename": "=css/netwerk.css",
+    "token": "=onbekend", "obj_id": "=1", "user_id": "=1",
 }
 SKIP = {"static"}
 
