@@ -1,5 +1,5 @@
-"""Directory writes: a professional's own details and "klopt nog", and the audit of a
-profile listing cases. They flush, never commit; the view commits once per request. Plain
+"""Directory writes: a professional's own details, "klopt nog", favourites, and the audit of
+a profile listing cases. They flush, never commit; the view commits once per request. Plain
 functions over a Session, no Flask."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from netwerk import audit
@@ -18,6 +19,7 @@ from netwerk.models import (
     Area,
     Case,
     Domain,
+    Favourite,
     Professional,
 )
 from netwerk.phone import InvalidPhoneNumber, normalize
@@ -139,3 +141,25 @@ def record_case_listing(session: Session, viewer, professional_id: int, cases: l
     for case in cases:
         audit.record(session, viewer, "view_case_listing", "case", case.id,
                      via="directory.person", professional_id=professional_id)
+
+
+def set_favourite(session: Session, user, professional: Professional, on: bool) -> bool:
+    """Mark or unmark ``professional`` as one of ``user``'s favourites; returns the new state.
+
+    Idempotent: marking twice keeps one row (two tabs, a double tap), unmarking what is not
+    marked changes nothing.
+    """
+    existing = session.scalar(
+        select(Favourite).where(Favourite.user_id == user.id,
+                                Favourite.professional_id == professional.id)
+    )
+    if on and existing is None:
+        try:
+            with session.begin_nested():
+                session.add(Favourite(user_id=user.id, professional_id=professional.id))
+        except IntegrityError:
+            pass  # the other tap won: the favourite is there
+    elif not on and existing is not None:
+        session.delete(existing)
+    session.flush()
+    return on

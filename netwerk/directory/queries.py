@@ -20,6 +20,7 @@ from netwerk.models import (
     Case,
     CaseInvolvement,
     Domain,
+    Favourite,
     Organisation,
     Professional,
     Service,
@@ -210,3 +211,21 @@ def professional(session: Session, professional_id: int, *options) -> Profession
 
 def domains(session: Session) -> list[Domain]:
     return list(session.scalars(select(Domain).order_by(Domain.name)))
+
+
+def is_favourite(session: Session, user_id: int, professional_id: int) -> bool:
+    return session.scalar(
+        select(Favourite.id).where(Favourite.user_id == user_id,
+                                   Favourite.professional_id == professional_id)
+    ) is not None
+
+
+def favourites_of(session: Session, user_id: int) -> list[Professional]:
+    """A user's favourite professionals, by name, with their organisation loaded."""
+    return list(session.scalars(
+        select(Professional)
+        .join(Favourite, Favourite.professional_id == Professional.id)
+        .where(Favourite.user_id == user_id)
+        .options(joinedload(Professional.organisation))
+        .order_by(Professional.name, Professional.id)
+    ))

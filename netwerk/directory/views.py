@@ -101,7 +101,26 @@ def person(professional_id: int):
         has_photo=prof.photo_updated_at is not None,
         qr=cards.qr_svg(cards.vcard(prof).serialize()),
         confirm_form=ConfirmForm(),
+        favourite=queries.is_favourite(db.session, current_user.id, prof.id),
     )
+
+
+@bp.post("/personen/<int:professional_id>/favoriet")
+def favourite(professional_id: int):
+    """Mark a professional as a favourite (``favoriet=0`` unmarks); every signed-in user."""
+    prof = _professional_or_404(professional_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    on = request.form.get("favoriet", "1") != "0"
+    operations.set_favourite(db.session, current_user, prof, on)
+    db.session.commit()
+    if on:
+        flash(_("%(name)s staat bij je favorieten.", name=prof.name), "success")
+    else:
+        flash(_("%(name)s staat niet meer bij je favorieten.", name=prof.name), "success")
+    target = local_path(request.form.get("next", ""))
+    return redirect(target or url_for("directory.person", professional_id=prof.id), code=303)
 
 
 @bp.get("/personen/<int:professional_id>/foto")

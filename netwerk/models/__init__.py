@@ -30,6 +30,7 @@ from netwerk.models.enums import (
     TieSource,
     Urgency,
 )
+from netwerk.models.favourite import Favourite
 from netwerk.models.organisation import (
     Domain,
     EligibilityRule,
@@ -58,5 +59,5 @@ __all__ = [
     "Professional", "Role", "RuleKind", "Sector", "Service", "Tie", "TieKind", "TieSource",
     "Urgency", "User", "WorkSession", "area_and_descendant_ids", "case_opposing", "describe_rule",
     "professional_areas", "professional_domains", "service_areas", "service_domains",
-    "BasisKind", "CaseBasis", "LegalGround", "ReferenceCounter", "UserSession",
+    "BasisKind", "CaseBasis", "Favourite", "LegalGround", "ReferenceCounter", "UserSession",
 ]

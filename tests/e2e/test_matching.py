@@ -30,16 +30,18 @@ def test_coordinator_intake_to_plan(visitor):
     page.click("form.intake button[type=submit]")
     page.wait_for_url("**/casussen/*")
     assert "aangemaakt" in page.inner_text(".flash")
-    assert page.locator("#frontsoldaat h2").inner_text() == "Suggestie: frontsoldaat"
-    assert page.locator("#frontsoldaat table.why tbody tr").count() == 7
-    assert "Zonder afstemming" in page.inner_text("#voordeur")
-    assert "vaste woon" in page.inner_text("#waarom-niet")
+    assert page.locator("#beslissing-kop").inner_text() == "Suggestie: frontsoldaat"
+    assert page.locator("#frontsoldaat .reasons li").count() >= 1
+    # Every configured score term has its row with its points (and one row for the total).
+    assert page.locator("#waarom table.why tr[data-term][data-points]").count() == 7
+    assert "Zonder afstemming" in page.locator("#voordeur title").text_content()
+    assert "vaste woon" in page.locator("#waarom-niet").text_content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     visitor.screenshot("matching-suggestion-360")
     suggested = page.locator("#frontsoldaat .lead-name a").first.inner_text()
-    page.click("#besluit button[type=submit]")
+    page.click("#beslissing form.confirm button[type=submit]")
     page.wait_for_url("**#plan")
-    assert page.locator("#frontsoldaat h2").inner_text() == "Frontsoldaat"
+    assert page.locator("#beslissing-kop").inner_text() == "Frontsoldaat"
     assert page.locator("#frontsoldaat .lead-name a").first.inner_text() == suggested
     page.fill("#what", "Dagelijks samen eten regelen")
     page.fill("#due", "2026-12-01")

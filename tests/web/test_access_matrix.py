@@ -88,6 +88,8 @@ MATRIX: dict[str, Row] = {
     "directory.area_vcard": Row("/wijken/{wijk}.vcf", get=everyone(200)),
     "directory.session_faces": Row("/smoelenboek/werksessie/{session}", get=everyone(200)),
     "directory.verify_list": Row("/verifieren", get=everyone(200)),
+    # A favourite is one's own: every signed-in user marks anyone.
+    "directory.favourite": Row("/personen/{paul}/favoriet", post=everyone("303:/personen/{paul}")),
     # Only Anouk herself (medewerker) and a beheerder edit her record.
     "directory.edit_person": Row("/personen/{me}/bewerken",
                                  get=only({"medewerker": 200, "beheerder": 200}),
