@@ -124,14 +124,19 @@ def ensure_key(session: Session, kind: EditKind, obj: Any) -> str:
     return key
 
 
-def _import_one(session: Session, kind: EditKind, key: str, record: dict[str, str]) -> None:
-    data = {kind.name: [{"key": key, **record}]}
+def _import(session: Session, data: dict[str, list[dict[str, str]]]) -> None:
+    """Write ``data`` (one list per kind, as in an import file) through the import's validation;
+    raises ``EditRejected`` with its problems per column (nothing written)."""
     report = run_import(session, [Source("beheer.json", json.dumps(data).encode())])
     if not report.ok or not report.applied:
         problems: dict[str | None, list[str]] = {}
         for p in report.problems:
             problems.setdefault(p.column, []).append(p.message)
         raise EditRejected(problems)
+
+
+def _import_one(session: Session, kind: EditKind, key: str, record: dict[str, str]) -> None:
+    _import(session, {kind.name: [{"key": key, **record}]})
 
 
 def save(session: Session, user: Any, kind_name: str, obj: Any | None,
@@ -206,12 +211,7 @@ def add_rule(session: Session, user: Any, service: Service, rule: dict[str, str]
     data = {"eligibility_rules": [{"service_key": key, "kind": rule.get("kind", ""),
                                    "value": rule.get("value", ""),
                                    "description": rule.get("description", "")}]}
-    report = run_import(session, [Source("beheer.json", json.dumps(data).encode())])
-    if not report.ok or not report.applied:
-        problems: dict[str | None, list[str]] = {}
-        for p in report.problems:
-            problems.setdefault(p.column, []).append(p.message)
-        raise EditRejected(problems)
+    _import(session, data)
     session.expire_all()
     service = session.get(Service, service.id)
     text = rule_text(rule)

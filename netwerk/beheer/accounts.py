@@ -16,7 +16,7 @@ from netwerk.errors import UserError
 from netwerk.history import changes_of, record_change
 from netwerk.i18n import _
 from netwerk.models import AccountInvitation, JoinRequest, Professional, Role, User
-from netwerk.web import arg_page, get_or_404, parse_id
+from netwerk.web import arg_page, commit_or_flash, get_or_404, parse_id
 
 
 @bp.app_context_processor
@@ -195,14 +195,8 @@ def _join_for_decision(join_id: int) -> JoinRequest:
 @bp.post("/aanmeldingen/<int:join_id>/goedkeuren")
 def approve_join(join_id: int):
     join = _join_for_decision(join_id)
-    try:
-        joining.approve(db.session, current_user, join)
-    except UserError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Goedgekeurd: het account is actief."), "success")
+    commit_or_flash(lambda: joining.approve(db.session, current_user, join),
+                    _("Goedgekeurd: het account is actief."))
     return redirect(url_for("beheer.join_requests"), 303)
 
 

@@ -29,7 +29,7 @@ from netwerk.models import (
     Sector,
 )
 from netwerk.models.enums import SECTOR_LABELS, UNIT_LABELS
-from netwerk.web import arg_page, get_or_404
+from netwerk.web import arg_page, commit_or_flash, get_or_404
 
 LABELS = {
     "name": _l("Naam"), "sector": _l("Sector"), "description": _l("Beschrijving"),
@@ -238,40 +238,52 @@ def undo_change(change_id: int):
         abort(404)
     obj = get_or_404(db.session, editing.KINDS[section.kind].model, change.object_id)
     _require_object(section, obj)
+    commit_or_flash(lambda: editing.undo(db.session, current_user, change),
+                    _("De wijziging is ongedaan gemaakt (als nieuwe wijziging)."))
+    return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=change.object_id), 303)
+
+
+def _add_to_record(kind: str, obj_id: int, write, problems_of, done: str):
+    """Add a part to a record (a rule to a service, a mail domain to an organisation): the
+    record's own access check, then ``write(obj)``; a refusal shows the record's form again
+    with ``problems_of(exc)`` and changes nothing."""
+    section, model = BY_KIND[kind], editing.KINDS[kind]
+    obj = get_or_404(db.session, model.model, obj_id)
+    _require_object(section, obj)
     try:
-        editing.undo(db.session, current_user, change)
+        write(obj)
     except UserError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("De wijziging is ongedaan gemaakt (als nieuwe wijziging)."), "success")
-    return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=change.object_id), 303)
+        obj = db.session.get(model.model, obj_id)
+        return _render_form(section, obj, model.snapshot(obj), problems_of(exc), 400)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=obj_id), 303)
+
+
+def _part_of(row_model, row_id: int, obj_id: int, parent_id: str):
+    """The part ``row_id`` of record ``obj_id``; 404 when it belongs to another record."""
+    row = get_or_404(db.session, row_model, row_id)
+    if getattr(row, parent_id) != obj_id:
+        abort(404)
+    return row
 
 
 @bp.post("/diensten/<int:obj_id>/regels")
 def add_rule(obj_id: int):
-    service = get_or_404(db.session, editing.KINDS["services"].model, obj_id)
-    _require_object(BY_KIND["services"], service)
-    try:
+    def write(service):
         editing.add_rule(db.session, current_user, service, {
             k: request.form.get(k, "") for k in ("kind", "value", "description")})
-    except EditRejected as exc:
-        db.session.rollback()
-        service = db.session.get(editing.KINDS["services"].model, obj_id)
-        return _render_form(BY_KIND["services"], service,
-                            editing.KINDS["services"].snapshot(service),
-                            {f"rule_{k}": v for k, v in exc.problems.items()}, 400)
-    db.session.commit()
-    flash(_("Toegangsregel toegevoegd."), "success")
-    return redirect(url_for("beheer.diensten_detail", obj_id=obj_id), 303)
+
+    return _add_to_record(
+        "services", obj_id, write,
+        lambda exc: {f"rule_{k}": v for k, v in getattr(exc, "problems", {}).items()},
+        _("Toegangsregel toegevoegd."))
 
 
 @bp.post("/diensten/<int:obj_id>/regels/<int:rule_id>/verwijderen")
 def remove_rule(obj_id: int, rule_id: int):
-    rule = get_or_404(db.session, EligibilityRule, rule_id)
-    if rule.service_id != obj_id:
-        abort(404)
+    rule = _part_of(EligibilityRule, rule_id, obj_id, "service_id")
     _require_object(BY_KIND["services"], rule.service)
     editing.remove_rule(db.session, current_user, rule)
     db.session.commit()
@@ -281,27 +293,18 @@ def remove_rule(obj_id: int, rule_id: int):
 
 @bp.post("/organisaties/<int:obj_id>/domeinen")
 def add_domain(obj_id: int):
-    org = get_or_404(db.session, editing.KINDS["organisations"].model, obj_id)
-    _require_object(BY_KIND["organisations"], org)
-    try:
+    def write(org):
         joining.add_domain(db.session, current_user, org, request.form.get("domain", ""),
                            current_app.config["PERSONAL_MAIL_DOMAINS_EXTRA"])
-    except UserError as exc:
-        db.session.rollback()
-        org = db.session.get(editing.KINDS["organisations"].model, obj_id)
-        return _render_form(BY_KIND["organisations"], org,
-                            editing.KINDS["organisations"].snapshot(org),
-                            {"domain": [exc.message]}, 400)
-    db.session.commit()
-    flash(_("E-maildomein geregistreerd."), "success")
-    return redirect(url_for("beheer.organisaties_detail", obj_id=obj_id), 303)
+
+    return _add_to_record("organisations", obj_id, write,
+                          lambda exc: {"domain": [exc.message]},
+                          _("E-maildomein geregistreerd."))
 
 
 @bp.post("/organisaties/<int:obj_id>/domeinen/<int:domain_id>/verwijderen")
 def remove_domain(obj_id: int, domain_id: int):
-    row = get_or_404(db.session, EmailDomain, domain_id)
-    if row.organisation_id != obj_id:
-        abort(404)
+    row = _part_of(EmailDomain, domain_id, obj_id, "organisation_id")
     _require_object(BY_KIND["organisations"], row.organisation)
     joining.remove_domain(db.session, current_user, row)
     db.session.commit()

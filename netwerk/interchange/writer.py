@@ -74,6 +74,19 @@ def upsert(imp: Importer, kind: str, records: list[dict]) -> None:
     report.unchanged[kind] = report.unchanged.get(kind, 0) + len(old) - changed_count
 
 
+def write_rows(imp: Importer, model, kind: str, new: list[dict], old: list[dict],
+               seen: int) -> None:
+    """Insert the ``new`` rows and update the ``old`` ones (each with its ``id``) in chunks,
+    count them in the report and advance the progress by the ``seen`` records."""
+    for chunk in chunks(new, 2000):
+        imp.session.execute(insert(model).returning(model.id), chunk)
+    for chunk in chunks(old, 2000):
+        imp.session.execute(update(model), chunk)
+    imp.report.created[kind] = len(new)
+    imp.report.updated[kind] = len(old)
+    imp.progress(seen)
+
+
 def links(imp: Importer, kind: str, records: list[dict], table, owner_column: str,
           field_name: str, column: str, target: str) -> None:
     """Make the association rows of the given owners (areas, domains) match the file."""
@@ -115,13 +128,7 @@ def rules(imp: Importer, records: list[dict]) -> None:
         else:
             existing[natural] = -1
             new.append(row)
-    if new:
-        session.execute(insert(EligibilityRule).returning(EligibilityRule.id), new)
-    if old:
-        session.execute(update(EligibilityRule), old)
-    imp.report.created["eligibility_rules"] = len(new)
-    imp.report.updated["eligibility_rules"] = len(old)
-    imp.progress(len(records))
+    write_rows(imp, EligibilityRule, "eligibility_rules", new, old, len(records))
 
 
 def ties(imp: Importer, records: list[dict]) -> None:
@@ -141,13 +148,7 @@ def ties(imp: Importer, records: list[dict]) -> None:
             existing[(a_id, b_id)] = tie_id
     new = [v for k, v in pairs.items() if k not in existing]
     old = [v | {"id": existing[k]} for k, v in pairs.items() if k in existing]
-    for chunk in chunks(new, 2000):
-        session.execute(insert(Tie).returning(Tie.id), chunk)
-    for chunk in chunks(old, 2000):
-        session.execute(update(Tie), chunk)
-    imp.report.created["ties"] = len(new)
-    imp.report.updated["ties"] = len(old)
-    imp.progress(len(records))
+    write_rows(imp, Tie, "ties", new, old, len(records))
 
 
 def capacities(imp: Importer, records: list[dict]) -> None:
@@ -178,13 +179,7 @@ def capacities(imp: Importer, records: list[dict]) -> None:
                 old.append(counts | {"id": cap_id, "version": version + 1})
         else:
             new.append(counts | {"service_id": s, "area_id": a, "capacity_type_id": t})
-    if new:
-        session.execute(insert(Capacity).returning(Capacity.id), new)
-    if old:
-        session.execute(update(Capacity), old)
-    imp.report.created["capacities"] = len(new)
-    imp.report.updated["capacities"] = len(old)
-    imp.progress(len(records))
+    write_rows(imp, Capacity, "capacities", new, old, len(records))
 
 
 # -- one writer per kind, in the order they are written ------------------------------------------

@@ -1,5 +1,5 @@
-"""The web layer every blueprint shares: argument parsing (``args``), the form kit (``forms``)
-and fetch-or-404 (``get_or_404``). One rule each, so a page cannot drift from the others."""
+"""The web layer every blueprint shares: argument parsing (``args``), the form kit (``forms``),
+fetch-or-404 (``get_or_404``) and commit-or-say-why (``commit_or_flash``). One rule each, so a page cannot drift from the others."""
 
 from netwerk.web.args import (
            MAX_ID,
@@ -11,7 +11,9 @@ from netwerk.web.args import (
            parse_id,
            parse_int,
 )
+from netwerk.web.commit import commit_or_flash
 from netwerk.web.fetch import get_or_404
 
-__all__ = ["MAX_ID", "BadArgument", "arg_enum", "arg_id", "arg_int", "arg_page", "get_or_404",
+__all__ = ["MAX_ID", "BadArgument", "arg_enum", "arg_id", "arg_int", "arg_page", "commit_or_flash",
+           "get_or_404",
            "parse_id", "parse_int"]
