@@ -20,6 +20,7 @@ def record(
     """Add an audit entry to ``session`` (the caller commits with its own change).
 
     ``user`` is the acting account, or its id (operations that get only an id), or None."""
+    user_id: int | None
     if isinstance(user, int) and not isinstance(user, bool):
         user_id = user
     else:

@@ -25,6 +25,11 @@ NAMING_CONVENTION = {
 }
 
 
+def rowcount(result) -> int:
+    """The number of rows an UPDATE or DELETE matched (0 when the driver cannot tell)."""
+    return getattr(result, "rowcount", 0) or 0
+
+
 def utcnow() -> datetime:
     """Return the current moment as an aware UTC datetime."""
     return datetime.now(UTC)

@@ -50,7 +50,8 @@ def _phone(value: str | None) -> str:
 
 
 def _keys(items) -> str:
-    return ";".join(sorted(getattr(i, "external_id", None) or getattr(i, "slug", "") for i in items))
+    return ";".join(sorted(str(getattr(i, "external_id", None) or getattr(i, "slug", ""))
+                           for i in items))
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _ctype(c: CapacityType) -> dict[str, str]:
 
 def _area(a: Area) -> dict[str, str]:
     return {"kind": a.kind.value, "name": a.name, "code": a.code or "",
-            "parent_key": a.parent.external_id if a.parent is not None else ""}
+            "parent_key": (a.parent.external_id or "") if a.parent is not None else ""}
 
 
 KINDS: dict[str, EditKind] = {
@@ -158,6 +159,7 @@ def save(session: Session, user: Any, kind_name: str, obj: Any | None,
     _import_one(session, kind, key, record)
     session.expire_all()
     obj = session.scalar(select(kind.model).where(getattr(kind.model, kind.key_attr) == key))
+    assert obj is not None  # the import just wrote it
     after = kind.snapshot(obj)
     if not before:
         changes = [c for c in [record_change(session, user, obj, "aangemaakt", None, obj.name)]
@@ -213,10 +215,11 @@ def add_rule(session: Session, user: Any, service: Service, rule: dict[str, str]
                                    "description": rule.get("description", "")}]}
     _import(session, data)
     session.expire_all()
-    service = session.get(Service, service.id)
+    fresh = session.get(Service, service.id)
     text = rule_text(rule)
-    change = record_change(session, user, service, "regel", None, text)
+    change = record_change(session, user, fresh, "regel", None, text)
     session.flush()
+    assert change is not None  # from nothing to a rule is always a change
     return change
 
 
@@ -232,6 +235,7 @@ def remove_rule(session: Session, user: Any, rule: EligibilityRule) -> Change:
     change = record_change(session, user, service, "regel", rule_text(rule), None)
     session.delete(rule)
     session.flush()
+    assert change is not None  # from a rule to nothing is always a change
     return change
 
 

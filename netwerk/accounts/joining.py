@@ -159,6 +159,7 @@ def approve(session: Session, by: Any, join: JoinRequest) -> User:
     if not report.ok or not report.applied:
         raise UserError(report.problems[0].reason if report.problems else _("niet opgeslagen"))
     professional = session.scalar(select(Professional).where(Professional.external_id == key))
+    assert professional is not None  # the import just wrote it
     user = User(email=join.email, role=Role.MEDEWERKER, professional_id=professional.id,
                 password_hash=password_hash)
     session.add(user)

@@ -103,6 +103,8 @@ def _check_totp(user: User, code: str) -> bool:
     import hmac
     import time
 
+    if not user.totp_secret:
+        return False
     totp = pyotp.TOTP(user.totp_secret)
     now = time.time()
     for offset in (-1, 0, 1):

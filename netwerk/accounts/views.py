@@ -18,7 +18,6 @@ from flask_login import current_user, login_user, user_logged_in, user_logged_ou
 
 from netwerk.accounts import invitations, joining, signin, sso, twostep
 from netwerk.accounts.editing import EditRejected
-from netwerk.accounts.passwords import check_new_password  # noqa: F401  (one place, see module)
 from netwerk.db import db
 from netwerk.errors import UserError
 from netwerk.extensions import limiter

@@ -29,7 +29,7 @@ def person(p: Professional) -> dict:
 
 
 def organisation(o: Organisation, with_services: bool = True) -> dict:
-    result = {
+    result: dict[str, object] = {
         "id": o.id, "external_id": o.external_id, "name": o.name, "sector": o.sector.value,
         "description": o.description, "phone": o.phone, "crisis_phone": o.crisis_phone,
         "intake_route": o.intake_route, "website": o.website, "email": o.email,

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from netwerk.db import utcnow
+from netwerk.db import rowcount, utcnow
 from netwerk.models import ApiToken, User
 from netwerk.models.api_token import hash_token, new_token
 
@@ -39,7 +39,7 @@ def revoke_tokens(session: Session, user: User | None = None, token_id: int | No
         query = query.where(ApiToken.user_id == user.id)
     if token_id is not None:
         query = query.where(ApiToken.id == token_id)
-    return session.execute(query.values(revoked=True)).rowcount or 0
+    return rowcount(session.execute(query.values(revoked=True)))
 
 
 def _live():

@@ -97,7 +97,7 @@ def _page(query, count_query, render):
     args = {k: v for k, v in request.args.items() if k not in {"page", "per_page"}}
 
     def link(n: int) -> str:
-        return url_for(request.endpoint, page=n, per_page=per_page, _external=True, **args)
+        return url_for(request.endpoint or "", page=n, per_page=per_page, _external=True, **args)
 
     links = {"self": link(page), "first": link(1), "last": link(last),
              "next": link(page + 1) if page < last else None,

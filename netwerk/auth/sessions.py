@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from netwerk.db import utcnow
+from netwerk.db import rowcount, utcnow
 from netwerk.models import User, UserSession
 
 
@@ -28,7 +28,7 @@ def start_session(session: Session, user: User) -> str:
     key = secrets.token_urlsafe(32)
     session.add(UserSession(user_id=user.id, key_hash=_hash(key)))
     session.flush()
-    user.session_key = key
+    user.session_key = key  # type: ignore[assignment]
     return key
 
 
@@ -48,7 +48,7 @@ def end_session(session: Session, user_id: int, key: str | None) -> int:
                                   UserSession.user_id == user_id,
                                   UserSession.ended_at.is_(None))
         .values(ended_at=utcnow()))
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def end_sessions(session: Session, user_id: int | None = None, keep: str | None = None) -> int:
@@ -58,4 +58,4 @@ def end_sessions(session: Session, user_id: int | None = None, keep: str | None 
         query = query.where(UserSession.user_id == user_id)
     if keep:
         query = query.where(UserSession.key_hash != _hash(keep))
-    return session.execute(query.values(ended_at=utcnow())).rowcount or 0
+    return rowcount(session.execute(query.values(ended_at=utcnow())))

@@ -129,7 +129,7 @@ def _check_target_org(section: Section, record: dict[str, str]) -> None:
 
 def _render_form(section: Section, obj, values: dict, problems: dict, status: int = 200):
     choices = queries.choices(db.session, current_user) | ENUM_CHOICES
-    extra = {}
+    extra: dict[str, object] = {}
     if obj is not None:
         extra["history"] = changes_of(db.session, section.kind, obj.id)
         if section.kind == "services":

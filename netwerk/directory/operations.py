@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from netwerk import audit
-from netwerk.db import utcnow
+from netwerk.db import rowcount, utcnow
 from netwerk.errors import UserError
 from netwerk.i18n import _
 from netwerk.models import (
@@ -69,12 +69,12 @@ def _claim_version(session: Session, professional: Professional, seen: int | Non
     through, on SQLite and PostgreSQL; the other raises StaleEdit."""
     if seen is None:
         raise StaleEdit()
-    table = Professional.__table__
     result = session.execute(
-        update(table).where(table.c.id == professional.id, table.c.version == seen)
-        .values(version=table.c.version + 1)
+        update(Professional)
+        .where(Professional.id == professional.id, Professional.version == seen)
+        .values(version=Professional.version + 1)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise StaleEdit()
     session.expire(professional, ["version"])
 

@@ -45,9 +45,8 @@ def process_photo(data: bytes) -> bytes:
             if getattr(image, "n_frames", 1) > 1:
                 image.seek(0)
             image.draft("RGB", (SIZE * 2, SIZE * 2))  # JPEG: decode at a reduced scale
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            image = ImageOps.fit(image, (SIZE, SIZE), method=Image.Resampling.LANCZOS)
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+            square = ImageOps.fit(upright, (SIZE, SIZE), method=Image.Resampling.LANCZOS)
     except InvalidPhoto:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -57,5 +56,5 @@ def process_photo(data: bytes) -> bytes:
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         _refuse(exc)
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True)
+    square.save(out, format="JPEG", quality=85, optimize=True)
     return out.getvalue()

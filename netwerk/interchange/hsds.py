@@ -211,7 +211,7 @@ def _first_phone(phones: list, crisis: bool) -> str:
     return ""
 
 
-def hsds_tables(payload: object, name: str) -> dict[str, Table]:
+def hsds_tables(payload: Any, name: str) -> dict[str, Table]:
     """Organisations, services and age rules of an HSDS document, as import tables.
 
     HSDS ids become netwerk keys; an organisation's first voice phone becomes its phone.
@@ -219,7 +219,8 @@ def hsds_tables(payload: object, name: str) -> dict[str, Table]:
     """
     if isinstance(payload, list):
         services = payload
-        orgs = [s["organization"] for s in payload if isinstance(s.get("organization"), dict)]
+        orgs = [s["organization"] for s in payload
+                if isinstance(s, dict) and isinstance(s.get("organization"), dict)]
     else:
         services = payload.get("services") or []
         orgs = payload.get("organizations") or []
@@ -239,8 +240,8 @@ def hsds_tables(payload: object, name: str) -> dict[str, Table]:
         org_rows.append((index, {
             "key": str(org.get("id") or ""), "name": str(org.get("name") or ""),
             "sector": sector, "description": str(org.get("description") or ""),
-            "phone": _first_phone(org.get("phones"), crisis=False),
-            "crisis_phone": _first_phone(org.get("phones"), crisis=True),
+            "phone": _first_phone(org.get("phones") or [], crisis=False),
+            "crisis_phone": _first_phone(org.get("phones") or [], crisis=True),
             "website": str(org.get("website") or ""), "email": str(org.get("email") or ""),
         }))
     service_rows, rule_rows = [], []

@@ -137,12 +137,13 @@ def write_natural(imp: Importer, kind: str, model, natural: tuple[str, ...],
         for found in session.execute(select(table).where(in_(session, owner, chunk))):
             current = dict(found._mapping)
             existing[tuple(current[c] for c in natural)] = current
-    new, changed = [], 0
+    new: list[dict] = []
+    changed = 0
     for r in rows:
-        current = existing.get(tuple(r[c] for c in natural))
-        if current is None:
+        found_row = existing.get(tuple(r[c] for c in natural))
+        if found_row is None:
             new.append(r)
-        elif any(current[c] != v for c, v in r.items()):
+        elif any(found_row[c] != v for c, v in r.items()):
             where = and_(*(table.c[c] == r[c] for c in natural))
             session.execute(update(table).where(where).values(
                 {c: v for c, v in r.items() if c not in natural}))

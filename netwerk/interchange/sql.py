@@ -103,9 +103,11 @@ def _pg_insert(session: Session, table, rows: list[dict], returning: tuple) -> l
            f"FROM unnest({unnest}) AS u({quoted})")
     if returning:
         sql += " RETURNING " + ", ".join(f'"{c}"' for c in returning)
-    cursor = session.connection().connection.dbapi_connection.cursor()
+    dbapi = session.connection().connection.dbapi_connection
+    assert dbapi is not None  # a checked-out connection always has one
+    cursor = dbapi.cursor()
     try:
         cursor.execute(sql, [values for values, _kind in params])
-        return cursor.fetchall() if returning else []
+        return list(cursor.fetchall()) if returning else []
     finally:
         cursor.close()

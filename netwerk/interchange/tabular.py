@@ -115,7 +115,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def json_tables(records: list, name: str) -> Table:
+def json_tables(records: object, name: str) -> Table:
     """A JSON list of objects as a Table (row number = position in the list, from 1)."""
     if not isinstance(records, list):
         raise TableError(_("verwacht een lijst van objecten"))

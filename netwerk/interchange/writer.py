@@ -54,15 +54,15 @@ def upsert(imp: Importer, kind: str, records: list[dict]) -> None:
         imp.progress(len(chunk))
     changed_count = 0
     for chunk in chunks(old, 2000):
-        rows = {ids[r["_key"]]: values(r) for r in chunk}
-        columns = sorted({c for v in rows.values() for c in v})
+        wanted_rows = {ids[r["_key"]]: values(r) for r in chunk}
+        columns = sorted({c for v in wanted_rows.values() for c in v})
         current = imp.session.execute(
             select(model.id, *(getattr(model, c) for c in columns))
-            .where(in_(imp.session, model.id, list(rows)))
+            .where(in_(imp.session, model.id, list(wanted_rows)))
         )
         changed = []
         for row in current:
-            wanted = rows[row.id]
+            wanted = wanted_rows[row.id]
             if any(row._mapping[c] != v for c, v in wanted.items()):
                 changed.append({**wanted, "id": row.id})
         if changed:

@@ -75,7 +75,8 @@ def exact_cover(options: Sequence[Option], needed: frozenset[str]) -> list[Optio
                 continue
             c = costs[i]
             cand = (here[0] + c[0], here[1] + c[1], here[2] + c[2])
-            if best[new] is None or cand < best[new]:
+            old = best[new]
+            if old is None or cand < old:
                 best[new] = cand
                 came[new] = (mask, i)
     chosen: list[Option] = []

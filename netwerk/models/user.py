@@ -57,7 +57,7 @@ class User(UserMixin, Base):
 
     # The key of the server-side session this request runs in (netwerk.auth.sessions); set by
     # the user loader and by sign-in, never stored on the row.
-    session_key = None  # str | None (not a column)
+    session_key = None  # str | None (not a column; set per request by the session loader)
 
     def get_id(self) -> str:  # flask-login: the cookie carries the version and the server-side session's key
         if not self.session_key:
