@@ -236,3 +236,71 @@ def _missing(session: Session, req: queries.MapRequest, version: tuple, viewer,
                         for c in missing.candidates[:SHOWCASE_ITEMS]],
         "unmetNeeds": [[domains.get(d, d), n] for d, n in missing.unmet_needs.items()],
     }
+
+
+def growth_counts(payload: dict) -> list[dict[str, Any]]:
+    """Per work session: organisations, people and lines between organisations by then, and
+    how many were new (the report's growth figures)."""
+    rows = []
+    for ws in payload["sessions"]:
+        k = ws["index"]
+
+        def upto(items, kind, k=k):
+            return sum(1 for i in items if i.get("kind") == kind and i.get("s") is not None
+                       and i["s"] <= k)
+
+        def new(items, kind, k=k):
+            return sum(1 for i in items if i.get("kind") == kind and i.get("s") == k)
+
+        rows.append({"session": ws, "organisations": upto(payload["nodes"], ORGANISATION),
+                     "new_organisations": new(payload["nodes"], ORGANISATION),
+                     "people": upto(payload["nodes"], PROFESSIONAL),
+                     "lines": upto(payload["edges"], ORGANISATION),
+                     "new_lines": new(payload["edges"], ORGANISATION)})
+    return rows
+
+
+def _shape_path(shape: str, r: float) -> str:
+    if shape == "square":
+        s = r * 0.88
+        return f"M{-s:.1f} {-s:.1f}H{s:.1f}V{s:.1f}H{-s:.1f}Z"
+    if shape == "triangle":
+        return f"M0 {-1.25 * r:.1f}L{1.1 * r:.1f} {0.65 * r:.1f}L{-1.1 * r:.1f} {0.65 * r:.1f}Z"
+    if shape == "diamond":
+        return f"M0 {-1.25 * r:.1f}L{1.25 * r:.1f} 0L0 {1.25 * r:.1f}L{-1.25 * r:.1f} 0Z"
+    return f"M{r:.1f} 0A{r:.1f} {r:.1f} 0 1 0 {-r:.1f} 0A{r:.1f} {r:.1f} 0 1 0 {r:.1f} 0Z"
+
+
+def print_drawing(payload: dict, width: float = 1000.0, height: float = 700.0,
+                  labels: int = 30) -> dict[str, Any]:
+    """The organisation map drawn for paper (an SVG in the report template): positions scaled
+    into ``width`` × ``height``, the ``labels`` best-connected organisations named."""
+    orgs = [n for n in payload["nodes"] if n["kind"] != PROFESSIONAL]
+    if not orgs:
+        return {"width": width, "height": height, "nodes": [], "edges": [], "legend": []}
+    xs, ys = [n["x"] for n in orgs], [n["y"] for n in orgs]
+    pad = 60.0
+    span = max(max(xs) - min(xs), 1.0), max(max(ys) - min(ys), 1.0)
+    k = min((width - 2 * pad) / span[0], (height - 2 * pad) / span[1])
+
+    def at(n):
+        return (pad + (n["x"] - min(xs)) * k, pad + (n["y"] - min(ys)) * k)
+
+    top_deg = max((n["deg"] for n in orgs), default=1) or 1
+    named = {n["id"] for n in sorted(orgs, key=lambda n: (-n["deg"], n["label"]))[:labels]}
+    nodes, where = [], {}
+    for n in orgs:
+        x, y = at(n)
+        where[n["id"]] = (x, y)
+        style = payload["sectors"].get(n["sector"], {"colour": "#6B6B6B", "shape": "circle"})
+        r = 6 + 9 * (n["deg"] / top_deg) ** 0.5
+        nodes.append({"x": round(x, 1), "y": round(y, 1), "label": n["label"],
+                      "named": n["id"] in named, "colour": style["colour"],
+                      "path": _shape_path(style["shape"], r), "r": r})
+    edges = [{"x1": round(where[e["from"]][0], 1), "y1": round(where[e["from"]][1], 1),
+              "x2": round(where[e["to"]][0], 1), "y2": round(where[e["to"]][1], 1),
+              "w": round(1 + min(5, (e.get("w") or 1) ** 0.5), 1)}
+             for e in payload["edges"] if e["from"] in where and e["to"] in where]
+    legend = [{"name": st["name"], "colour": st["colour"], "path": _shape_path(st["shape"], 7)}
+              for st in payload["sectors"].values()]
+    return {"width": width, "height": height, "nodes": nodes, "edges": edges, "legend": legend}

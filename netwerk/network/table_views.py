@@ -96,11 +96,13 @@ def table_report():
     params = {"gebied": req.area_id, "niveau": filters.level_param}
     if ws is not None:
         params["sessie"] = ws.id
-    frames = queries.growth_frames(db.session, req.area_id)
+    payload = table.table_data(db.session, req, current_user,
+                               current_app.config["NETWERK_MIN_COUNT"])
     return render_template(
         "network/table_report.html", area=queries.get_area(db.session, req.area_id), ws=ws,
         overview=queries.overview(db.session, ws) if ws is not None else None,
-        frames=frames, data_url=url_for("network.table_data", **params))
+        growth=table.growth_counts(payload), drawing=table.print_drawing(payload),
+        table_url=url_for("network.table_page", **params))
 
 
 @bp.route("/werksessies/<int:ws_id>/qr.svg")
