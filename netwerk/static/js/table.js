@@ -141,7 +141,8 @@
 
   function render() {
     var v = S.view, W = svg.clientWidth, H = svg.clientHeight;
-    var zoom = Math.max(0.8, Math.min(2.2, Math.sqrt(v.k / (S.fitK || v.k))));
+    var zoom = Math.max(0.8, Math.min(2.2, Math.sqrt(v.k / (S.fitK || v.k)))) *
+      Math.max(0.5, Math.min(1, Math.min(W, H) / 900));
     var focus = focusSet(), hl = S.highlight, now = Date.now();
     var shown = {};
     S.nodes.forEach(function (n) {
@@ -218,6 +219,12 @@
         }
       });
     }
+    var box = svg.getBoundingClientRect();
+    Array.prototype.forEach.call(root.querySelectorAll(".tafel-balk, .tafel-legenda, .tafel-tijdlijn, .tafel-zoom, .tafel-paneel, .tafel-verhaal, .tafel-qr"), function (o) {
+      if (o.hidden || !o.offsetParent) { return; }
+      var r = o.getBoundingClientRect();
+      add({x: r.left - box.left, y: r.top - box.top, w: r.width, h: r.height, owner: "overlay"});
+    });
     var order = [];
     S.nodes.forEach(function (n) {
       if (!shown[n.id]) { if (n.text) { n.text.setAttribute("display", "none"); } return; }
@@ -241,7 +248,11 @@
         {x: n.sx + n.sr + gap, y: n.sy - h / 2, a: "start"},
         {x: n.sx - n.sr - gap - w, y: n.sy - h / 2, a: "end"},
         {x: n.sx - w / 2, y: n.sy + n.sr + gap, a: "middle"},
-        {x: n.sx - w / 2, y: n.sy - n.sr - gap - h, a: "middle"}
+        {x: n.sx - w / 2, y: n.sy - n.sr - gap - h, a: "middle"},
+        {x: n.sx + n.sr * 0.7, y: n.sy - n.sr - h, a: "start"},
+        {x: n.sx + n.sr * 0.7, y: n.sy + n.sr, a: "start"},
+        {x: n.sx - n.sr * 0.7 - w, y: n.sy - n.sr - h, a: "end"},
+        {x: n.sx - n.sr * 0.7 - w, y: n.sy + n.sr, a: "end"}
       ];
       var chosen = null;
       if (!n.dim || forced) {
@@ -598,6 +609,12 @@
       fit();
     }
     if (action === "verhaal") { showSlide(0); }
+    if (action === "legenda") {
+      var aside = root.querySelector(".tafel-legenda");
+      aside.classList.toggle("open");
+      b.setAttribute("aria-pressed", aside.classList.contains("open") ? "true" : "false");
+      draw();
+    }
     if (action === "vorige") { showSlide(Math.max(0, S.slide - 1)); }
     if (action === "volgende") { showSlide(Math.min(S.slides.length - 1, S.slide + 1)); }
     if (action === "sluit-verhaal") { showSlide(-1); }
@@ -640,7 +657,13 @@
     history.replaceState(null, "", page.pathname + page.search);
     load(true).catch(function () {});
   });
-  window.addEventListener("resize", function () { fit(); });
+  function placeOverlays() {
+    var bar = root.querySelector(".tafel-balk").getBoundingClientRect();
+    root.querySelector(".tafel-legenda").style.top = (bar.bottom + 8) + "px";
+    panel.style.top = (bar.bottom + 8) + "px";
+  }
+  placeOverlays();
+  window.addEventListener("resize", function () { placeOverlays(); fit(); });
 
   load(true).then(function () { root.setAttribute("data-drawn", "1"); poll(); }).catch(function () {
     announce("De kaart kon niet geladen worden.");
