@@ -217,6 +217,14 @@ def can_facilitate(user: User) -> bool:
     return has_role(user, Role.FACILITATOR)
 
 
+def can_check_in(user: User) -> bool:
+    """Checking oneself in at a work session from one's own phone (the table's QR code), and
+    then adding one's own ties and invitations there: a signed-in account linked to an active
+    professional, for that professional only (never for someone else)."""
+    prof = getattr(user, "professional", None) if user and user.is_authenticated else None
+    return prof is not None and bool(prof.active)
+
+
 def require(check: Callable[..., bool], *args) -> None:
     """Abort with 403 unless ``check(current_user, *args)`` holds."""
     if not check(current_user, *args):

@@ -46,6 +46,7 @@ from netwerk.models.professional import (
     professional_areas,
     professional_domains,
 )
+from netwerk.models.table import DataVersion, NodePosition
 from netwerk.models.trust import CaseBasis, ReferenceCounter, UserSession
 from netwerk.models.user import User
 from netwerk.models.worksession import AreaSectorChecklist, Attendance, Invitation, WorkSession
@@ -59,5 +60,5 @@ __all__ = [
     "Professional", "Role", "RuleKind", "Sector", "Service", "Tie", "TieKind", "TieSource",
     "Urgency", "User", "WorkSession", "area_and_descendant_ids", "case_opposing", "describe_rule",
     "professional_areas", "professional_domains", "service_areas", "service_domains",
-    "BasisKind", "CaseBasis", "Favourite", "LegalGround", "ReferenceCounter", "UserSession",
+    "BasisKind", "CaseBasis", "DataVersion", "NodePosition", "Favourite", "LegalGround", "ReferenceCounter", "UserSession",
 ]

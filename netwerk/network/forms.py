@@ -83,3 +83,22 @@ class ChecklistForm(Form):
     # No Optional(): it would stop the choice check, letting an empty or unknown value through.
     # An empty list (no box ticked) is valid on its own.
     sectors = MultiCheckboxField(_l("Sectoren die aan tafel horen"))
+
+
+class CheckInForm(Form):
+    """The phone's "ik ben er" button: no fields but the CSRF token."""
+
+
+class TableTieForm(Form):
+    """ "We kennen elkaar nu" with one other attendee."""
+    other_id = NamedSelectField(_l("Met wie"), coerce=int, validators=[
+        DataRequired(_l("Met wie: kies iemand aan tafel."))])
+
+
+class TableInviteForm(Form):
+    """Invite a party missing at the table: an organisation chosen by typeahead (its id), or
+    its name typed in full when the page runs without scripts."""
+    organisation_id = StringField(_l("Organisatie-id"), validators=[Optional(), Length(max=12)])
+    organisation_name = StringField(_l("Welke organisatie ontbrak?"),
+                                    validators=[Optional(), Length(max=200)])
+    note = TextAreaField(_l("Waarom deze partij?"), validators=[Optional(), Length(max=2000)])

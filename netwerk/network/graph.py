@@ -19,7 +19,7 @@ from datetime import date
 from typing import TypeVar
 
 import networkx as nx
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from netwerk.models import (
@@ -36,6 +36,7 @@ from netwerk.models import (
     professional_domains,
     service_areas,
 )
+from netwerk.models.table import NETWORK_VERSION, DataVersion
 from netwerk.network.cache import cache_for, clear_all
 
 T = TypeVar("T")
@@ -71,10 +72,46 @@ def data_version(session: Session, area_id: int | None = None) -> tuple:
     bounded by the area through indexes. Any new, removed, re-dated or re-kinded tie, any
     attendance, any edited, moved or added professional and any service gaining or losing an
     area changes it, so a cached value is never served after such a change. Ask it once per
-    request and pass it on (``area_graph(..., version=...)``): each call queries.
+    request and pass it on (``area_graph(..., version=...)``).
+
+    The fingerprint is remembered in the GraphCache under the database's data counter
+    (``network_counter``): while no watched table changed anywhere, a warm view asks that one
+    row and nothing else; after a change, the fingerprint is taken again (so a change in
+    another area still leaves this area's cached maps in place).
     """
+    counter = network_counter(session)
+    if counter is None or session.info.get(WROTE):
+        # No counter row (a database emptied by hand), or this transaction wrote: its own
+        # uncommitted changes must not be remembered under a counter another may reuse.
+        return _fingerprint(session, area_id)
+    return cache_for(session).get(("data_version", area_id), counter,
+                                  lambda: _fingerprint(session, area_id))
+
+
+def _fingerprint(session: Session, area_id: int | None) -> tuple:
     return (_query_version(session) if area_id is None
             else _query_area_version(session, area_id))
+
+
+def network_counter(session: Session) -> int | None:
+    """The database's network data counter (``data_versions``), raised by triggers on every
+    change to what a map is built from (migration 0016); None when the row is missing."""
+    return session.scalar(select(DataVersion.version)
+                          .where(DataVersion.name == NETWORK_VERSION))
+
+
+WROTE = "netwerk.network.wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_write(session: Session, _context) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_write(session: Session) -> None:
+    session.info.pop(WROTE, None)
 
 
 def _query_area_version(session: Session, area_id: int) -> tuple:

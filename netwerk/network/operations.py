@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from netwerk import audit
 from netwerk.errors import UserError
 from netwerk.i18n import _
 from netwerk.models import (
@@ -164,3 +165,54 @@ def set_checklist(session: Session, area_id: int, sectors: list[str]) -> None:
     for sector in dict.fromkeys(sectors):
         session.add(AreaSectorChecklist(area_id=area_id, sector=Sector(sector)))
     session.flush()
+
+
+# -- the room fills in the table (each attendee from their own phone) ------------------------
+
+def _own_professional(user) -> Professional:
+    prof = getattr(user, "professional", None)
+    if prof is None or not prof.active:
+        raise WorkSessionError(_("Je account hoort niet bij een professional; vraag de "
+                                 "facilitator je aan te melden."), field="professional")
+    return prof
+
+
+def check_in(session: Session, user, ws: WorkSession) -> Attendance:
+    """The signed-in user's own professional is at the table (again: nothing changes)."""
+    prof = _own_professional(user)
+    existing = session.get(Attendance, (ws.id, prof.id))
+    if existing is not None:
+        return existing
+    attendance = record_attendance(session, ws, prof.id)
+    audit.record(session, user, "werksessie.inchecken", "work_session", ws.id,
+                 professional_id=prof.id)
+    return attendance
+
+
+def table_tie(session: Session, user, ws: WorkSession, other_id: int) -> Tie:
+    """ "We kennen elkaar nu": a tie between the user's own professional and another
+    attendee of the session (both must be checked in)."""
+    prof = _own_professional(user)
+    if session.get(Attendance, (ws.id, prof.id)) is None:
+        raise WorkSessionError(_("Check eerst in: alleen wie aan tafel zit legt lijntjes."),
+                               field="professional")
+    if session.get(Attendance, (ws.id, other_id)) is None:
+        raise WorkSessionError(_("Met wie: kies iemand die aan tafel zit."), field="other")
+    tie = record_tie(session, ws, prof.id, other_id)
+    audit.record(session, user, "werksessie.lijntje", "work_session", ws.id,
+                 a_id=tie.a_id, b_id=tie.b_id)
+    return tie
+
+
+def table_invite(session: Session, user, ws: WorkSession, organisation_id: int | None,
+                 note: str = "") -> Invitation:
+    """The user (checked in) invites an organisation that was missing at the table."""
+    prof = _own_professional(user)
+    if not organisation_id:
+        raise WorkSessionError(_("Organisatie: kies een organisatie uit de lijst."),
+                               field="organisation")
+    invitation = record_invitation(session, ws, prof.id, organisation_id, None, note)
+    audit.record(session, user, "werksessie.uitnodiging", "work_session", ws.id,
+                 organisation_id=invitation.organisation_id)
+    invalidate(session)
+    return invitation

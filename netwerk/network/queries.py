@@ -231,6 +231,20 @@ def _slug(name: str) -> str:
     return name.lower().replace(" ", "-")
 
 
+def get_area(session: Session, area_id: int) -> Area:
+    return session.get(Area, area_id)
+
+
+def tied_to(session: Session, professional_id: int, others: list[int]) -> set[int]:
+    """Which of ``others`` already have a tie with ``professional_id``."""
+    if not others:
+        return set()
+    rows = session.execute(select(Tie.a_id, Tie.b_id).where(
+        ((Tie.a_id == professional_id) & Tie.b_id.in_(others))
+        | ((Tie.b_id == professional_id) & Tie.a_id.in_(others))))
+    return {b if a == professional_id else a for a, b in rows}
+
+
 def area_exists(session: Session, area_id: int) -> bool:
     return session.get(Area, area_id) is not None
 

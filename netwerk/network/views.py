@@ -27,14 +27,14 @@ from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.i18n import _
 from netwerk.models import Area, Sector, WorkSession
-from netwerk.network import operations, queries, render, worksession_views
+from netwerk.network import operations, queries, render, table_views, worksession_views
 from netwerk.network.blueprint import bp
 from netwerk.network.forms import ChecklistForm, choices
 from netwerk.network.graph import ORGANISATION, PROFESSIONAL
 from netwerk.web import arg_id, get_or_404
 from netwerk.web.download import download
 
-__all__ = ["bp", "worksession_views"]
+__all__ = ["bp", "table_views", "worksession_views"]
 
 VIS_FILES = {"vis-network.min.js", "vis-network.css"}
 LEVEL_PARAM = {"organisaties": ORGANISATION, "professionals": PROFESSIONAL}

@@ -69,3 +69,8 @@ def template_helpers() -> dict:
     """What the network templates may call."""
     return {"cut_point_sentence": cut_point_sentence, "bridge_sentence": bridge_sentence,
             "sector_name": sector_name}
+
+
+def table_without_people(n: int) -> str:
+    return _("Deze selectie telt %(n)s professionals: de tafel toont alleen organisaties. Kies "
+             "een wijk of gemeente om de mensen te zien.", n=n)

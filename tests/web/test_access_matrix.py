@@ -148,6 +148,20 @@ MATRIX: dict[str, Row] = {
     "network.checklist": Row("/netwerk/checklist/{gemeente}", get=only(FACILITATORS),
                              post=only({"facilitator": "302:/netwerk",
                                         "beheerder": "302:/netwerk"})),
+    # The facilitator's table: everyone signed in looks; checking in, ties and invitations
+    # from the phone are for an account linked to a professional (the beheerder has none).
+    "network.table_data": Row("/netwerk/data.json", get=everyone(200)),
+    "network.table_page": Row("/netwerk/tafel", get=everyone(200)),
+    "network.table_report": Row("/netwerk/tafel/verslag", get=everyone(200)),
+    "network.check_in_qr": Row("/werksessies/{session}/qr.svg", get=everyone(200)),
+    "network.check_in": Row("/werksessies/{session}/inchecken", get=everyone(200),
+                            post=everyone("302:/werksessies/{session}/inchecken",
+                                          beheerder=403)),
+    # An empty form: nobody named (400, nothing saved).
+    "network.check_in_tie": Row("/werksessies/{session}/inchecken/lijntje",
+                                post=everyone(400, beheerder=403)),
+    "network.check_in_invite": Row("/werksessies/{session}/inchecken/uitnodiging",
+                                   post=everyone(400, beheerder=403)),
     "network.sessions_index": Row("/werksessies", get=everyone(200)),
     "network.sessions_growth": Row("/werksessies/groei", get=everyone(200)),
     "network.session_detail": Row("/werksessies/{session}", get=everyone(200)),

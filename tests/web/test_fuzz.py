@@ -64,6 +64,11 @@ ROUTES = {
     "decide": ("/casussen/{case}/besluit", form("lead_id", "reason")),
     "add_action": ("/casussen/{case}/acties", form("professional_id", "what", "due")),
     "toggle_action": ("/casussen/{case}/acties/{action}/klaar", form("done")),
+    # the phone at the facilitator's table (the fuzzing user has a professional)
+    "table_tie": ("/werksessies/{session}/inchecken/lijntje", form("lijntje-other_id")),
+    "table_invite": ("/werksessies/{session}/inchecken/uitnodiging",
+                     form("uitnodiging-organisation_id", "uitnodiging-organisation_name",
+                          "uitnodiging-note")),
 }
 
 
@@ -93,6 +98,7 @@ OPTIONAL_ROUTES = {
     "/werksessies/<int:ws_id>/lijntje": ("/werksessies/{session}/lijntje",
                                          form("a_id", "b_id", "kind")),
     "/netwerk/checklist/<int:area_id>": ("/netwerk/checklist/{wijk}", form("sectors")),
+
     "/import": ("/import", _upload()),
     # beheer (issue 17): every change goes through the import's validation.
     "/beheer/organisaties/nieuw": ("/beheer/organisaties/nieuw",
@@ -348,6 +354,8 @@ def test_every_get_route_survives_malformed_query_parameters(app, session, world
     "/netwerk?gebied=2147483648", "/netwerk/export.graphml?gebied=²",
     "/netwerk/export.gexf?sessie=²", "/netwerk/ontbrekend.csv?gebied=99999999999999999999",
     "/werksessies/groei?gebied=²", "/werksessies/nieuw?gebied=²", "/plek?wijk=²",
+    "/netwerk/data.json?gebied=²", "/netwerk/data.json?sessie=99999999999999999999",
+    "/netwerk/tafel?gebied=2147483648", "/netwerk/tafel/verslag?sessie=²",
 ])
 def test_reported_malformed_ids_answer_400_in_dutch(app, world, url):
     client = _client(app, "beheerder@matrix.example")
@@ -360,7 +368,8 @@ def test_reported_malformed_ids_answer_400_in_dutch(app, world, url):
 def test_unknown_ids_answer_404(app, world):
     client = _client(app, "beheerder@matrix.example")
     for url in ("/netwerk/export.graphml?gebied=2147483647", "/netwerk/ontbrekend.csv?sessie=999999",
-                "/werksessies/groei?gebied=2147483647"):
+                "/werksessies/groei?gebied=2147483647", "/netwerk/data.json?gebied=2147483647",
+                "/netwerk/data.json?sessie=999999", "/netwerk/tafel/verslag?gebied=2147483647"):
         assert client.get(url).status_code == 404, url
 
 
