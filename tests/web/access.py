@@ -110,7 +110,12 @@ def csrf_token(client) -> str:
     raise AssertionError("no CSRF token found on /account/wachtwoord or /login")
 
 
-def snapshot(session, *, skip=("audit_log",)) -> dict[str, list]:
+# Records of reading, which a GET may write: the audit log, and the profiles a user recently
+# opened (their home page's "Laatst bekeken").
+READ_RECORDS = ("audit_log", "recently_opened")
+
+
+def snapshot(session, *, skip=READ_RECORDS) -> dict[str, list]:
     """Every row of every table (the demo network is small), for 'nothing changed' checks."""
     session.expire_all()
     result = {}
@@ -131,5 +136,5 @@ def changed_tables(before: dict, after: dict) -> list[str]:
     return sorted(name for name in before if before[name] != after.get(name))
 
 
-__all__ = ["PRINCIPALS", "World", "build_world", "changed_tables", "csrf_token", "db",
+__all__ = ["PRINCIPALS", "READ_RECORDS", "World", "build_world", "changed_tables", "csrf_token", "db",
            "snapshot"]
