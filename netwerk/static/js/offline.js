@@ -76,9 +76,15 @@
     m.textContent = meta;
     who.appendChild(n);
     who.appendChild(m);
+    if (number) {
+      var shown = document.createElement("span");
+      shown.className = "meta";
+      shown.textContent = display;
+      who.appendChild(shown);
+    }
     li.appendChild(who);
     if (number) {
-      li.appendChild(link("call contact-call", "tel:" + number, words.call + " " + display,
+      li.appendChild(link("call contact-call", "tel:" + number, words.call,
         fill(words.callLabel, { name: name, number: display })));
       if (canText) {
         var more = document.createElement("div");
