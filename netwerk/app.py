@@ -164,6 +164,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(beheer_bp)
     PUBLIC_ENDPOINTS.update(ACCOUNTS_PUBLIC)
 
+    from netwerk.main.views import PUBLIC as MAIN_PUBLIC
+
+    PUBLIC_ENDPOINTS.update(MAIN_PUBLIC)
+
 
 def register_request_hooks(app: Flask) -> None:
     @app.before_request

@@ -206,6 +206,8 @@ def pages(world: PayloadWorld, rules: set[str] = frozenset()) -> list[tuple[str,
     for rule, make in OPTIONAL_PAGES.items():
         if rule in rules:
             result += make(world)
+    # Last: the home page lists the people just opened (names, roles, organisations).
+    result.append(("/", []))
     return result
 
 

@@ -18,6 +18,15 @@ from netwerk.web.forms import put_error
 
 bp = Blueprint("auth", __name__)
 
+# Signing out wipes what this site kept in the browser: the HTTP cache, and the offline copy
+# of the directory with the service worker that keeps it (netwerk/static/js/sw.js).
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+def _wipe_site_data(response):
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
 
 def _safe_next(target: str | None) -> str:
     return local_path(target) or url_for("main.home")
@@ -69,7 +78,7 @@ def logout():
         db.session.commit()
     logout_user()
     flash(_("Je bent afgemeld."), "info")
-    return redirect(url_for("auth.login"))
+    return _wipe_site_data(redirect(url_for("auth.login")))
 
 
 @bp.route("/account/wachtwoord", methods=["GET", "POST"])
@@ -112,4 +121,4 @@ def sign_out_everywhere():
     db.session.commit()
     logout_user()
     flash(_("Je bent op al je apparaten afgemeld."), "info")
-    return redirect(url_for("auth.login"), 303)
+    return _wipe_site_data(redirect(url_for("auth.login"), 303))

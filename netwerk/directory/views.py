@@ -25,6 +25,7 @@ from netwerk.directory.photos import InvalidPhoto, process_photo
 from netwerk.directory.search import search
 from netwerk.extensions import limiter
 from netwerk.i18n import _
+from netwerk.main import operations as main_operations
 from netwerk.models import (
     Area,
     Professional,
@@ -91,7 +92,8 @@ def person(professional_id: int):
     cases = queries.cases_of(db.session, prof.id, current_user)
     if cases:
         operations.record_case_listing(db.session, current_user, prof.id, cases)
-        db.session.commit()
+    main_operations.record_opened(db.session, current_user, prof.id)  # for one's home page
+    db.session.commit()
     return render_template(
         "directory/person.html",
         p=prof,
@@ -115,6 +117,9 @@ def favourite(professional_id: int):
     on = request.form.get("favoriet", "1") != "0"
     operations.set_favourite(db.session, current_user, prof, on)
     db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        # netwerk/static/js/favourite.js: the button flips in place, no page load.
+        return jsonify(favourite=on, professional_id=prof.id)
     if on:
         flash(_("%(name)s staat bij je favorieten.", name=prof.name), "success")
     else:

@@ -46,6 +46,7 @@ from netwerk.models.professional import (
     professional_areas,
     professional_domains,
 )
+from netwerk.models.recent import RecentlyOpened
 from netwerk.models.table import DataVersion, NodePosition
 from netwerk.models.trust import CaseBasis, ReferenceCounter, UserSession
 from netwerk.models.user import User
@@ -57,7 +58,7 @@ __all__ = [
     "CapacityEvent", "CapacityEventKind", "CapacityType", "CapacityUnit", "Case",
     "CaseInvolvement", "CaseNeed", "CaseStatus", "ConstraintTag", "Domain", "EligibilityRule",
     "Indication", "Invitation", "InvolvementRole", "NeedWeight", "Organisation", "PlanAction",
-    "Professional", "Role", "RuleKind", "Sector", "Service", "Tie", "TieKind", "TieSource",
+    "Professional", "RecentlyOpened", "Role", "RuleKind", "Sector", "Service", "Tie", "TieKind", "TieSource",
     "Urgency", "User", "WorkSession", "area_and_descendant_ids", "case_opposing", "describe_rule",
     "professional_areas", "professional_domains", "service_areas", "service_domains",
     "BasisKind", "CaseBasis", "DataVersion", "NodePosition", "Favourite", "LegalGround", "ReferenceCounter", "UserSession",

@@ -110,12 +110,15 @@ def csrf_token(client) -> str:
     raise AssertionError("no CSRF token found on /account/wachtwoord or /login")
 
 
+# Records of reading, which a GET may write: the audit log, and the profiles a user recently
+# opened (their home page's "Laatst bekeken").
+READ_RECORDS = ("audit_log", "recently_opened")
 # Derived data a read may write: the stored layout of a map (netwerk/network/positions.py,
 # computed on an area's first view, insert-or-ignore).
 DERIVED = ("node_positions",)
 
 
-def snapshot(session, *, skip=("audit_log",)) -> dict[str, list]:
+def snapshot(session, *, skip=READ_RECORDS) -> dict[str, list]:
     """Every row of every table (the demo network is small), for 'nothing changed' checks;
     the tables in ``DERIVED`` are left out."""
     skip = (*skip, *DERIVED)
@@ -138,5 +141,5 @@ def changed_tables(before: dict, after: dict) -> list[str]:
     return sorted(name for name in before if before[name] != after.get(name))
 
 
-__all__ = ["PRINCIPALS", "World", "build_world", "changed_tables", "csrf_token", "db",
+__all__ = ["PRINCIPALS", "READ_RECORDS", "World", "build_world", "changed_tables", "csrf_token", "db",
            "snapshot"]

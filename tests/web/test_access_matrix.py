@@ -75,6 +75,13 @@ MATRIX: dict[str, Row] = {
                                     post=everyone("303:/login"), order=9,
                                     fresh_session=True),
     "main.home": Row("/", get=everyone(200)),
+    # --- the installable app: manifest, service worker and offline page hold no data (the
+    # browser fetches the manifest without cookies); the offline directory answers 401 itself
+    # so the service worker can wipe its copy when the session has ended.
+    "main.manifest": Row("/manifest.webmanifest", get=everyone(200, anon=200)),
+    "main.service_worker": Row("/sw.js", get=everyone(200, anon=200)),
+    "main.offline_page": Row("/offline", get=everyone(200, anon=200)),
+    "main.offline_directory": Row("/offline/gids.json", get=everyone(200, anon=401)),
     # --- directory: every signed-in professional ------------------------------------------
     "directory.search_page": Row("/zoeken?q=lister", get=everyone(200)),
     "directory.person": Row("/personen/{paul}", get=everyone(200)),
