@@ -210,3 +210,13 @@ def professional(session: Session, professional_id: int, *options) -> Profession
 
 def domains(session: Session) -> list[Domain]:
     return list(session.scalars(select(Domain).order_by(Domain.name)))
+
+
+def viewer_area_ids(session: Session, professional_id: int | None) -> frozenset[int]:
+    """The ids of the wijken a professional works in (the searcher's own wijken)."""
+    if professional_id is None:
+        return frozenset()
+    return frozenset(session.scalars(
+        select(professional_areas.c.area_id)
+        .where(professional_areas.c.professional_id == professional_id)
+    ))
