@@ -171,13 +171,12 @@ $$;
 _PG_UP = """
 CREATE OR REPLACE FUNCTION search_typo_keys(text) RETURNS text[]
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS
-$$ SELECT coalesce(array_agg(DISTINCT k), '{}')
-     FROM regexp_split_to_table(search_norm($1), ' ') w,
-          generate_series(5, length(w)) n,
-          LATERAL (SELECT left(w, n) AS k
-                   UNION ALL
-                   SELECT left(w, i - 1) || substr(w, i + 1, n - i)
-                     FROM generate_series(1, n) i) keys
+$$ SELECT coalesce(array_agg(DISTINCT CASE WHEN i = 0 THEN left(w, n)
+                                            ELSE left(w, i - 1) || substr(w, i + 1, n - i) END),
+                   '{}')
+     FROM unnest(string_to_array(search_norm($1), ' ')) w
+          CROSS JOIN LATERAL generate_series(5, length(w)) n
+          CROSS JOIN LATERAL generate_series(0, n) i
     WHERE length(w) >= 5 $$;
 
 ALTER TABLE search_people ADD COLUMN typo_keys text[] NOT NULL DEFAULT '{}';
