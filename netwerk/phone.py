@@ -70,3 +70,24 @@ def display(e164: str | None) -> str:
     if number.country_code == 31:
         return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+def is_mobile_range(e164: str | None) -> bool:
+    """A number in the Dutch mobile range: ``+316…`` (06), except ``+3166…`` (pagers)."""
+    return bool(e164) and e164.startswith("+316") and not e164.startswith("+3166")
+
+
+def offers_messages(e164: str | None, *, personal_mobile: bool = False) -> bool:
+    """Whether "Sms" and "WhatsApp" make sense for this number: only a mobile number, never a
+    switchboard. ``personal_mobile``: the number is a person's "Mobiel nummer", which was
+    checked to be of the mobile type when it was saved (this also admits the 097 numbers the
+    demo data uses in place of real 06 numbers); an organisation's numbers count only in the
+    06 range."""
+    if not e164:
+        return False
+    if is_mobile_range(e164):
+        return True
+    if not personal_mobile:
+        return False
+    number = _parse(e164)
+    return number is not None and phonenumbers.number_type(number) in MOBILE_TYPES

@@ -229,3 +229,13 @@ def favourites_of(session: Session, user_id: int) -> list[Professional]:
         .options(joinedload(Professional.organisation))
         .order_by(Professional.name, Professional.id)
     ))
+
+
+def viewer_area_ids(session: Session, professional_id: int | None) -> frozenset[int]:
+    """The ids of the wijken a professional works in (the searcher's own wijken)."""
+    if professional_id is None:
+        return frozenset()
+    return frozenset(session.scalars(
+        select(professional_areas.c.area_id)
+        .where(professional_areas.c.professional_id == professional_id)
+    ))

@@ -1,18 +1,23 @@
 """Directory search over the database index made by migration 0002 (``search_*`` objects).
 
-``search(session, q, ...)`` answers a query in at most four small indexed queries:
+``search(session, q, ...)`` answers a query with a few small indexed queries:
 
 1. a phone number in any common notation (``06-12345678``, ``+31 6 1234 5678``, ``0031…``) is
-   looked up by its E.164 form on the indexed number columns;
-2. *exact*: every query word is a whole word of the person's (or organisation's) index text;
+   looked up by its E.164 form on the indexed number columns; four or more digits alone
+   ("5678", as a missed-call screen shows them) by the last digits of every number (expression
+   indexes of migration 0014_search);
+2. *exact*: every query word is a whole word of the person's (or organisation's) index text; a
+   word naming a language ("turks", "arabisch") also matches the people who speak it;
 3. *prefix*: every query word starts a word (as you type);
 4. *fuzzy*: only when 2 and 3 found few results, and only for words of five letters or more:
-   a trigram candidate set (SQLite FTS5 trigram / PostgreSQL pg_trgm), at most
-   ``FUZZY_CANDIDATES`` rows, re-ranked in Python with one edit allowed (rapidfuzz).
+   a candidate set (SQLite: FTS5 trigrams; PostgreSQL: the deletion-neighbourhood keys of
+   migration 0014_search), at most ``FUZZY_CANDIDATES`` rows, re-ranked in Python with one edit
+   allowed (rapidfuzz); an organisation found by a typo brings its people along.
 
 Ranking: number > exact > prefix > fuzzy; within a tier people who work in one of the searcher's
-own wijken come first, then matches on the name, then the index's own order. No step loads rows
-beyond the candidate limits.
+own wijken come first, then matches on the name, then the index's own order. An organisation
+whose own name matches ranks before people who only match through it
+(``organisations_first``). No step loads rows beyond the candidate limits.
 """
 
 from __future__ import annotations
@@ -26,13 +31,14 @@ from itertools import combinations
 from types import SimpleNamespace
 
 from rapidfuzz.distance import OSA
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from netwerk.db import utcnow
-from netwerk.models import Area, Organisation, Professional, professional_areas
+from netwerk.directory.languages import index_word, language_code
+from netwerk.models import Organisation, Professional
 from netwerk.phone import display as _display
-from netwerk.phone import try_normalize
+from netwerk.phone import offers_messages, try_normalize
 
 PEOPLE_LIMIT = 25
 ORG_LIMIT = 10
@@ -47,6 +53,9 @@ FUZZY_MAX_LENGTH = 40
 FUZZY_MAX_TRIGRAMS = 12
 MAX_QUERY_WORDS = 8
 FEW = 5
+# Digits alone: at least this many are looked up as the end of a number.
+SUFFIX_MIN_DIGITS = 4
+_DIGITS_ONLY = re.compile(r"^[0-9 ()./+-]+$")
 
 TIER_NUMBER, TIER_EXACT, TIER_PREFIX, TIER_FUZZY = "nummer", "exact", "prefix", "fuzzy"
 _TIER_ORDER = {TIER_NUMBER: 0, TIER_EXACT: 1, TIER_PREFIX: 2, TIER_FUZZY: 3}
@@ -90,12 +99,20 @@ class PersonHit:
     own_wijk: bool
     initials: str = ""
     photo_updated_at: datetime | None = None
+    on_name: bool = True
+
+    @property
+    def messaging(self) -> bool:
+        """Sms and WhatsApp are offered: the person's mobile number is a mobile number."""
+        return offers_messages(self.mobile, personal_mobile=True)
 
     def as_json(self) -> dict:
         data = asdict(self)
+        data.pop("on_name")
         data["verified_at"] = self.verified_at.date().isoformat()
         data["has_photo"] = data.pop("photo_updated_at") is not None
         data["mobile_display"] = display(self.mobile)
+        data["messaging"] = self.messaging
         return data
 
 
@@ -108,9 +125,15 @@ class OrganisationHit:
     crisis_phone: str | None
     match: str
 
+    @property
+    def messaging(self) -> bool:
+        """Never for a switchboard: only a number in the 06 range."""
+        return offers_messages(self.phone)
+
     def as_json(self) -> dict:
         data = asdict(self)
         data["phone_display"] = display(self.phone)
+        data["messaging"] = self.messaging
         return data
 
 
@@ -120,82 +143,145 @@ class SearchResult:
     number: str | None = None
     people: list[PersonHit] = field(default_factory=list)
     organisations: list[OrganisationHit] = field(default_factory=list)
+    # The best organisation matches on its own name at least as well as the best person
+    # (who does not match on their own name): show organisations first.
+    organisations_first: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "query": self.query,
+            "number": self.number,
+            "people": [h.as_json() for h in self.people],
+            "organisations": [h.as_json() for h in self.organisations],
+            "organisations_first": self.organisations_first,
+        }
+
+
+# --- query words -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Word:
+    """A normalised query word and, when it names a language, the index word of that language."""
+
+    text: str
+    language: str | None = None
+
+    @classmethod
+    def of(cls, word: str) -> Word:
+        code = language_code(word)
+        return cls(word, index_word(code) if code else None)
+
+
+def query_words(q: str) -> list[Word]:
+    return [Word.of(w) for w in words(q)[:MAX_QUERY_WORDS]]
+
+
+def digits_suffix(q: str) -> str | None:
+    """The digits of ``q`` when it is only digits (and separators), at least four of them."""
+    if not _DIGITS_ONLY.match(q):
+        return None
+    digits = "".join(c for c in q if c.isdigit())
+    return digits if len(digits) >= SUFFIX_MIN_DIGITS else None
 
 
 # --- index queries, one implementation per engine ----------------------------------------------
 
 
-def _fts_phrase(words_: list[str], prefix: bool) -> str:
-    return " AND ".join(f'"{w}"' + ("*" if prefix else "") for w in words_)
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
 
 
-def _index_ids(session: Session, kind: str, words_: list[str], prefix: bool, limit: int) -> list[int]:
-    """Ids (best first) whose index text holds every word (``prefix``: a word starting with it)."""
-    if not words_:
-        return []
+def _fts_term(w: Word, prefix: bool) -> str:
+    term = f'"{w.text}"' + ("*" if prefix else "")
+    return f'({term} OR "{w.language}")' if w.language else term
+
+
+def _fts_phrase(words_: list[Word], prefix: bool) -> str:
+    return " AND ".join(_fts_term(w, prefix) for w in words_)
+
+
+def _ranked(words_: list[Word], prefix: bool) -> bool:
     # A one- or two-letter beginning matches a large share of all rows: ranking them all
     # costs more than it tells, so those come in index order (the next letter narrows it).
-    ranked = not prefix or min(len(w) for w in words_) >= SHORT_PREFIX
-    if session.get_bind().dialect.name == "sqlite":
-        table = "search_people" if kind == "people" else "search_orgs"
-        weights = "10.0, 3.0, 3.0, 2.0, 1.0" if kind == "people" else "10.0, 1.0"
-        order = f"ORDER BY bm25({table}, {weights}) " if ranked else ""
-        rows = session.execute(
-            text(f"SELECT rowid FROM {table} WHERE {table} MATCH :m {order}LIMIT :n"),
-            {"m": _fts_phrase(words_, prefix), "n": limit},
-        )
-        return [r[0] for r in rows]
-    table, id_col = (
-        ("search_people", "professional_id") if kind == "people" else ("search_orgs", "organisation_id")
-    )
-    conditions, params = [], {"n": limit}
-    for i, w in enumerate(words_):
-        params[f"w{i}"] = f"% {w}{'' if prefix else ' '}%"
-        conditions.append(f"doc LIKE :w{i}")
-    # Matches on the name first: the key is the normalised name.
-    params["first"] = f"{words_[0]}%"
-    order = "ORDER BY (key LIKE :first) DESC, length(key) " if ranked else ""
+    return not prefix or min(len(w.text) for w in words_) >= SHORT_PREFIX
+
+
+def _index_ids(session: Session, kind: str, words_: list[Word], prefix: bool, limit: int) -> list[int]:
+    """SQLite: ids (best first) whose index text holds every word (``prefix``: a word starting
+    with it)."""
+    if not words_:
+        return []
+    table = "search_people" if kind == "people" else "search_orgs"
+    weights = "10.0, 3.0, 3.0, 2.0, 1.0" if kind == "people" else "10.0, 1.0"
+    order = f"ORDER BY bm25({table}, {weights}) " if _ranked(words_, prefix) else ""
     rows = session.execute(
-        text(f"SELECT {id_col} FROM {table} WHERE {' AND '.join(conditions)} {order}LIMIT :n"),
-        params,
+        text(f"SELECT rowid FROM {table} WHERE {table} MATCH :m {order}LIMIT :n"),
+        {"m": _fts_phrase(words_, prefix), "n": limit},
     )
     return [r[0] for r in rows]
 
 
-def _index_hits(
-    session: Session, kind: str, words_: list[str], limit: int
-) -> list[tuple[int, str]]:
-    """(id, tier) of the exact matches, then the prefix matches, best first, at most ``limit``.
+_PG_TABLES = {"people": ("search_people", "professional_id"), "orgs": ("search_orgs", "organisation_id")}
 
-    SQLite: two FTS5 queries (the second only when the first left room). PostgreSQL: one query
-    over the prefix matches that flags the exact ones and puts them first (a round trip less).
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        hits = [(i, TIER_EXACT) for i in _index_ids(session, kind, words_, False, limit)]
-        if len(hits) < limit:
-            hits += [(i, TIER_PREFIX) for i in _index_ids(session, kind, words_, True, limit)]
-        return hits
-    table, id_col = (
-        ("search_people", "professional_id") if kind == "people" else ("search_orgs", "organisation_id")
-    )
-    params: dict = {"n": limit, "first": f"{words_[0]}%"}
+
+def _pg_index_select(kind: str, words_: list[Word], limit: int, params: dict) -> str:
+    """One engine-side query over the prefix matches that flags the exact ones and puts them
+    first; its parameters go into ``params`` (prefixed by ``kind``)."""
+    table, id_col = _PG_TABLES[kind]
+    k = kind[0]
+    params[f"{k}n"], params[f"{k}first"] = limit, f"{words_[0].text}%"
     prefix_conditions, exact_conditions = [], []
     for i, w in enumerate(words_):
-        params[f"p{i}"], params[f"e{i}"] = f"% {w}%", f"% {w} %"
-        prefix_conditions.append(f"doc LIKE :p{i}")
-        exact_conditions.append(f"doc LIKE :e{i}")
+        params[f"{k}p{i}"], params[f"{k}e{i}"] = f"% {w.text}%", f"% {w.text} %"
+        language = ""
+        if w.language:
+            params[f"{k}l{i}"] = f"% {w.language} %"
+            language = f" OR doc LIKE :{k}l{i}"
+        prefix_conditions.append(f"(doc LIKE :{k}p{i}{language})")
+        exact_conditions.append(f"(doc LIKE :{k}e{i}{language})")
     exact = " AND ".join(exact_conditions)
-    ranked = min(len(w) for w in words_) >= SHORT_PREFIX
-    # One- or two-letter beginnings: no ordering, so the scan stops at ``limit`` rows.
-    order = f"ORDER BY ({exact}) DESC, (key LIKE :first) DESC, length(key) " if ranked else ""
-    rows = session.execute(
-        text(
-            f"SELECT {id_col}, ({exact}) FROM {table} "
-            f"WHERE {' AND '.join(prefix_conditions)} {order}LIMIT :n"
-        ),
-        params,
+    order = (
+        f"ORDER BY ({exact}) DESC, (key LIKE :{k}first) DESC, length(key) "
+        if _ranked(words_, True) else ""
     )
-    return [(r[0], TIER_EXACT if r[1] else TIER_PREFIX) for r in rows]
+    return (
+        f"SELECT '{k}' AS kind, {id_col} AS id, ({exact}) AS exact FROM {table} "
+        f"WHERE {' AND '.join(prefix_conditions)} {order}LIMIT :{k}n"
+    )
+
+
+def _index_hits(
+    session: Session, words_: list[Word], people_limit: int, org_limit: int
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(id, tier) of the exact matches, then the prefix matches, best first, for people and for
+    organisations.
+
+    SQLite: FTS5 queries per kind (whole words; beginnings only when they left room).
+    PostgreSQL: one statement for both kinds (a round trip is the cost there).
+    """
+    if _is_sqlite(session):
+        out = []
+        for kind, limit in (("people", people_limit), ("orgs", org_limit)):
+            hits = [(i, TIER_EXACT) for i in _index_ids(session, kind, words_, False, limit)]
+            if len(hits) < limit:
+                seen = {i for i, _ in hits}
+                hits += [
+                    (i, TIER_PREFIX)
+                    for i in _index_ids(session, kind, words_, True, limit)
+                    if i not in seen
+                ]
+            out.append(hits[:limit])
+        return out[0], out[1]
+    params: dict = {}
+    statement = (
+        f"({_pg_index_select('people', words_, people_limit, params)}) UNION ALL "
+        f"({_pg_index_select('orgs', words_, org_limit, params)})"
+    )
+    people, orgs = [], []
+    for kind, found_id, exact in session.execute(text(statement), params):
+        (people if kind == "p" else orgs).append((found_id, TIER_EXACT if exact else TIER_PREFIX))
+    return people, orgs
 
 
 def fuzzy_trigrams(word: str) -> list[str]:
@@ -208,36 +294,83 @@ def fuzzy_trigrams(word: str) -> list[str]:
     return list(dict.fromkeys(grams[round(i * step)] for i in range(FUZZY_MAX_TRIGRAMS)))
 
 
-def _fuzzy_candidates(session: Session, kind: str, word: str, limit: int) -> list[tuple[int, str]]:
-    """(id, normalised name) of rows sharing trigrams with ``word``: a small candidate set for
-    the typo check.
+def typo_keys(word: str) -> list[str]:
+    """The word and every string one letter shorter (its deletion neighbourhood): two words one
+    edit apart share one of these (PostgreSQL's ``search_typo_keys()`` indexes the same keys of
+    every beginning of five letters or more of a name's words)."""
+    return list(dict.fromkeys([word] + [word[:i] + word[i + 1 :] for i in range(len(word))]))
+
+
+def _fuzzy_candidates(
+    session: Session, word: str, kinds: tuple[str, ...], limit: int = FUZZY_CANDIDATES
+) -> dict[str, list[tuple[int, str]]]:
+    """Per kind, (id, normalised name) of rows that may be one typo away from ``word``: a small
+    candidate set for the typo check.
 
     SQLite: rows sharing two of the word's trigrams (one typo leaves most of them intact); if
     none, rows sharing one. No ranking (bm25 over every row holding a common trigram costs
     more than re-ranking a few hundred names in Python).
+    PostgreSQL: rows sharing a deletion key with the word (GIN on ``typo_keys``), both kinds in
+    one statement.
     """
-    if session.get_bind().dialect.name == "sqlite":
-        table = "search_people_tri" if kind == "people" else "search_orgs_tri"
+    out: dict[str, list[tuple[int, str]]] = {k: [] for k in kinds}
+    if _is_sqlite(session):
         grams = fuzzy_trigrams(word)
         pairs = " OR ".join(f'("{a}" AND "{b}")' for a, b in combinations(grams, 2))
-        query = text(f"SELECT rowid, key FROM {table} WHERE {table} MATCH :m LIMIT :n")
-        rows = list(session.execute(query, {"m": pairs, "n": limit})) if pairs else []
-        if not rows:
-            any_gram = " OR ".join(f'"{g}"' for g in grams)
-            rows = list(session.execute(query, {"m": any_gram, "n": limit}))
-        return [(r[0], r[1]) for r in rows]
-    table, id_col = (
-        ("search_people", "professional_id") if kind == "people" else ("search_orgs", "organisation_id")
-    )
-    session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)"))
+        for kind in kinds:
+            table = "search_people_tri" if kind == "people" else "search_orgs_tri"
+            query = text(f"SELECT rowid, key FROM {table} WHERE {table} MATCH :m LIMIT :n")
+            rows = list(session.execute(query, {"m": pairs, "n": limit})) if pairs else []
+            if not rows:
+                any_gram = " OR ".join(f'"{g}"' for g in grams)
+                rows = list(session.execute(query, {"m": any_gram, "n": limit}))
+            out[kind] = [(r[0], r[1]) for r in rows]
+        return out
+    parts = []
+    for kind in kinds:
+        table, id_col = _PG_TABLES[kind]
+        parts.append(
+            f"(SELECT '{kind}' AS kind, {id_col} AS id, key FROM {table} "
+            f"WHERE typo_keys && CAST(:keys AS text[]) LIMIT :n)"
+        )
     rows = session.execute(
-        text(
-            f"SELECT {id_col}, key FROM {table} WHERE :w <% key "
-            f"ORDER BY word_similarity(:w, key) DESC LIMIT :n"
-        ),
-        {"w": word, "n": limit},
+        text(" UNION ALL ".join(parts)), {"keys": typo_keys(word), "n": limit}
     )
-    return [(r[0], r[1]) for r in rows]
+    for kind, found_id, key in rows:
+        out[kind].append((found_id, key))
+    return out
+
+
+def _number_owners(session: Session, number: str | None, suffix: str | None) -> list[tuple[str, int]]:
+    """(kind, id) of the active people and organisations with this number (E.164) or a number
+    ending in these digits: one statement over the indexed number columns."""
+    sqlite = _is_sqlite(session)
+    parts, params = [], {}
+    for kind, table, column, extra in (
+        ("people", "professionals", "mobile", " AND active"),
+        ("people", "professionals", "landline", " AND active"),
+        ("orgs", "organisations", "phone", ""),
+        ("orgs", "organisations", "crisis_phone", ""),
+    ):
+        if number:
+            # One equality per indexed column (an OR over two columns is a full scan in
+            # SQLite). SQLite's planner may judge a mostly-empty column's index useless after
+            # ANALYZE and scan instead: the hints name the indexes of migration 0002.
+            hint = f" INDEXED BY search_ix_{table}_{column}" if sqlite and column != "mobile" else ""
+            condition = f"{column} = :number"
+            params["number"] = number
+        else:
+            # The last four digits through the expression index of migration 0014, the rest of
+            # the typed digits checked on those few rows.
+            last4 = f"substr({column}, -4)" if sqlite else f"right({column}, 4)"
+            hint = f" INDEXED BY search_ix_{table}_{column}_last4" if sqlite else ""
+            condition = f"{last4} = :last4 AND {column} LIKE :ending"
+            params["last4"], params["ending"] = suffix[-4:], f"%{suffix}"
+        parts.append(
+            f"SELECT '{kind}' AS kind, id FROM {table}{hint} WHERE {condition}{extra}"
+        )
+    statement = " UNION ALL ".join(f"SELECT * FROM ({p})" if sqlite else f"({p})" for p in parts)
+    return [(kind, found_id) for kind, found_id in session.execute(text(statement), params)]
 
 
 # --- the search --------------------------------------------------------------------------------
@@ -282,44 +415,87 @@ def search(
     orgs: dict[int, str] = {}
 
     number = try_normalize(q)
-    if number:
+    suffix = None if number else digits_suffix(q)
+    if number or suffix:
         result.number = number
-        # One equality per indexed column (an OR over two columns is a full scan in SQLite).
-        # SQLite's planner may judge a mostly-empty column's index useless after ANALYZE and
-        # scan instead: the hints name the indexes of migration 0002.
-        for pid in session.scalars(
-            select(Professional.id).where(Professional.mobile == number, Professional.active)
-        ):
-            people[pid] = TIER_NUMBER
-        sqlite = session.get_bind().dialect.name == "sqlite"
-        for table, column, found, extra in (
-            ("professionals", "landline", people, " AND active"),
-            ("organisations", "phone", orgs, ""),
-            ("organisations", "crisis_phone", orgs, ""),
-        ):
-            hint = f" INDEXED BY search_ix_{table}_{column}" if sqlite else ""
-            for (found_id,) in session.execute(
-                text(f"SELECT id FROM {table}{hint} WHERE {column} = :n{extra}"), {"n": number}
-            ):
-                found[found_id] = TIER_NUMBER
+        for kind, found_id in _number_owners(session, number, suffix):
+            (people if kind == "people" else orgs).setdefault(found_id, TIER_NUMBER)
 
-    query_words = words(q)[:MAX_QUERY_WORDS]
-    if query_words and not number:
-        for kind, found, limit in (("people", people, people_limit), ("orgs", orgs, org_limit)):
-            for i, tier in _index_hits(session, kind, query_words, limit):
-                found.setdefault(i, tier)
-        longest = max(query_words, key=len)
-        if FUZZY_MIN_LENGTH <= len(longest) <= FUZZY_MAX_LENGTH:
+    words_ = [] if (number or suffix) else query_words(q)
+    plain = [w.text for w in words_]
+    if words_:
+        people_hits, org_hits = _index_hits(session, words_, people_limit, org_limit)
+        for i, tier in people_hits:
+            people.setdefault(i, tier)
+        for i, tier in org_hits:
+            orgs.setdefault(i, tier)
+        longest = max(plain, key=len)
+        if (
+            len(people) + len(orgs) < FEW
+            and FUZZY_MIN_LENGTH <= len(longest) <= FUZZY_MAX_LENGTH
+        ):
+            candidates = _fuzzy_candidates(session, longest, ("people", "orgs"))
             for kind, found, limit in (("people", people, people_limit), ("orgs", orgs, org_limit)):
-                if len(people) + len(orgs) >= FEW:
-                    break
-                for i, key in _fuzzy_candidates(session, kind, longest, FUZZY_CANDIDATES):
-                    if i not in found and len(found) < limit and _one_typo_away(query_words, key):
+                for i, key in candidates[kind]:
+                    if i not in found and len(found) < limit and _one_typo_away(plain, key):
                         found[i] = TIER_FUZZY
+            # An organisation found by its name with a typo ("altrect") brings its people.
+            typo_orgs = [i for i, tier in orgs.items() if tier == TIER_FUZZY]
+            if typo_orgs and len(people) < people_limit:
+                for (pid,) in session.execute(
+                    select(Professional.id)
+                    .where(Professional.organisation_id.in_(typo_orgs), Professional.active)
+                    .order_by(Professional.name, Professional.id)
+                    .limit(people_limit - len(people))
+                ):
+                    people.setdefault(pid, TIER_FUZZY)
 
-    result.people = _people_hits(session, people, query_words, viewer_area_ids, stale_before)
-    result.organisations = _org_hits(session, orgs)
+    result.people = _people_hits(session, people, plain, viewer_area_ids, stale_before)
+    result.organisations = _org_hits(session, orgs, plain)
+    result.organisations_first = _organisations_first(result, plain)
     return result
+
+
+def _name_matches(query_words: list[str], name: str) -> bool:
+    """Every query word starts a word of ``name`` (or, five letters or more, is a typo of one)."""
+    return bool(query_words) and _one_typo_away(query_words, normalise(name))
+
+
+def _organisations_first(result: SearchResult, query_words: list[str]) -> bool:
+    if not result.organisations:
+        return False
+    top = result.organisations[0]
+    if top.match == TIER_NUMBER:
+        return not result.people or result.people[0].match != TIER_NUMBER
+    if not _name_matches(query_words, top.name):
+        return False
+    if not result.people:
+        return True
+    person = result.people[0]
+    org_tier, person_tier = _TIER_ORDER[top.match], _TIER_ORDER[person.match]
+    return org_tier < person_tier or (org_tier == person_tier and not person.on_name)
+
+
+def _areas_column(session: Session):
+    """The wijken of each professional as one text column: ``id<US>name<RS>id<US>name``."""
+    aggregate = (
+        "group_concat(a.id || char(31) || a.name, char(30))" if _is_sqlite(session)
+        else "string_agg(a.id || chr(31) || a.name, chr(30))"
+    )
+    return literal_column(
+        f"(SELECT {aggregate} FROM professional_areas pa JOIN areas a ON a.id = pa.area_id"
+        " WHERE pa.professional_id = professionals.id)"
+    ).label("wijken")
+
+
+def _parse_areas(value: str | None) -> list[tuple[int, str]]:
+    if not value:
+        return []
+    pairs = []
+    for item in value.split("\x1e"):
+        area_id, _, name = item.partition("\x1f")
+        pairs.append((int(area_id), name))
+    return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
 
 
 def _people_hits(
@@ -329,32 +505,24 @@ def _people_hits(
     viewer_area_ids: set[int] | frozenset[int],
     stale_before: datetime,
 ) -> list[PersonHit]:
+    """The hits' rows and wijken in one statement, sorted."""
     if not tiers:
         return []
     order = {pid: n for n, pid in enumerate(tiers)}
-    ids = list(tiers)
     rows = session.execute(
         select(
             Professional.id, Professional.name, Professional.role, Professional.organisation_id,
             Organisation.name, Professional.mobile, Professional.landline, Professional.email,
-            Professional.verified_at, Professional.photo_updated_at,
+            Professional.verified_at, Professional.photo_updated_at, _areas_column(session),
         )
         .join(Organisation, Organisation.id == Professional.organisation_id)
-        .where(Professional.id.in_(ids))
+        .where(Professional.id.in_(bindparam("ids", list(tiers), expanding=True)))
     ).all()
-    areas: dict[int, list[tuple[int, str]]] = {}
-    for pid, area_id, area_name in session.execute(
-        select(professional_areas.c.professional_id, Area.id, Area.name)
-        .join(Area, Area.id == professional_areas.c.area_id)
-        .where(professional_areas.c.professional_id.in_(ids))
-        .order_by(Area.name)
-    ):
-        areas.setdefault(pid, []).append((area_id, area_name))
     hits = []
-    for pid, name, role, org_id, org_name, mobile, landline, email, verified, photo_at in rows:
+    for pid, name, role, org_id, org_name, mobile, landline, email, verified, photo_at, wijken in rows:
         name_words = words(name)
         on_name = all(any(w.startswith(q) for w in name_words) for q in query_words)
-        mine = areas.get(pid, [])
+        mine = _parse_areas(wijken)
         own = any(area_id in viewer_area_ids for area_id, _ in mine)
         hits.append(
             (
@@ -375,6 +543,7 @@ def _people_hits(
                     own_wijk=own,
                     initials=initials(name),
                     photo_updated_at=photo_at,
+                    on_name=on_name,
                 ),
             )
         )
@@ -386,7 +555,8 @@ def initials(name: str) -> str:
     return Professional.initials.fget(SimpleNamespace(name=name))
 
 
-def _org_hits(session: Session, tiers: dict[int, str]) -> list[OrganisationHit]:
+def _org_hits(session: Session, tiers: dict[int, str], query_words: list[str]) -> list[OrganisationHit]:
+    """Within a tier, organisations whose own name matches come first (a sector match after)."""
     if not tiers:
         return []
     order = {oid: n for n, oid in enumerate(tiers)}
@@ -396,7 +566,12 @@ def _org_hits(session: Session, tiers: dict[int, str]) -> list[OrganisationHit]:
             Organisation.crisis_phone,
         ).where(Organisation.id.in_(list(tiers)))
     ).all()
-    rows = sorted(rows, key=lambda o: (_TIER_ORDER[tiers[o.id]], order[o.id]))
+    rows = sorted(
+        rows,
+        key=lambda o: (
+            _TIER_ORDER[tiers[o.id]], not _name_matches(query_words, o.name), order[o.id]
+        ),
+    )
     return [
         OrganisationHit(
             id=o.id,

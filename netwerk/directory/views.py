@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -31,11 +32,17 @@ from netwerk.models import (
     Professional,
     WorkSession,
 )
+from netwerk.phone import offers_messages
 from netwerk.safe_redirect import local_path
 from netwerk.web import get_or_404, parse_id, parse_int
 from netwerk.web.download import download
 
 bp = Blueprint("directory", __name__)
+# ``number|offers_messages(personal_mobile)``: Sms/WhatsApp only for a mobile number.
+bp.add_app_template_filter(
+    lambda number, personal_mobile=False: offers_messages(number, personal_mobile=personal_mobile),
+    "offers_messages",
+)
 
 MAX_SELECTION = 500
 
@@ -44,9 +51,13 @@ def _stale_days() -> int:
     return int(current_app.config.get("STALE_AFTER_DAYS", 180))
 
 
-def _viewer_area_ids() -> set[int]:
-    prof = current_user.professional if current_user.is_authenticated else None
-    return {a.id for a in prof.areas} if prof is not None else set()
+def _viewer_area_ids() -> frozenset[int]:
+    """The signed-in user's wijken, read once per request (one statement, no profile load)."""
+    if "viewer_area_ids" not in g:
+        g.viewer_area_ids = queries.viewer_area_ids(
+            db.session, getattr(current_user, "professional_id", None)
+        )
+    return g.viewer_area_ids
 
 
 def _professional_or_404(professional_id: int, *options) -> Professional:
@@ -71,12 +82,7 @@ def search_page():
         db.session, q, viewer_area_ids=_viewer_area_ids(), stale_after_days=_stale_days()
     )
     if request.args.get("format") == "json":
-        return jsonify(
-            query=result.query,
-            number=result.number,
-            people=[h.as_json() for h in result.people],
-            organisations=[h.as_json() for h in result.organisations],
-        )
+        return jsonify(result.as_json())
     return render_template("directory/search.html", q=q, result=result)
 
 

@@ -190,7 +190,7 @@ def test_a_long_word_skips_the_typo_search(app, session, make, monkeypatch):
     session.commit()
     calls = []
     real = s._fuzzy_candidates
-    monkeypatch.setattr(s, "_fuzzy_candidates", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    monkeypatch.setattr(s, "_fuzzy_candidates", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
     s.search(session, "x" * 41)
     s.search(session, "q" * 200)
     assert calls == []

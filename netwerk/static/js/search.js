@@ -1,12 +1,25 @@
-// As-you-type search: fetches /zoeken?format=json and redraws the results (no innerHTML with data).
+// Live search from the top bar on every page: fetches /zoeken?format=json on each keystroke and
+// draws the results right under the field (on /zoeken itself: in the page's own results).
+// Progressive enhancement: without script the form still goes to /zoeken on Enter. No innerHTML
+// with data. Keyboard: ArrowDown from the field into the results, ArrowUp/ArrowDown between
+// them, Escape closes and returns to the field; a live region says how many were found.
 (function () {
   "use strict";
   var input = document.getElementById("q");
-  var results = document.getElementById("results");
-  if (!input || !results) { return; }
-  var url = results.getAttribute("data-json-url");
+  var form = input && input.form;
+  var panel = document.getElementById("q-panel");
+  var status = document.getElementById("q-status");
+  if (!input || !form || !panel) { return; }
+  var pageResults = document.getElementById("results");
+  var target = pageResults || panel;
+  var url = form.getAttribute("action");
+  // The old behaviour waited this long after a keystroke (bench/search_browser.py sets it to
+  // measure the baseline); 0: ask at once, a newer keystroke aborts the older request.
+  var debounce = window.netwerkSearchDebounce || 0;
   var timer = null;
   var latest = 0;
+  var controller = null;
+  var cache = {};
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -15,18 +28,21 @@
     return node;
   }
 
-  function actions(number, display, name) {
+  function actions(number, display, name, messaging) {
     var box = el("div", "actions");
     var call = el("a", "call", "Bel " + display);
     call.href = "tel:" + number;
     call.setAttribute("aria-label", "Bel " + name);
-    var sms = el("a", "chip", "Sms");
-    sms.href = "sms:" + number;
-    var wa = el("a", "chip", "WhatsApp");
-    wa.href = "https://wa.me/" + number.replace("+", "");
-    wa.rel = "noopener noreferrer";
-    wa.target = "_blank";
-    box.appendChild(call); box.appendChild(sms); box.appendChild(wa);
+    box.appendChild(call);
+    if (messaging) {
+      var sms = el("a", "chip", "Sms");
+      sms.href = "sms:" + number;
+      var wa = el("a", "chip", "WhatsApp");
+      wa.href = "https://wa.me/" + number.replace("+", "");
+      wa.rel = "noopener noreferrer";
+      wa.target = "_blank";
+      box.appendChild(sms); box.appendChild(wa);
+    }
     return box;
   }
 
@@ -55,59 +71,138 @@
     meta.appendChild(org);
     body.appendChild(meta);
     if (h.wijken.length) { body.appendChild(el("div", "meta", h.wijken.join(", "))); }
-    if (h.mobile) { body.appendChild(actions(h.mobile, h.mobile_display, h.name)); }
+    if (h.mobile) { body.appendChild(actions(h.mobile, h.mobile_display, h.name, h.messaging)); }
     li.appendChild(body);
     return li;
   }
 
   function organisation(o) {
-    var li = el("li");
+    var li = el("li", "organisation");
     var a = el("a", "name", o.name);
     a.href = "/organisaties/" + o.id;
     li.appendChild(a);
     li.appendChild(el("div", "meta", o.sector.replace(/_/g, " ")));
-    if (o.phone) { li.appendChild(actions(o.phone, o.phone_display, o.name)); }
+    if (o.phone) { li.appendChild(actions(o.phone, o.phone_display, o.name, o.messaging)); }
     return li;
   }
 
+  function open(isOpen) {
+    if (pageResults) { return; }
+    panel.hidden = !isOpen;
+    input.setAttribute("aria-expanded", isOpen ? "true" : "false");
+  }
+
+  function say(text) { if (status) { status.textContent = text; } }
+
   function render(data) {
-    results.textContent = "";
-    if (!data.query) { return; }
-    if (!data.people.length && !data.organisations.length) {
-      results.appendChild(el("p", null, "Niets gevonden voor ‘" + data.query + "’."));
+    target.textContent = "";
+    if (!data.query) { open(false); say(""); return; }
+    var n = data.people.length, m = data.organisations.length;
+    if (!n && !m) {
+      target.appendChild(el("p", "search-empty", "Niets gevonden voor ‘" + data.query + "’."));
+      say("Niets gevonden.");
+      open(true);
       return;
     }
-    if (data.people.length) {
-      var h = el("h2", null, "Personen ");
-      h.appendChild(el("span", "muted small", "(" + data.people.length + ")"));
-      results.appendChild(h);
+    var sections = [];
+    if (n) {
+      var people = document.createDocumentFragment();
+      var h = el("h2", "search-heading", "Personen ");
+      h.appendChild(el("span", "muted small", "(" + n + ")"));
+      people.appendChild(h);
       var ul = el("ul", "list results-people");
       data.people.forEach(function (p) { ul.appendChild(person(p)); });
-      results.appendChild(ul);
+      people.appendChild(ul);
+      sections.push(people);
     }
-    if (data.organisations.length) {
-      results.appendChild(el("h2", null, "Organisaties"));
+    if (m) {
+      var orgs = document.createDocumentFragment();
+      orgs.appendChild(el("h2", "search-heading", "Organisaties"));
       var ol = el("ul", "list results-orgs");
       data.organisations.forEach(function (o) { ol.appendChild(organisation(o)); });
-      results.appendChild(ol);
+      orgs.appendChild(ol);
+      if (data.organisations_first) { sections.unshift(orgs); } else { sections.push(orgs); }
     }
+    sections.forEach(function (s) { target.appendChild(s); });
+    if (!pageResults) {
+      var all = el("a", "search-all", "Alle resultaten op de zoekpagina");
+      all.href = url + "?q=" + encodeURIComponent(data.query);
+      target.appendChild(all);
+    }
+    say((n ? n + (n === 1 ? " persoon" : " personen") : "") + (n && m ? " en " : "") +
+        (m ? m + (m === 1 ? " organisatie" : " organisaties") : "") + " gevonden.");
+    open(true);
+    target.dispatchEvent(new CustomEvent("netwerk:results", { detail: data.query }));
   }
 
   function run() {
     var q = input.value.trim();
     var ticket = ++latest;
-    if (window.location.pathname === "/zoeken") {
-      window.history.replaceState(null, "", q ? "/zoeken?q=" + encodeURIComponent(q) : "/zoeken");
+    if (pageResults) {
+      window.history.replaceState(null, "", q ? url + "?q=" + encodeURIComponent(q) : url);
+      document.body.classList.toggle("is-searching", !!q);
     }
+    if (controller) { controller.abort(); controller = null; }
     if (!q) { render({ query: "", people: [], organisations: [] }); return; }
-    fetch(url + "?format=json&q=" + encodeURIComponent(q), { credentials: "same-origin" })
+    if (cache[q]) { render(cache[q]); return; }
+    controller = window.AbortController ? new AbortController() : null;
+    fetch(url + "?format=json&q=" + encodeURIComponent(q),
+          { credentials: "same-origin", signal: controller ? controller.signal : undefined })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) { if (data && ticket === latest) { render(data); } })
-      .catch(function () { /* the form still works without script */ });
+      .then(function (data) {
+        if (!data) { return; }
+        cache[q] = data;
+        if (ticket === latest) { render(data); }
+      })
+      .catch(function () { /* aborted or offline: the form still works without script */ });
+  }
+
+  function links() {
+    return Array.prototype.slice.call(target.querySelectorAll("a"));
   }
 
   input.addEventListener("input", function () {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(run, 150);
+    if (debounce) {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, debounce);
+    } else {
+      run();
+    }
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown") {
+      var first = links()[0];
+      if (first) { event.preventDefault(); open(true); first.focus(); }
+    } else if (event.key === "Escape" && !pageResults && !panel.hidden) {
+      event.preventDefault();
+      open(false);
+    }
+  });
+
+  target.addEventListener("keydown", function (event) {
+    var list = links();
+    var i = list.indexOf(document.activeElement);
+    if (i < 0) { return; }
+    if (event.key === "ArrowDown" && i < list.length - 1) {
+      event.preventDefault(); list[i + 1].focus();
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      if (i > 0) { list[i - 1].focus(); } else { input.focus(); }
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      open(false);
+      input.focus();
+    }
+  });
+
+  input.addEventListener("click", function () {
+    if (!pageResults && input.value.trim() && target.childNodes.length) { open(true); }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (!pageResults && !panel.hidden && !form.contains(event.target) && !panel.contains(event.target)) {
+      open(false);
+    }
   });
 })();
