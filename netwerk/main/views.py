@@ -22,3 +22,10 @@ def healthz():
 def home():
     """Show the three journeys: Zoeken, Netwerk, Casussen."""
     return render_template("main/home.html", counts=home_counts(db.session))
+
+
+@bp.route("/toegankelijkheid")
+def accessibility():
+    """The accessibility statement (toegankelijkheidsverklaring): public, linked from every
+    page's footer; what is tested, how, and what is known not to meet WCAG 2.1 AA yet."""
+    return render_template("main/accessibility.html")

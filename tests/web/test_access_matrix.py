@@ -66,6 +66,7 @@ MATRIX: dict[str, Row] = {
     # --- public ---------------------------------------------------------------------------
     "static": Row("/static/css/netwerk.css", get=everyone(200, anon=200)),
     "main.healthz": Row("/healthz", get=everyone(200, anon=200)),
+    "main.accessibility": Row("/toegankelijkheid", get=everyone(200, anon=200)),
     "auth.login": Row("/login", get=everyone("302:/", anon=200),
                       post=everyone("302:/", anon=200)),
     # --- account --------------------------------------------------------------------------

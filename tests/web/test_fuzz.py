@@ -169,7 +169,8 @@ def test_fuzzed_forms_never_fail_and_never_half_save(app, session, client, fuzz_
     assert client.get("/").status_code == 200
 
 
-QUERY_PATHS = ["/zoeken", "/plek", "/casussen", "/verifieren", "/personen.vcf", "/"]
+QUERY_PATHS = ["/zoeken", "/plek", "/casussen", "/verifieren", "/personen.vcf", "/",
+               "/toegankelijkheid"]
 
 
 def test_fuzzed_query_strings_never_fail(app, session, client, fuzz_world):
