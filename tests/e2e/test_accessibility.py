@@ -12,7 +12,9 @@ Which pages: every GET route of the URL map, at the URL and with the ids the acc
 (tests/web/test_access_matrix.py) uses, opened by each principal the matrix expects to get
 200 — so a new route is covered as soon as it has its matrix row. Non-HTML answers (vCards,
 CSV, JSON, SVG, static files) are not pages and are left out. One browser, one tab per
-principal, at 360×740 (a phone: where tap targets matter most).
+principal, at 360×740 (a phone: where tap targets matter most). A page is opened by the first
+principal that may open it; the home and account pages (whose top bar differs by role) by
+every principal.
 
 ``A11Y_DISCOVER=1`` prints every finding instead of failing at the first principal.
 """
@@ -171,7 +173,7 @@ def _check_page(page, url: str, axe_source: str) -> list[str]:
 
 
 PRINCIPALS_UNDER_TEST = ["anoniem", "medewerker", "betrokkene", "coordinator", "facilitator",
-                         "beheerder"]
+                         "beheerder", "organisatiebeheerder"]
 
 
 # Pages whose top bar and navigation differ by role: opened by every principal. Every other
@@ -230,3 +232,34 @@ def test_every_page_meets_wcag_aa_and_tap_targets(browser, a11y_server, axe_sour
     assert checked >= (4 if principal == "anoniem" else 2), f"only {checked} pages checked"
     assert not csp_errors, csp_errors[:3]
     assert not findings, f"as {principal}:\n  " + "\n  ".join(findings[:60])
+
+
+def test_account_link_reachable_on_a_phone(browser, a11y_server):
+    """At 360×740 the top bar keeps the link to one's account: visible, inside the screen,
+    a full tap target, and it opens /account/."""
+    from tests.conftest import PASSWORD
+
+    base, _ids, emails, _rules = a11y_server
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="nl-NL")
+    page = context.new_page()
+    try:
+        page.goto(base + "/login")
+        page.fill("#email", emails["coordinator"])
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(base + "/")
+        link = page.locator("a.whoami")
+        assert link.is_visible()
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+        assert box["height"] >= TAP and box["width"] >= TAP, box
+        logout = page.locator("form.logout button").bounding_box()
+        assert logout["x"] >= box["x"] + box["width"], "the account link covers Afmelden"
+        link.click()
+        page.wait_for_url(base + "/account/")
+        footer = page.locator("footer a[href='/toegankelijkheid']")
+        footer.click()
+        page.wait_for_url(base + "/toegankelijkheid")
+        assert "WCAG 2.1" in page.inner_text("main")
+    finally:
+        context.close()
