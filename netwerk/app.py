@@ -19,7 +19,7 @@ from netwerk.db import db
 from netwerk.extensions import babel, csrf, limiter, login_manager
 
 # Endpoints reachable without signing in. Every other route requires a signed-in user.
-PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "main.accessibility", "static"}
 # Blueprints that authenticate every request themselves (the API: bearer token, 401 JSON)
 # instead of the session sign-in redirect.
 SELF_AUTHENTICATING_BLUEPRINTS = {"api"}

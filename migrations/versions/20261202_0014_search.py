@@ -20,7 +20,7 @@ What migration 0002's index learns here:
 Every object is named ``search_…`` (left out of autogenerate).
 
 Revision ID: 0014_search
-Revises: 0007_trust_a
+Revises: 0015_home
 Create Date: 2026-12-02 17:30:00
 """
 

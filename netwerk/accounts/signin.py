@@ -3,7 +3,8 @@
 After a right password for an account with two-step sign-in, nobody is signed in yet: the
 session holds the pending account (id and session version, five minutes), and the same
 ``/login`` asks for a field ``code``. The sign-in limits of ``/login`` count the code step too
-(the per-account key falls back to the pending account's e-mail)."""
+(the per-account key is the pending account's e-mail, never a field of the form), and a wrong
+code counts as a failed attempt of that account (netwerk/auth/throttle.py)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,11 @@ def second_step():
         session.pop(PENDING_KEY, None)
         flash(_("Meld je opnieuw aan."), "error")
         return redirect(url_for("auth.login"))
+    from netwerk.auth import throttle
+
+    throttle.wait_before_attempt(user.email)  # per account: slows, never blocks
     if not twostep.check_code(db.session, user, request.form.get("code", "")):
+        throttle.record_failure(user.email)
         record(db.session, user.id, "totp_failed", "user", user.id)
         db.session.commit()
         flash(_("Deze code klopt niet."), "error")

@@ -196,6 +196,7 @@ def join_fill(token: str):
 
 
 @bp.get("/login/sso")
+@limiter.limit(_limit, methods=["GET"])  # the sign-in limit per client address covers SSO too
 def sso_start():
     """Start single sign-on at the configured OpenID Connect provider."""
     if not sso.configured(current_app):
@@ -205,6 +206,7 @@ def sso_start():
 
 
 @bp.get("/login/sso/terug")
+@limiter.limit(_limit, methods=["GET"])
 def sso_callback():
     """The provider's answer: state, PKCE and the ID token's nonce are checked by Authlib."""
     if not sso.configured(current_app):

@@ -13,6 +13,9 @@ Three layers, each in one function the login view names:
   ``LOGIN_SLOWDOWN_MAX`` seconds. That slows a guesser spread over many addresses to a crawl
   without ever refusing the account's owner: a wait, never a block.
 
+The code step of two-step sign-in counts in all three, against the account whose password was
+given; single sign-on (``/login/sso`` and its callback) counts per client address.
+
 Counts live in the limiter's storage (Redis in production, shared by every worker).
 """
 
@@ -28,13 +31,13 @@ from netwerk.extensions import limiter
 
 def submitted_email() -> str:
     """The account a sign-in attempt is for; the code step (netwerk/accounts/signin.py)
-    counts against the account whose password was just given."""
-    email = request.form.get("email")
-    if not email:
+    counts against the account whose password was just given — whatever ``email`` the code
+    step's form carries, or a guesser could spread the codes over made-up addresses."""
+    if "code" in request.form:
         from netwerk.accounts import signin
 
-        email = signin.pending_email()
-    return (email or "").strip().lower()
+        return signin.pending_email().strip().lower()
+    return (request.form.get("email") or "").strip().lower()
 
 
 def account_and_address_key() -> str:

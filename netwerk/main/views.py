@@ -101,3 +101,10 @@ def offline_directory():
     # Kept by the service worker (which never keeps no-store answers), never by a shared cache.
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+@bp.route("/toegankelijkheid")
+def accessibility():
+    """The accessibility statement (toegankelijkheidsverklaring): public, linked from every
+    page's footer; what is tested, how, and what is known not to meet WCAG 2.1 AA yet."""
+    return render_template("main/accessibility.html")

@@ -44,7 +44,12 @@ PRINCIPALS: dict[str, tuple[Role, str | None] | None] = {
     # Jolanda Verbruggen (Vitras): another organisation, not involved; a coordinator by role,
     # which must not open someone else's case.
     "buitenstaander": (Role.COORDINATOR, "Jolanda Verbruggen"),
+    # Femke van den Berg (Lister, Anouk's organisation): a medewerker who is also Lister's
+    # organisatiebeheerder (users.organisation_admin): beheer of Lister's own organisation,
+    # people, services and accounts; nothing of another organisation, no reference data.
+    "organisatiebeheerder": (Role.MEDEWERKER, "Femke van den Berg"),
 }
+ORGANISATION_ADMINS = {"organisatiebeheerder"}
 
 
 @dataclass
@@ -65,6 +70,7 @@ def build_world(session, make) -> World:
         role, name = spec
         users[key] = make.user(role, professional=prof(name) if name else None,
                                email=f"{key}@matrix.example")
+        users[key].organisation_admin = key in ORGANISATION_ADMINS
     case = session.scalar(select(Case).where(Case.reference == "NWG-2026-0001"))
     other_case = session.scalar(select(Case).where(Case.reference == "NWG-2026-0002"))
     action = PlanAction(case=case, professional_id=prof("Paul Verhoef").id, what="Bellen met de POH")
@@ -95,6 +101,15 @@ def build_world(session, make) -> World:
         # beheer (issue 17): an account, a service and a capacity type to open.
         "account": users["medewerker"].id, "service": capacity.service_id,
         "ctype": capacity.capacity_type_id,
+        # Another organisation's objects (Jolanda's): out of the organisatiebeheerder's reach.
+        "other_org": prof("Jolanda Verbruggen").organisation_id,
+        "other_account": users["buitenstaander"].id,
+        "jolanda": prof("Jolanda Verbruggen").id,
+        "other_service": session.scalar(
+            select(Service.id).where(Service.organisation_id ==
+                                     prof("Jolanda Verbruggen").organisation_id)
+            .order_by(Service.id)),
+        "femke": prof("Femke van den Berg").id,
     }
     return World(ids=ids, users=users)
 
@@ -141,5 +156,6 @@ def changed_tables(before: dict, after: dict) -> list[str]:
     return sorted(name for name in before if before[name] != after.get(name))
 
 
-__all__ = ["PRINCIPALS", "READ_RECORDS", "World", "build_world", "changed_tables", "csrf_token", "db",
+__all__ = ["ORGANISATION_ADMINS", "PRINCIPALS", "READ_RECORDS", "World", "build_world", "changed_tables",
+           "csrf_token", "db",
            "snapshot"]

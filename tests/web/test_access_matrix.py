@@ -9,7 +9,8 @@ nothing written. GET routes must not change any row (the audit log excepted).
 
 Principals: anoniem, medewerker, coordinator (of the case under test), facilitator, beheerder,
 betrokkene (involved in the case), collega (same organisation as an involved professional,
-not involved: must get 403, seed 000), buitenstaander (a coordinator of another organisation).
+not involved: must get 403, seed 000), buitenstaander (a coordinator of another organisation),
+organisatiebeheerder (a medewerker who manages Lister, the organisation of the medewerker).
 
 Expected answers: an int status code, or "status:/path" for a redirect to that path (query
 string ignored), "login" for a redirect to the sign-in page.
@@ -66,6 +67,7 @@ MATRIX: dict[str, Row] = {
     # --- public ---------------------------------------------------------------------------
     "static": Row("/static/css/netwerk.css", get=everyone(200, anon=200)),
     "main.healthz": Row("/healthz", get=everyone(200, anon=200)),
+    "main.accessibility": Row("/toegankelijkheid", get=everyone(200, anon=200)),
     "auth.login": Row("/login", get=everyone("302:/", anon=200),
                       post=everyone("302:/", anon=200)),
     # --- account --------------------------------------------------------------------------
@@ -115,7 +117,8 @@ MATRIX: dict[str, Row] = {
     "capacity.release": Row("/plek/{capacity}/vrijgeven",
                             post=everyone("303:/plek/{capacity}"), order=1),
     "capacity.update_counts": Row("/plek/{capacity}/telling",
-                                  post=only({"medewerker": 400, "beheerder": 400})),
+                                  post=only({"medewerker": 400, "beheerder": 400,
+                                             "organisatiebeheerder": 400})),
     # Adding a count for one's own organisation: any professional (the form shows only their
     # own services; a beheerder sees all).
     "capacity.new": Row("/plek/nieuw", get=everyone(200), post=everyone(400)),
@@ -217,43 +220,56 @@ MATRIX: dict[str, Row] = {
     # Single sign-on is off without NETWERK_OIDC_* (tests/web/test_accounts_sso.py has it on).
     "accounts.sso_start": Row("/login/sso", get=everyone(404, anon=404)),
     "accounts.sso_callback": Row("/login/sso/terug", get=everyone(404, anon=404)),
-    # --- beheer: a beheerder (an organisatiebeheerder's scope: tests/web/test_accounts.py) --
-    "beheer.index": Row("/beheer/", get=only({"beheerder": 200})),
-    "beheer.accounts_list": Row("/beheer/accounts?q=matrix", get=only({"beheerder": 200})),
-    "beheer.invite": Row("/beheer/accounts/uitnodigen", get=only({"beheerder": 200}),
-                         post=only({"beheerder": 400})),
-    "beheer.resend": Row("/beheer/uitnodigingen/999999/opnieuw", post=only({"beheerder": 404})),
-    "beheer.account": Row("/beheer/accounts/{account}", get=only({"beheerder": 200}),
-                          post=only({"beheerder": 400})),
-    "beheer.join_requests": Row("/beheer/aanmeldingen", get=only({"beheerder": 200})),
+    # --- beheer: a beheerder everything; the organisatiebeheerder (of Lister) what is Lister's:
+    # {org} is Lister, {service} a Lister service, {account} Anouk's (Lister) account; {paul}
+    # (huisartsenpost) and the reference data (capacity types, areas) are not theirs: 403.
+    # Ids 999999 are 404 for both (the object rule needs an object). Another organisation's
+    # objects: EXTRA_GETS and EXTRA_POSTS below.
+    "beheer.index": Row("/beheer/", get=only({"beheerder": 200, "organisatiebeheerder": 200})),
+    "beheer.accounts_list": Row("/beheer/accounts?q=matrix", get=only({"beheerder": 200, "organisatiebeheerder": 200})),
+    "beheer.invite": Row("/beheer/accounts/uitnodigen", get=only({"beheerder": 200, "organisatiebeheerder": 200}),
+                         post=only({"beheerder": 400, "organisatiebeheerder": 400})),
+    "beheer.resend": Row("/beheer/uitnodigingen/999999/opnieuw", post=only({"beheerder": 404, "organisatiebeheerder": 404})),
+    "beheer.account": Row("/beheer/accounts/{account}", get=only({"beheerder": 200, "organisatiebeheerder": 200}),
+                          post=only({"beheerder": 400, "organisatiebeheerder": 400})),
+    "beheer.join_requests": Row("/beheer/aanmeldingen", get=only({"beheerder": 200, "organisatiebeheerder": 200})),
     "beheer.approve_join": Row("/beheer/aanmeldingen/999999/goedkeuren",
-                               post=only({"beheerder": 404})),
+                               post=only({"beheerder": 404, "organisatiebeheerder": 404})),
     "beheer.reject_join": Row("/beheer/aanmeldingen/999999/afwijzen",
-                              post=only({"beheerder": 404})),
+                              post=only({"beheerder": 404, "organisatiebeheerder": 404})),
     "beheer.organisaties_list": Row("/beheer/organisaties?q=lister&page=1",
-                                    get=only({"beheerder": 200})),
+                                    get=only({"beheerder": 200, "organisatiebeheerder": 200})),
     "beheer.organisaties_new": Row("/beheer/organisaties/nieuw", get=only({"beheerder": 200}),
                                    post=only({"beheerder": 400})),
     # An empty form changes nothing: the record is saved as it is.
-    "beheer.organisaties_detail": Row("/beheer/organisaties/{org}", get=only({"beheerder": 200}),
-                                      post=only({"beheerder": "303:/beheer/organisaties/{org}"})),
-    "beheer.add_domain": Row("/beheer/organisaties/{org}/domeinen", post=only({"beheerder": 400})),
+    "beheer.organisaties_detail": Row("/beheer/organisaties/{org}", get=only({"beheerder": 200, "organisatiebeheerder": 200}),
+                                      post=only({"beheerder": "303:/beheer/organisaties/{org}",
+                                                 "organisatiebeheerder":
+                                                     "303:/beheer/organisaties/{org}"})),
+    "beheer.add_domain": Row("/beheer/organisaties/{org}/domeinen", post=only({"beheerder": 400, "organisatiebeheerder": 400})),
     "beheer.remove_domain": Row("/beheer/organisaties/{org}/domeinen/999999/verwijderen",
-                                post=only({"beheerder": 404})),
-    "beheer.personen_list": Row("/beheer/personen?q=paul", get=only({"beheerder": 200})),
-    "beheer.personen_new": Row("/beheer/personen/nieuw", get=only({"beheerder": 200}),
+                                post=only({"beheerder": 404, "organisatiebeheerder": 404})),
+    "beheer.personen_list": Row("/beheer/personen?q=paul", get=only({"beheerder": 200, "organisatiebeheerder": 200})),
+    # An empty form names no organisation: the organisatiebeheerder may only put people and
+    # services in their own, so a person or service without one is refused (403).
+    "beheer.personen_new": Row("/beheer/personen/nieuw",
+                               get=only({"beheerder": 200, "organisatiebeheerder": 200}),
                                post=only({"beheerder": 400})),
     "beheer.personen_detail": Row("/beheer/personen/{paul}", get=only({"beheerder": 200}),
                                   post=only({"beheerder": "303:/beheer/personen/{paul}"})),
     "beheer.person_active": Row("/beheer/personen/{paul}/actief", post=only({"beheerder": 400})),
-    "beheer.diensten_list": Row("/beheer/diensten", get=only({"beheerder": 200})),
-    "beheer.diensten_new": Row("/beheer/diensten/nieuw", get=only({"beheerder": 200}),
+    "beheer.diensten_list": Row("/beheer/diensten", get=only({"beheerder": 200, "organisatiebeheerder": 200})),
+    # An empty form names no organisation: the organisatiebeheerder may only put people and
+    # services in their own, so a person or service without one is refused (403).
+    "beheer.diensten_new": Row("/beheer/diensten/nieuw",
+                               get=only({"beheerder": 200, "organisatiebeheerder": 200}),
                                post=only({"beheerder": 400})),
-    "beheer.diensten_detail": Row("/beheer/diensten/{service}", get=only({"beheerder": 200}),
+    "beheer.diensten_detail": Row("/beheer/diensten/{service}",
+                                  get=only({"beheerder": 200, "organisatiebeheerder": 200}),
                                   post=only({"beheerder": "303:/beheer/diensten/{service}"})),
-    "beheer.add_rule": Row("/beheer/diensten/{service}/regels", post=only({"beheerder": 400})),
+    "beheer.add_rule": Row("/beheer/diensten/{service}/regels", post=only({"beheerder": 400, "organisatiebeheerder": 400})),
     "beheer.remove_rule": Row("/beheer/diensten/{service}/regels/999999/verwijderen",
-                              post=only({"beheerder": 404})),
+                              post=only({"beheerder": 404, "organisatiebeheerder": 404})),
     "beheer.capaciteitssoorten_list": Row("/beheer/capaciteitssoorten",
                                           get=only({"beheerder": 200})),
     "beheer.capaciteitssoorten_new": Row("/beheer/capaciteitssoorten/nieuw",
@@ -268,7 +284,7 @@ MATRIX: dict[str, Row] = {
     "beheer.gebieden_detail": Row("/beheer/gebieden/{wijk}", get=only({"beheerder": 200}),
                                   post=only({"beheerder": "303:/beheer/gebieden/{wijk}"})),
     "beheer.undo_change": Row("/beheer/wijzigingen/999999/ongedaan",
-                              post=only({"beheerder": 404})),
+                              post=only({"beheerder": 404, "organisatiebeheerder": 404})),
     # --- beheer: the audit log (finding 17), a beheerder only ------------------------------
     "beheer.audit_log": Row("/beheer/audit", get=only({"beheerder": 200})),
     "beheer.audit_export": Row("/beheer/audit.csv", get=only({"beheerder": 200})),
@@ -280,10 +296,43 @@ EXTRA_GETS = {
     "search for the case's words": ("/zoeken?q=autisme+achteruit", everyone(200)),
     "search for the case's words, JSON": ("/zoeken?q=autisme&format=json", everyone(200)),
     "search for the case's reference": ("/zoeken?q=NWG-2026-0001&format=json", everyone(200)),
+    # The organisatiebeheerder of Lister: their colleague's beheer page, and nothing of
+    # another organisation (Jolanda's): its record, services, people and accounts.
+    "beheer of a colleague (Lister)": ("/beheer/personen/{femke}",
+                                       only({"beheerder": 200, "organisatiebeheerder": 200})),
+    "beheer of another organisation": ("/beheer/organisaties/{other_org}",
+                                       only({"beheerder": 200})),
+    "beheer of another organisation's service": ("/beheer/diensten/{other_service}",
+                                                 only({"beheerder": 200})),
+    "beheer of another organisation's person": ("/beheer/personen/{jolanda}",
+                                                only({"beheerder": 200})),
+    "beheer of another organisation's account": ("/beheer/accounts/{other_account}",
+                                                 only({"beheerder": 200})),
     "other case (coordinated by Loubna Haddou)": (
         "/casussen/{other_case}",
         only({"beheerder": 200}, denied=404),
     ),
+}
+
+# POSTs (valid token, empty form) at another organisation's objects: the organisatiebeheerder
+# of Lister is refused before anything is read from the form.
+EXTRA_POSTS = {
+    "another organisation's record": (
+        "/beheer/organisaties/{other_org}",
+        only({"beheerder": "303:/beheer/organisaties/{other_org}"})),
+    "another organisation's e-mail domains": ("/beheer/organisaties/{other_org}/domeinen",
+                                              only({"beheerder": 400})),
+    "another organisation's person": ("/beheer/personen/{jolanda}",
+                                      only({"beheerder": "303:/beheer/personen/{jolanda}"})),
+    "another organisation's person, deactivated": ("/beheer/personen/{jolanda}/actief",
+                                                   only({"beheerder": 400})),
+    "another organisation's service": (
+        "/beheer/diensten/{other_service}",
+        only({"beheerder": "303:/beheer/diensten/{other_service}"})),
+    "another organisation's service rules": ("/beheer/diensten/{other_service}/regels",
+                                             only({"beheerder": 400})),
+    "another organisation's account": ("/beheer/accounts/{other_account}",
+                                       only({"beheerder": 400})),
 }
 
 
@@ -395,5 +444,11 @@ def test_access_matrix(app, session, make, seeded, principal):
         response = client.post(url, data={"csrf_token": token})
         check(f"POST {url} with token ({endpoint})", response,
               _expected(MATRIX[endpoint].post, principal, ids))
+    client = _client_for(app, session, world, principal)  # the last rows signed out
+    token = csrf_token(client)
+    for name, (url, table) in EXTRA_POSTS.items():
+        url = url.format(**ids)
+        check(f"POST {url} with token ({name})", client.post(url, data={"csrf_token": token}),
+              _expected(table, principal, ids))
 
     assert not failures, f"access matrix as {principal}:\n  " + "\n  ".join(failures)

@@ -219,6 +219,47 @@ def test_code_step_counts_against_the_sign_in_limit(app, client, users, session)
     assert answers[-1] == 429
 
 
+def test_code_step_counts_against_the_account_whatever_email_the_form_carries(
+        app, client, users, session):
+    """A guesser who adds a made-up ``email`` to every code attempt still hits the account's
+    limit: the code step counts against the account whose password was given."""
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    user = users["coordinator"]
+    user.totp_secret = pyotp.random_base32()
+    session.commit()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    answers = [client.post("/login", data={"code": "000000",
+                                           "email": f"iemand{i}@elders.example"}).status_code
+               for i in range(4)]
+    assert answers[:2] == [400, 400] and answers[-1] == 429
+
+
+def test_wrong_codes_slow_the_account_down(app, client, users, session, monkeypatch):
+    """Wrong codes count as failed sign-ins of the account: after LOGIN_SLOWDOWN_AFTER of
+    them each further attempt (password or code, from any address) waits longer."""
+    from netwerk.auth import throttle
+
+    app.config.update(LOGIN_SLOWDOWN_AFTER=2, LOGIN_SLOWDOWN_MAX=4.0)
+    waits: list[float] = []
+    monkeypatch.setattr(throttle.time, "sleep", waits.append)
+    user = users["coordinator"]
+    user.totp_secret = pyotp.random_base32()
+    session.commit()
+    assert client.post("/login", data={"email": user.email,
+                                       "password": PASSWORD}).status_code == 200
+    for _i in range(4):
+        assert client.post("/login", data={"code": "000000"}).status_code == 400
+    assert waits == [0.25, 0.5], waits  # the 3rd and 4th code waited
+    # A password attempt for the same account from another address waits too.
+    other = app.test_client()
+    other.post("/login", data={"email": user.email, "password": "fout"},
+               environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert waits[-1] == 1.0
+    # The right code still signs in: a wait, never a block.
+    code = pyotp.TOTP(user.totp_secret).now()
+    assert client.post("/login", data={"code": code}).status_code == 302
+
+
 def test_personal_domains_never_join(session, make):
     org = make.organisation(name="Wijkteam")
     session.commit()

@@ -110,3 +110,16 @@ def test_sso_skips_the_required_totp_but_a_later_password_sign_in_does_not(
     client.post("/login", data={"email": "anna@wijkteam.example", "password": PASSWORD})
     r = client.get("/casussen")
     assert r.status_code == 302 and r.headers["Location"].endswith("/account/tweestaps")
+
+
+def test_sso_counts_against_the_sign_in_limit_per_address(sso_app, client):
+    """Starting SSO and its callback are sign-in attempts too: past the per-address limit
+    they answer 429, from that address only."""
+    sso_app.config["LOGIN_IP_RATE_LIMIT"] = "3 per minute"
+    starts = [client.get("/login/sso").status_code for _i in range(4)]
+    assert starts == [302, 302, 302, 429]
+    backs = [client.get("/login/sso/terug?code=geraden&state=geraden").status_code
+             for _i in range(4)]
+    assert backs[:3] == [302, 302, 302] and backs[3] == 429
+    other = sso_app.test_client()
+    assert other.get("/login/sso", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 302

@@ -177,7 +177,7 @@ def test_fuzzed_forms_never_fail_and_never_half_save(app, session, client, fuzz_
 
 
 QUERY_PATHS = ["/zoeken", "/plek", "/casussen", "/verifieren", "/personen.vcf", "/",
-               "/offline/gids.json", "/manifest.webmanifest"]
+               "/offline/gids.json", "/manifest.webmanifest", "/toegankelijkheid"]
 
 
 def test_fuzzed_query_strings_never_fail(app, session, client, fuzz_world):
