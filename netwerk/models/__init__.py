@@ -23,6 +23,8 @@ from netwerk.models.enums import (
     InvolvementRole,
     LegalGround,
     NeedWeight,
+    ReportReason,
+    ReportResolution,
     Role,
     RuleKind,
     Sector,
@@ -46,6 +48,7 @@ from netwerk.models.professional import (
     professional_areas,
     professional_domains,
 )
+from netwerk.models.report import RecordReport
 from netwerk.models.trust import CaseBasis, ReferenceCounter, UserSession
 from netwerk.models.user import User
 from netwerk.models.worksession import AreaSectorChecklist, Attendance, Invitation, WorkSession
@@ -60,4 +63,5 @@ __all__ = [
     "Urgency", "User", "WorkSession", "area_and_descendant_ids", "case_opposing", "describe_rule",
     "professional_areas", "professional_domains", "service_areas", "service_domains",
     "BasisKind", "CaseBasis", "Favourite", "LegalGround", "ReferenceCounter", "UserSession",
+    "RecordReport", "ReportReason", "ReportResolution",
 ]
