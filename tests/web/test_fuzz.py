@@ -64,6 +64,8 @@ ROUTES = {
     "decide": ("/casussen/{case}/besluit", form("lead_id", "reason")),
     "add_action": ("/casussen/{case}/acties", form("professional_id", "what", "due")),
     "toggle_action": ("/casussen/{case}/acties/{action}/klaar", form("done")),
+    "report_person": ("/personen/{paul}/klopt-niet", form("reason", "note", "next")),
+    "report_organisation": ("/organisaties/{org}/klopt-niet", form("reason", "note", "next")),
 }
 
 
@@ -270,7 +272,7 @@ PATH_VALUES = {
     "professional_id": "me", "person_id": "me", "organisation_id": "org", "area_id": "wijk",
     "session_id": "session", "ws_id": "session", "capacity_id": "capacity", "case_id": "case",
     "name": "=vis-network.min.js", "kind": "=organisations", "filename": "=css/netwerk.css",
-    "token": "=onbekend", "obj_id": "=1", "user_id": "=1",
+    "token": "=onbekend", "obj_id": "=1", "user_id": "=1", "report_id": "report",
 }
 SKIP = {"static"}
 
