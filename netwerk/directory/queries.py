@@ -290,19 +290,24 @@ def freshness(session: Session, stale_after_days: int, *, organisation_id: int |
     before = (now or utcnow()) - timedelta(days=stale_after_days)
     fresh = func.sum(case((Professional.verified_at >= before, 1), else_=0))
     total = func.count(Professional.id)
+    # Grouped on the professionals' own column (no join while aggregating); names are looked
+    # up for the few organisations shown.
     query = (
-        select(Organisation.id, Organisation.name, total, fresh,
-               func.min(Professional.verified_at))
-        .join(Professional, Professional.organisation_id == Organisation.id)
+        select(Professional.organisation_id, total, fresh, func.min(Professional.verified_at))
         .where(Professional.active)
-        .group_by(Organisation.id, Organisation.name)
-        .order_by((fresh * 1.0 / total), func.min(Professional.verified_at), Organisation.name)
+        .group_by(Professional.organisation_id)
+        .order_by((fresh * 1.0 / total), func.min(Professional.verified_at),
+                  Professional.organisation_id)
         .limit(limit)
     )
     if organisation_id is not None:
-        query = query.where(Organisation.id == organisation_id)
-    return [Freshness(oid, name, int(t), int(f or 0), _aware(oldest))
-            for oid, name, t, f, oldest in session.execute(query)]
+        query = query.where(Professional.organisation_id == organisation_id)
+    rows = session.execute(query).all()
+    names = dict(session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.id.in_([r[0] for r in rows]))).tuples().all()) if rows else {}
+    return [Freshness(oid, names.get(oid, ""), int(t), int(f or 0), _aware(oldest))
+            for oid, t, f, oldest in rows]
 
 
 def _aware(value: datetime | None) -> datetime | None:
