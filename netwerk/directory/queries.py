@@ -305,7 +305,7 @@ def freshness(session: Session, stale_after_days: int, *, organisation_id: int |
     rows = session.execute(query).all()
     names = dict(session.execute(
         select(Organisation.id, Organisation.name)
-        .where(Organisation.id.in_([r[0] for r in rows]))).tuples().all()) if rows else {}
+        .where(Organisation.id.in_([r[0] for r in rows]))).all()) if rows else {}
     return [Freshness(oid, names.get(oid, ""), int(t), int(f or 0), _aware(oldest))
             for oid, t, f, oldest in rows]
 
