@@ -12,7 +12,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from netwerk.i18n import _l
 from netwerk.models import Change
+
+# What each recorded field is called on a page (beheer's forms use the same labels).
+FIELD_LABELS = {
+    "name": _l("Naam"), "sector": _l("Sector"), "description": _l("Beschrijving"),
+    "phone": _l("Telefoon"), "crisis_phone": _l("Crisisnummer"),
+    "intake_route": _l("Aanmelden (intakeroute)"), "website": _l("Website"),
+    "email": _l("E-mailadres"), "organisation_key": _l("Organisatie"),
+    "role": _l("Functie"), "mobile": _l("Mobiel"), "landline": _l("Vast nummer"),
+    "wijken": _l("Wijken"), "domains": _l("Domeinen"), "languages": _l("Talen (nl;en;…)"),
+    "caseload": _l("Caseload"), "caseload_max": _l("Maximale caseload"),
+    "available": _l("Beschikbaar"), "areas": _l("Werkgebied"), "unit": _l("Eenheid"),
+    "stale_after_hours": _l("Verouderd na (uren)"), "kind": _l("Soort"),
+    "code": _l("Code (CBS)"), "parent_key": _l("Valt onder"), "active": _l("Actief"),
+    "aangemaakt": _l("Aangemaakt"), "regel": _l("Toegangsregel"),
+    "e-maildomein": _l("E-maildomein"), "value": _l("Waarde"), "foto": _l("Foto"),
+}
 
 
 def object_type_of(obj: Any) -> str:

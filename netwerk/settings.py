@@ -81,6 +81,8 @@ class Config:
     LOGIN_SLOWDOWN_MAX = float(os.environ.get("NETWERK_LOGIN_SLOWDOWN_MAX", "4"))
     # Search per signed-in user (a person typing stays far below it; a script does not).
     SEARCH_RATE_LIMIT = os.environ.get("NETWERK_SEARCH_RATE_LIMIT", "120 per minute")
+    # "Klopt niet" reports per signed-in user (one open report per record is the other bound).
+    REPORT_RATE_LIMIT = os.environ.get("NETWERK_REPORT_RATE_LIMIT", "20 per hour")
     # Reverse proxies in front of the app (0: none). With N, the client's address is taken
     # from the N-th X-Forwarded-For entry from the right (werkzeug ProxyFix), so users behind
     # one proxy do not share one address (and one sign-in limit).
@@ -150,4 +152,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     LOGIN_RATE_LIMIT = LOGIN_IP_RATE_LIMIT = "1000 per minute"  # tests that check it lower it
     SEARCH_RATE_LIMIT = "1000 per minute"
+    REPORT_RATE_LIMIT = "1000 per minute"
     SERVER_NAME = None

@@ -99,10 +99,13 @@ def insert_payloads(session, coordinator_name: str = "Esther Kuipers") -> Payloa
         CapacityType,
         Case,
         CaseInvolvement,
+        Change,
         InvolvementRole,
         Organisation,
         PlanAction,
         Professional,
+        RecordReport,
+        ReportReason,
         Sector,
         Service,
         Urgency,
@@ -146,6 +149,13 @@ def insert_payloads(session, coordinator_name: str = "Esther Kuipers") -> Payloa
         session.add(ws)
         session.flush()
         session.add(Attendance(work_session_id=ws.id, professional_id=prof.id))
+        # A "klopt niet" remark and a change history entry carrying the payload.
+        session.add(RecordReport(professional_id=prof.id, reason=ReportReason.ANDERS,
+                                 note=value[:200]))
+        session.add(RecordReport(organisation_id=org.id, reason=ReportReason.ANDERS,
+                                 note=value[:200]))
+        session.add(Change(object_type="professionals", object_id=prof.id, field="role",
+                           old=value, new=value[:120]))
         world.people.append(prof.id)
         world.organisations.append(org.id)
         world.wijken.append(wijk.id)
@@ -170,6 +180,8 @@ OPTIONAL_PAGES = {
         (f"/netwerk?gebied={wijk}", []) for wijk in w.wijken[:10]],
     "/import": lambda w: [("/import", [])],
     "/beheer/audit": lambda w: [("/beheer/audit", []), ("/beheer/audit?wie=Xss", [])],
+    # "Klopt niet": the queue shows every payload person and organisation with the remark.
+    "/verifieren/meldingen": lambda w: [("/verifieren/meldingen", list(range(len(w.values))))],
 }
 # Exports: parsed back (JSON, XML, CSV); payloads must come back as the same strings.
 OPTIONAL_EXPORTS = {

@@ -128,7 +128,9 @@ def ensure_key(session: Session, kind: EditKind, obj: Any) -> str:
 def _import(session: Session, data: dict[str, list[dict[str, str]]]) -> None:
     """Write ``data`` (one list per kind, as in an import file) through the import's validation;
     raises ``EditRejected`` with its problems per column (nothing written)."""
-    report = run_import(session, [Source("beheer.json", json.dumps(data).encode())])
+    # The edit records its own history (save, undo); the import must not record it twice.
+    report = run_import(session, [Source("beheer.json", json.dumps(data).encode())],
+                        history=False)
     if not report.ok or not report.applied:
         problems: dict[str | None, list[str]] = {}
         for p in report.problems:
@@ -167,14 +169,26 @@ def save(session: Session, user: Any, kind_name: str, obj: Any | None,
         changes += record_diff(session, user, obj, {}, {k: v for k, v in after.items() if v})
     else:
         changes = record_diff(session, user, obj, before, after)
+        if changes and kind.name in ("professionals", "organisations"):
+            _close_reports(session, user, kind.name, obj)
     session.flush()
     return obj, changes
+
+
+def _close_reports(session: Session, user: Any, kind_name: str, obj: Any) -> None:
+    """An edit of a reported person or organisation closes its open reports ("aangepast")."""
+    from netwerk.directory.operations import resolve_open_reports
+
+    target = {"professional": obj} if kind_name == "professionals" else {"organisation": obj}
+    resolve_open_reports(session, user, **target)
 
 
 def set_active(session: Session, user: Any, obj: Any, active: bool) -> Change | None:
     """(De)activate a person (never deleted: the audit log and cases refer to them)."""
     change = record_change(session, user, obj, "active", obj.active, active)
     obj.active = active
+    if change is not None:
+        _close_reports(session, user, "professionals", obj)
     session.flush()
     return change
 

@@ -286,3 +286,75 @@ def managed_organisation_filter(user: User, column) -> ColumnElement[bool]:
 def can_manage_reference_data(user: User) -> bool:
     """Capacity types and areas serve everyone: a beheerder only."""
     return is_admin(user)
+
+
+# --- "klopt niet" reports and checking a record (issue 14, numbers people can trust) -------
+# A record's owner checks it: for a person, the professional themself, an
+# organisatiebeheerder of their organisation, and a beheerder; for an organisation, its
+# organisatiebeheerder and a beheerder. They confirm it ("klopt nog"), close a report on it
+# ("klopt toch"), see its change history and who reported what.
+
+def can_report_record(user: User) -> bool:
+    """Saying "klopt niet" about any person or organisation: everyone signed in."""
+    return bool(user and getattr(user, "is_authenticated", False))
+
+
+def can_check_professional(user: User, professional: Professional) -> bool:
+    """Confirming a person's details, closing reports on them, reading their history."""
+    if is_admin(user):
+        return True
+    if not (user and getattr(user, "is_authenticated", False)):
+        return False
+    if user.professional_id is not None and user.professional_id == professional.id:
+        return True
+    org = managed_organisation_id(user)
+    return org is not None and org == professional.organisation_id
+
+
+def can_check_organisation(user: User, organisation_id: int) -> bool:
+    """Closing reports on an organisation and reading its history."""
+    return can_manage_organisation(user, organisation_id)
+
+
+def can_resolve_report(user: User, report) -> bool:
+    """The owner of the reported record (see above) closes the report."""
+    if report.professional_id is not None:
+        return can_check_professional(user, report.professional)
+    return can_check_organisation(user, report.organisation_id)
+
+
+def resolvable_report_filter(user: User) -> ColumnElement[bool]:
+    """SQL twin of ``can_resolve_report``: a WHERE clause on ``RecordReport``."""
+    from sqlalchemy import select
+
+    from netwerk.models import Professional, RecordReport
+
+    if is_admin(user):
+        return true()
+    if not (user and getattr(user, "is_authenticated", False)):
+        return false()
+    clauses = []
+    if user.professional_id is not None:
+        clauses.append(RecordReport.professional_id == user.professional_id)
+    org = managed_organisation_id(user)
+    if org is not None:
+        staff = select(Professional.id).where(Professional.organisation_id == org)
+        clauses += [RecordReport.professional_id.in_(staff), RecordReport.organisation_id == org]
+    return or_(*clauses) if clauses else false()
+
+
+def checkable_professional_filter(user: User) -> ColumnElement[bool]:
+    """SQL twin of ``can_check_professional``: a WHERE clause on ``Professional``."""
+    from netwerk.models import Professional
+
+    if is_admin(user):
+        return true()
+    if not (user and getattr(user, "is_authenticated", False)):
+        return false()
+    clauses = []
+    if user.professional_id is not None:
+        clauses.append(Professional.id == user.professional_id)
+    org = managed_organisation_id(user)
+    if org is not None:
+        clauses.append(Professional.organisation_id == org)
+    return or_(*clauses) if clauses else false()

@@ -17,7 +17,7 @@ from netwerk.auth import policy
 from netwerk.beheer import bp, queries
 from netwerk.db import db
 from netwerk.errors import UserError
-from netwerk.history import changes_of
+from netwerk.history import FIELD_LABELS, changes_of
 from netwerk.i18n import _, _l
 from netwerk.models import (
     AreaKind,
@@ -31,20 +31,7 @@ from netwerk.models import (
 from netwerk.models.enums import SECTOR_LABELS, UNIT_LABELS
 from netwerk.web import arg_page, commit_or_flash, get_or_404
 
-LABELS = {
-    "name": _l("Naam"), "sector": _l("Sector"), "description": _l("Beschrijving"),
-    "phone": _l("Telefoon"), "crisis_phone": _l("Crisisnummer"),
-    "intake_route": _l("Aanmelden (intakeroute)"), "website": _l("Website"),
-    "email": _l("E-mailadres"), "organisation_key": _l("Organisatie"),
-    "role": _l("Functie"), "mobile": _l("Mobiel"), "landline": _l("Vast nummer"),
-    "wijken": _l("Wijken"), "domains": _l("Domeinen"), "languages": _l("Talen (nl;en;…)"),
-    "caseload": _l("Caseload"), "caseload_max": _l("Maximale caseload"),
-    "available": _l("Beschikbaar"), "areas": _l("Werkgebied"), "unit": _l("Eenheid"),
-    "stale_after_hours": _l("Verouderd na (uren)"), "kind": _l("Soort"),
-    "code": _l("Code (CBS)"), "parent_key": _l("Valt onder"), "active": _l("Actief"),
-    "aangemaakt": _l("Aangemaakt"), "regel": _l("Toegangsregel"),
-    "e-maildomein": _l("E-maildomein"), "value": _l("Waarde"),
-}
+LABELS = FIELD_LABELS  # the history's labels are the form's
 TEXTAREAS = {"description", "intake_route"}
 MULTI = {"wijken", "domains", "areas"}
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, HiddenField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from netwerk.i18n import _l
+from netwerk.models.enums import REPORT_REASON_LABELS
+from netwerk.models.report import NOTE_MAX
 from netwerk.web.forms import Form, MultiCheckboxField
 
 
@@ -29,3 +32,14 @@ class ProfessionalForm(Form):
 
 class ConfirmForm(Form):
     """An empty form: the CSRF token is what matters ("klopt nog")."""
+
+
+class ReportForm(Form):
+    """"Klopt niet": what is wrong, and a short remark (the operation checks both)."""
+
+    reason = RadioField(_l("Wat klopt er niet?"),
+                        choices=[SelectChoice(k.value, v) for k, v in REPORT_REASON_LABELS.items()],
+                        validate_choice=False)
+    note = StringField(_l("Toelichting (kort, niet verplicht)"),
+                       validators=[Optional(), Length(max=NOTE_MAX)])
+    next = HiddenField()

@@ -1,6 +1,7 @@
-"""Directory writes: a professional's own details, "klopt nog", favourites, and the audit of
-a profile listing cases. They flush, never commit; the view commits once per request. Plain
-functions over a Session, no Flask."""
+"""Directory writes: a professional's own details (with their change history), "klopt nog",
+"klopt niet" reports and closing them, favourites, and the audit of a profile listing cases.
+They flush, never commit; the view commits once per request. Plain functions over a Session,
+no Flask."""
 
 from __future__ import annotations
 
@@ -14,20 +15,38 @@ from sqlalchemy.orm import Session
 from netwerk import audit
 from netwerk.db import rowcount, utcnow
 from netwerk.errors import UserError
+from netwerk.history import record_diff
 from netwerk.i18n import _
 from netwerk.models import (
     Area,
     Case,
     Domain,
     Favourite,
+    Organisation,
     Professional,
+    RecordReport,
+    ReportReason,
+    ReportResolution,
+    User,
 )
+from netwerk.models.report import NOTE_MAX
 from netwerk.phone import InvalidPhoneNumber, normalize
+from netwerk.privacy import find_identifiers
+from netwerk.text import bad_character
 
 
-def confirm(professional: Professional, now: datetime | None = None) -> None:
-    """"Klopt nog": the details were checked and are still right."""
-    professional.verified_at = now or utcnow()
+def confirm(session: Session, user, professional: Professional,
+            now: datetime | None = None) -> int:
+    """"Klopt nog": the details were checked and are still right. Open reports on the person
+    are closed as "klopt toch"; returns how many."""
+    now = now or utcnow()
+    professional.verified_at = now
+    closed = resolve_open_reports(session, user, professional=professional,
+                                  resolution=ReportResolution.KLOPT_TOCH, now=now)
+    audit.record(session, user, "confirm_record", "professional", professional.id,
+                 reports_closed=closed)
+    session.flush()
+    return closed
 
 
 @dataclass
@@ -79,14 +98,25 @@ def _claim_version(session: Session, professional: Professional, seen: int | Non
     session.expire(professional, ["version"])
 
 
+def _snapshot(professional: Professional) -> dict[str, str]:
+    """The person as the change history writes it: the same fields and notation as a beheer
+    edit (netwerk/accounts/editing.py), so either history reads alike and beheer can undo a
+    change made here."""
+    from netwerk.accounts.editing import KINDS
+
+    return KINDS["professionals"].snapshot(professional)
+
+
 def update_professional(
     session: Session, professional: Professional, data: ProfessionalUpdate,
-    now: datetime | None = None,
+    now: datetime | None = None, user=None,
 ) -> None:
     """Apply ``data`` to ``professional`` and mark it verified; all or nothing.
 
     Everything is checked before anything is assigned, so a refused number leaves the record
-    untouched (raises UpdateError naming the fields).
+    untouched (raises UpdateError naming the fields). Each changed field becomes a row of the
+    change history (by ``user``), a new or removed photo too; saving closes the open reports
+    on the person ("aangepast").
     """
     errors: dict[str, str] = {}
     numbers: dict[str, str | None] = {}
@@ -118,6 +148,8 @@ def update_professional(
     if errors:
         raise UpdateError(errors)
     _claim_version(session, professional, data.seen_version)
+    before = _snapshot(professional)
+    before_photo = professional.photo_updated_at is not None
     professional.name = data.name.strip()
     professional.role = data.role.strip()
     professional.mobile = numbers["mobile"]
@@ -134,6 +166,14 @@ def update_professional(
         professional.photo = None
         professional.photo_updated_at = None  # None means "no photo": pages show initials
     professional.verified_at = now
+    changes = record_diff(session, user, professional, before, _snapshot(professional))
+    if data.photo is not None:
+        changes += record_diff(session, user, professional, {}, {"foto": _("nieuw")})
+    elif data.remove_photo and before_photo:
+        changes += record_diff(session, user, professional, {"foto": _("ja")}, {})
+    resolve_open_reports(session, user, professional=professional,
+                         resolution=ReportResolution.AANGEPAST, now=now)
+    session.flush()
 
 
 def record_case_listing(session: Session, viewer, professional_id: int, cases: list[Case]) -> None:
@@ -163,3 +203,159 @@ def set_favourite(session: Session, user, professional: Professional, on: bool) 
         session.delete(existing)
     session.flush()
     return on
+
+
+# -- "klopt niet": reports on a person or an organisation -------------------------------------
+# Client identifiers have no place in a remark about a professional's details; a number or an
+# e-mail address may (the right number, the new address), so those two kinds pass.
+REFUSED_IN_NOTE = {"bsn", "iban", "adres", "geboortedatum"}
+
+
+class ReportError(UserError):
+    """A report refused with a Dutch message naming its field (``reason`` or ``note``)."""
+
+
+@dataclass
+class Filed:
+    report: RecordReport
+    new: bool  # False: this reporter's open report on the record was already there
+
+
+def check_note(note: str | None) -> str:
+    """The remark as stored: trimmed, at most NOTE_MAX characters, no control characters and
+    no client identifiers (raises ReportError on the field ``note``)."""
+    text = " ".join((note or "").split())
+    if len(text) > NOTE_MAX:
+        raise ReportError(_("Toelichting: houd het kort (hoogstens %(max)s tekens).",
+                            max=NOTE_MAX), "note")
+    if bad_character(text, multiline=False) is not None:
+        raise ReportError(_("Toelichting: ongeldig teken; typ de tekst opnieuw zonder "
+                            "onzichtbare tekens."), "note")
+    found = [i for i in find_identifiers(text) if i.kind in REFUSED_IN_NOTE]
+    if found:
+        raise ReportError(_("Toelichting: zet hier geen gegevens van cliënten in "
+                            "(%(what)s).", what=found[0].describe()), "note")
+    return text
+
+
+def file_report(session: Session, user, *, reason: str | None, note: str | None = None,
+                professional: Professional | None = None,
+                organisation: Organisation | None = None,
+                now: datetime | None = None) -> Filed:
+    """Record ``user``'s report that a person's or an organisation's details are wrong.
+
+    One open report per reporter per record: reporting again (two taps, two tabs, a day
+    later) keeps the first report and returns it with ``new`` False. The report is audited
+    and handed to ``report_filed`` (where the owners will be told)."""
+    if (professional is None) == (organisation is None):
+        raise ValueError("report either a professional or an organisation")
+    try:
+        kind = ReportReason(reason or "")
+    except ValueError:
+        raise ReportError(_("Reden: kies wat er niet klopt."), "reason") from None
+    text = check_note(note)
+    if kind is ReportReason.ANDERS and not text:
+        raise ReportError(_("Toelichting: schrijf kort wat er niet klopt."), "note")
+    target = {"professional_id": professional.id} if professional is not None else \
+        {"organisation_id": organisation.id}
+    existing = _open_report_of(session, user, **target)
+    if existing is not None:
+        return Filed(existing, new=False)
+    report = RecordReport(reporter_id=user.id, reason=kind, note=text,
+                          created_at=now or utcnow(), **target)
+    try:
+        with session.begin_nested():
+            session.add(report)
+    except IntegrityError:  # the other tap won: its report is the one
+        return Filed(_open_report_of(session, user, **target), new=False)
+    object_type, object_id = next(iter(target.items()))
+    audit.record(session, user, "report_record", object_type.removesuffix("_id"), object_id,
+                 reason=kind.value)
+    session.flush()
+    report_filed(session, report)
+    return Filed(report, new=True)
+
+
+def _open_report_of(session: Session, user, **target) -> RecordReport | None:
+    query = select(RecordReport).where(RecordReport.reporter_id == user.id,
+                                       RecordReport.resolved_at.is_(None))
+    for column, value in target.items():
+        query = query.where(getattr(RecordReport, column) == value)
+    return session.scalar(query)
+
+
+def report_filed(session: Session, report: RecordReport) -> list[User]:
+    """A report was filed: the accounts that should hear of it — the person themself, the
+    organisatiebeheerders of the organisation, else the beheerders.
+
+    THE place where the owners are to be notified: once ``notify(...)`` exists, it is called
+    here for each of these accounts (with the record and the reason; never the remark, which
+    stays in the app). Until then the queue (/verifieren/meldingen) is how they find out."""
+    organisation_id = report.organisation_id
+    query = select(User).where(User.active)
+    if report.professional_id is not None:
+        person = session.get(Professional, report.professional_id)
+        organisation_id = person.organisation_id
+        own = list(session.scalars(query.where(User.professional_id == person.id)))
+    else:
+        own = []
+    admins = list(session.scalars(
+        query.where(User.organisation_admin.is_(True))
+        .join(Professional, User.professional_id == Professional.id)
+        .where(Professional.organisation_id == organisation_id)))
+    if not own and not admins:
+        from netwerk.models import Role
+
+        admins = list(session.scalars(query.where(User.role == Role.BEHEERDER)))
+    seen, recipients = set(), []
+    for account in own + admins:
+        if account.id not in seen:
+            seen.add(account.id)
+            recipients.append(account)
+    return recipients
+
+
+def resolve_report(session: Session, user, report: RecordReport,
+                   now: datetime | None = None) -> bool:
+    """"Klopt toch": the owner checked the reported record and it is right. False when the
+    report was already closed (by someone else, or by an edit) — nothing changes then."""
+    now = now or utcnow()
+    table = RecordReport.__table__
+    result = session.execute(
+        update(table).where(table.c.id == report.id, table.c.resolved_at.is_(None))
+        .values(resolved_at=now, resolved_by_id=user.id,
+                resolution=ReportResolution.KLOPT_TOCH.value)
+        .execution_options(synchronize_session=False))
+    session.expire(report)
+    if result.rowcount != 1:
+        return False
+    if report.professional_id is not None:
+        person = session.get(Professional, report.professional_id)
+        person.verified_at = now  # checked just now
+    object_type = "professional" if report.professional_id is not None else "organisation"
+    audit.record(session, user, "resolve_report", object_type,
+                 report.professional_id or report.organisation_id, report_id=report.id,
+                 resolution=ReportResolution.KLOPT_TOCH.value)
+    session.flush()
+    return True
+
+
+def resolve_open_reports(session: Session, user, *, professional: Professional | None = None,
+                         organisation: Organisation | None = None,
+                         organisation_id: int | None = None, professional_id: int | None = None,
+                         resolution: ReportResolution = ReportResolution.AANGEPAST,
+                         now: datetime | None = None) -> int:
+    """Close every open report on one record (it was edited or confirmed); returns how many."""
+    table = RecordReport.__table__
+    if professional is not None:
+        professional_id = professional.id
+    if organisation is not None:
+        organisation_id = organisation.id
+    where = table.c.professional_id == professional_id if professional_id is not None \
+        else table.c.organisation_id == organisation_id
+    result = session.execute(
+        update(table).where(where, table.c.resolved_at.is_(None))
+        .values(resolved_at=now or utcnow(), resolved_by_id=getattr(user, "id", None),
+                resolution=resolution.value)
+        .execution_options(synchronize_session=False))
+    return result.rowcount or 0

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from netwerk.auth import policy
@@ -23,8 +23,10 @@ from netwerk.models import (
     Favourite,
     Organisation,
     Professional,
+    RecordReport,
     Service,
     Tie,
+    User,
     professional_areas,
     service_areas,
 )
@@ -239,3 +241,104 @@ def viewer_area_ids(session: Session, professional_id: int | None) -> frozenset[
         select(professional_areas.c.area_id)
         .where(professional_areas.c.professional_id == professional_id)
     ))
+
+
+# -- numbers people can trust: reports, freshness, history ------------------------------------
+def open_reports(session: Session, *, professional_id: int | None = None,
+                 organisation_id: int | None = None) -> list[RecordReport]:
+    """The open "klopt niet" reports on one record, oldest first, with their reporters."""
+    column = RecordReport.professional_id if professional_id is not None \
+        else RecordReport.organisation_id
+    return list(session.scalars(
+        select(RecordReport)
+        .where(column == (professional_id if professional_id is not None else organisation_id),
+               RecordReport.resolved_at.is_(None))
+        .options(joinedload(RecordReport.reporter).joinedload(User.professional))
+        .order_by(RecordReport.created_at, RecordReport.id)))
+
+
+def report_queue(session: Session, viewer, limit: int = 200) -> list[RecordReport]:
+    """Open reports ``viewer`` may close (``policy.resolvable_report_filter``), oldest first,
+    each with its record loaded."""
+    return list(session.scalars(
+        select(RecordReport)
+        .where(RecordReport.resolved_at.is_(None), policy.resolvable_report_filter(viewer))
+        .options(joinedload(RecordReport.professional).joinedload(Professional.organisation),
+                 joinedload(RecordReport.organisation),
+                 joinedload(RecordReport.reporter).joinedload(User.professional))
+        .order_by(RecordReport.created_at, RecordReport.id)
+        .limit(limit)))
+
+
+def report_queue_count(session: Session, viewer) -> int:
+    return session.scalar(
+        select(func.count(RecordReport.id))
+        .where(RecordReport.resolved_at.is_(None), policy.resolvable_report_filter(viewer))) or 0
+
+
+@dataclass
+class Freshness:
+    """An organisation's people: how many are active, how many were confirmed within
+    STALE_AFTER_DAYS, and when the oldest was last confirmed."""
+
+    organisation_id: int
+    name: str
+    total: int
+    fresh: int
+    oldest: datetime | None
+
+    @property
+    def percent(self) -> int | None:
+        """The share confirmed recently, in whole percent (rounded down: 99 % is not all)."""
+        return None if not self.total else self.fresh * 100 // self.total
+
+
+def freshness(session: Session, stale_after_days: int, *, organisation_id: int | None = None,
+              limit: int = 20, now: datetime | None = None) -> list[Freshness]:
+    """Freshness per organisation (one GROUP BY over active professionals), least fresh
+    first; only ``organisation_id`` when given."""
+    before = (now or utcnow()) - timedelta(days=stale_after_days)
+    fresh = func.sum(case((Professional.verified_at >= before, 1), else_=0))
+    total = func.count(Professional.id)
+    # Grouped on the professionals' own column (no join while aggregating); names are looked
+    # up for the few organisations shown.
+    query = (
+        select(Professional.organisation_id, total, fresh, func.min(Professional.verified_at))
+        .where(Professional.active)
+        .group_by(Professional.organisation_id)
+        .order_by((fresh * 1.0 / total), func.min(Professional.verified_at),
+                  Professional.organisation_id)
+        .limit(limit)
+    )
+    if organisation_id is not None:
+        query = query.where(Professional.organisation_id == organisation_id)
+    rows = session.execute(query).all()
+    names = dict(session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.id.in_([r[0] for r in rows]))).all()) if rows else {}
+    return [Freshness(oid, names.get(oid, ""), int(t), int(f or 0), _aware(oldest))
+            for oid, t, f, oldest in rows]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """MIN() over a UTCDateTime column comes back without the column's type on SQLite."""
+    from datetime import UTC
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def organisation_freshness(session: Session, organisation_id: int, stale_after_days: int,
+                           now: datetime | None = None) -> Freshness | None:
+    found = freshness(session, stale_after_days, organisation_id=organisation_id, now=now)
+    return found[0] if found else None
+
+
+def history(session: Session, object_type: str, object_id: int, limit: int = 50):
+    """The newest changes of one record first, with who made them."""
+    from netwerk.history import changes_of
+
+    return changes_of(session, object_type, object_id, limit=limit)

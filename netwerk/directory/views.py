@@ -21,15 +21,18 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.directory import cards, operations, queries
-from netwerk.directory.forms import ConfirmForm, ProfessionalForm
+from netwerk.directory.forms import ConfirmForm, ProfessionalForm, ReportForm
 from netwerk.directory.photos import InvalidPhoto, process_photo
 from netwerk.directory.search import search
 from netwerk.extensions import limiter
+from netwerk.history import FIELD_LABELS
 from netwerk.i18n import _
 from netwerk.main import operations as main_operations
 from netwerk.models import (
     Area,
+    Organisation,
     Professional,
+    RecordReport,
     WorkSession,
 )
 from netwerk.phone import offers_messages
@@ -89,6 +92,11 @@ def search_page():
 @bp.get("/personen/<int:professional_id>")
 def person(professional_id: int):
     """A professional's profile."""
+    return _render_person(professional_id, ReportForm(formdata=None))
+
+
+def _render_person(professional_id: int, report_form: ReportForm, status: int = 200,
+                   report_errors: dict | None = None):
     prof = _professional_or_404(
         professional_id,
         joinedload(Professional.organisation),
@@ -100,6 +108,8 @@ def person(professional_id: int):
         operations.record_case_listing(db.session, current_user, prof.id, cases)
     main_operations.record_opened(db.session, current_user, prof.id)  # for one's home page
     db.session.commit()
+    may_check = policy.can_check_professional(current_user, prof)
+    reports = queries.open_reports(db.session, professional_id=prof.id)
     return render_template(
         "directory/person.html",
         p=prof,
@@ -110,7 +120,117 @@ def person(professional_id: int):
         qr=cards.qr_svg(cards.vcard(prof).serialize()),
         confirm_form=ConfirmForm(),
         favourite=queries.is_favourite(db.session, current_user.id, prof.id),
-    )
+        may_check=may_check,
+        reports=reports,
+        my_report=next((r for r in reports if r.reporter_id == current_user.id), None),
+        report_form=report_form,
+        report_errors=report_errors or {},
+        history=queries.history(db.session, "professionals", prof.id) if may_check else None,
+        edit_url=_edit_url_person(prof),
+        field_labels=FIELD_LABELS,
+    ), status
+
+
+def _edit_url_person(prof: Professional) -> str | None:
+    """Where the viewer edits this person: their own edit page, or beheer for an
+    organisatiebeheerder; None when they may not."""
+    if policy.can_edit_professional(current_user, prof):
+        return url_for("directory.edit_person", professional_id=prof.id)
+    if policy.can_manage_organisation(current_user, prof.organisation_id):
+        return url_for("beheer.personen_detail", obj_id=prof.id)
+    return None
+
+
+def _report_limit() -> str:
+    return current_app.config["REPORT_RATE_LIMIT"]
+
+
+def _report_key() -> str:
+    return f"report:{getattr(current_user, 'id', None) or request.remote_addr}"
+
+
+def _file_report(form: ReportForm, back: str, **target):
+    """Validate and file a report; on success 303 back (``next`` when it is a local path)."""
+    if not form.validate_on_submit():
+        errors = {name: f"{field.label.text}: {field.errors[0]}"
+                  for name, field in form._fields.items() if field.errors}
+        return None, errors or {"reason": _("Het formulier is verlopen; probeer het opnieuw.")}
+    try:
+        filed = operations.file_report(db.session, current_user, reason=form.reason.data,
+                                       note=form.note.data, **target)
+    except operations.ReportError as exc:
+        db.session.rollback()
+        return None, {exc.field or "reason": exc.message}
+    db.session.commit()
+    if filed.new:
+        flash(_("Dank je: gemeld als mogelijk onjuist. Wie de gegevens beheert, kijkt ernaar."),
+              "success")
+    else:
+        flash(_("Je had dit al gemeld; de melding staat nog open."), "info")
+    return redirect(local_path(form.next.data or "") or back, code=303), None
+
+
+@bp.post("/personen/<int:professional_id>/klopt-niet")
+@limiter.limit(_report_limit, key_func=_report_key)
+def report_person(professional_id: int):
+    """"Klopt niet": report that a person's details are wrong (everyone signed in)."""
+    prof = _professional_or_404(professional_id)
+    policy.require(policy.can_report_record)
+    form = ReportForm()
+    done, errors = _file_report(form, url_for("directory.person", professional_id=prof.id),
+                                professional=prof)
+    if done is not None:
+        return done
+    return _render_person(prof.id, form, 400, errors)
+
+
+@bp.post("/organisaties/<int:organisation_id>/klopt-niet")
+@limiter.limit(_report_limit, key_func=_report_key)
+def report_organisation(organisation_id: int):
+    """"Klopt niet": report that an organisation's details are wrong (everyone signed in)."""
+    org = get_or_404(db.session, Organisation, organisation_id)
+    policy.require(policy.can_report_record)
+    form = ReportForm()
+    done, errors = _file_report(
+        form, url_for("directory.organisation", organisation_id=org.id), organisation=org)
+    if done is not None:
+        return done
+    return _render_organisation(org.id, form, 400, errors)
+
+
+@bp.get("/verifieren/meldingen")
+def report_queue():
+    """Open "klopt niet" reports the viewer may close: on themself, on their organisation's
+    people and the organisation (organisatiebeheerder), on everyone (beheerder)."""
+    reports = queries.report_queue(db.session, current_user)
+    return render_template("directory/reports.html", reports=reports,
+                           confirm_form=ConfirmForm(), edit_urls={
+                               r.id: _edit_url_report(r) for r in reports})
+
+
+def _edit_url_report(report: RecordReport) -> str | None:
+    if report.professional is not None:
+        return _edit_url_person(report.professional)
+    if policy.can_manage_organisation(current_user, report.organisation_id):
+        return url_for("beheer.organisaties_detail", obj_id=report.organisation_id)
+    return None
+
+
+@bp.post("/verifieren/meldingen/<int:report_id>/klopt-toch")
+def resolve_report(report_id: int):
+    """"Klopt toch": the owner checked the reported record and it is right."""
+    report = get_or_404(db.session, RecordReport, report_id)
+    policy.require(policy.can_resolve_report, report)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if operations.resolve_report(db.session, current_user, report):
+        flash(_("Afgehandeld: de gegevens kloppen toch."), "success")
+    else:
+        flash(_("Deze melding was al afgehandeld."), "info")
+    db.session.commit()
+    target = local_path(request.form.get("next", ""))
+    return redirect(target or url_for("directory.report_queue"), code=303)
 
 
 @bp.post("/personen/<int:professional_id>/favoriet")
@@ -210,7 +330,7 @@ def edit_person(professional_id: int):
                 seen_version=parse_int(form.version.data, minimum=0),
             )
             try:
-                operations.update_professional(db.session, prof, data)
+                operations.update_professional(db.session, prof, data, user=current_user)
             except operations.StaleEdit as exc:
                 # Nothing written; the form shows the record as it is now, what was typed
                 # is listed beside it so it can be entered again.
@@ -257,11 +377,11 @@ def _fill_from_record(form, prof: Professional, everything: bool = False) -> Non
 def confirm_person(professional_id: int):
     """"Klopt nog": confirm a professional's details with one click."""
     prof = _professional_or_404(professional_id)
-    policy.require(policy.can_edit_professional, prof)
+    policy.require(policy.can_check_professional, prof)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    operations.confirm(prof)
+    operations.confirm(db.session, current_user, prof)
     db.session.commit()
     flash(_("Bevestigd: de gegevens van %(name)s kloppen nog.", name=prof.name), "success")
     target = local_path(request.form.get("next", ""))
@@ -277,28 +397,50 @@ def verify_list():
     prof = current_user.professional
     if policy.is_admin(current_user):
         people = queries.stale_professionals(db.session, _stale_days())
+        figures = queries.freshness(db.session, _stale_days())
     elif prof is not None:
         people = queries.stale_professionals(
             db.session, _stale_days(), organisation_id=prof.organisation_id
         )
+        figures = queries.freshness(db.session, _stale_days(),
+                                    organisation_id=prof.organisation_id)
     else:
-        people = []
+        people, figures = [], []
+    checkable = {p.id for p in people if policy.can_check_professional(current_user, p)}
     return render_template(
         "directory/verify.html", people=people, stale_days=_stale_days(),
-        confirm_form=ConfirmForm(),
+        confirm_form=ConfirmForm(), report_form=ReportForm(formdata=None),
+        checkable=checkable, figures=figures,
+        queue_count=queries.report_queue_count(db.session, current_user),
     )
 
 
 @bp.get("/organisaties/<int:organisation_id>")
 def organisation(organisation_id: int):
     """An organisation: services, eligibility, intake, crisis line, areas, capacity, people."""
+    return _render_organisation(organisation_id, ReportForm(formdata=None))
+
+
+def _render_organisation(organisation_id: int, report_form: ReportForm, status: int = 200,
+                         report_errors: dict | None = None):
     page = queries.organisation_page(db.session, organisation_id)
     if page is None:
         abort(404)
+    may_check = policy.can_check_organisation(current_user, page.org.id)
+    reports = queries.open_reports(db.session, organisation_id=page.org.id)
     return render_template(
         "directory/organisation.html", org=page.org, capacities=page.capacities,
         people=page.people, areas=page.areas, stale_days=_stale_days(),
-    )
+        freshness=queries.organisation_freshness(db.session, page.org.id, _stale_days()),
+        may_check=may_check, reports=reports,
+        my_report=next((r for r in reports if r.reporter_id == current_user.id), None),
+        report_form=report_form, report_errors=report_errors or {},
+        history=queries.history(db.session, "organisations", page.org.id) if may_check
+        else None,
+        edit_url=url_for("beheer.organisaties_detail", obj_id=page.org.id) if may_check
+        else None,
+        confirm_form=ConfirmForm(), field_labels=FIELD_LABELS,
+    ), status
 
 
 @bp.get("/wijken/<int:area_id>")

@@ -71,8 +71,13 @@ class Importer:
 
     def __init__(self, session: Session, dry_run: bool,
                  progress: Callable[[int], None] | None = None,
-                 extension: Extension | None = None) -> None:
+                 extension: Extension | None = None, user: Any = None,
+                 history: bool = True) -> None:
         ext = extension or Extension((), writer.ORDER)
+        # Changed fields of existing people and organisations go into the change history
+        # (netwerk/history.py) by ``user`` (None: the system), and close their open reports;
+        # a caller that records its own history (a beheer edit) passes history=False.
+        self.user, self.history = user, history
         replaced = {k.name: k for k in ext.kinds}
         self.kinds = tuple(replaced.pop(k.name, k) for k in KINDS) + tuple(replaced.values())
         self.by_name = {n: k for k in self.kinds for n in (k.name, *k.aliases)}
@@ -221,13 +226,15 @@ class Importer:
 def run_import(session: Session, sources: Iterable[Source], dry_run: bool = False,
                progress: Callable[[int], None] | None = None,
                on_total: Callable[[int], None] | None = None,
-               extension: Extension | None = None) -> ImportReport:
+               extension: Extension | None = None, user: Any = None,
+               history: bool = True) -> ImportReport:
     """Validate ``sources`` and, unless ``dry_run`` or there is a problem, write them.
 
     Writes happen in a savepoint: on a database error it is rolled back and reported as a
-    problem, so the session holds nothing of this import. The caller commits.
+    problem, so the session holds nothing of this import. The caller commits. Changes to
+    existing people and organisations are recorded in the change history by ``user``.
     """
-    importer = Importer(session, dry_run, progress, extension)
+    importer = Importer(session, dry_run, progress, extension, user=user, history=history)
     importer.add_sources(sources)
     if not importer.tables and not importer.report.problems:
         importer.report.problems.append(Problem("", None, None, _("geen bestanden om te importeren")))

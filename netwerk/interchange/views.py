@@ -32,7 +32,7 @@ def upload():
     if form.validate_on_submit():
         files = [f for f in form.files.data if f and f.filename][:MAX_UPLOAD_FILES]
         sources = [Source(f.filename, f.read()) for f in files]
-        report = run_import(db.session, sources, dry_run=form.dry_run.data)
+        report = run_import(db.session, sources, dry_run=form.dry_run.data, user=current_user)
         if report.ok and not report.dry_run:
             db.session.commit()
         else:

@@ -14,11 +14,18 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, insert, select, tuple_, update
 
 from netwerk.db import utcnow
+from netwerk.history import as_text
 from netwerk.interchange.sql import chunks, in_, insert_many
 from netwerk.models import (
+    Area,
     AreaKind,
     Capacity,
+    Change,
+    Domain,
     EligibilityRule,
+    Organisation,
+    RecordReport,
+    ReportResolution,
     RuleKind,
     Tie,
     professional_areas,
@@ -47,6 +54,8 @@ def upsert(imp: Importer, kind: str, records: list[dict]) -> None:
     old = [r for r in records if r["_key"] in ids]
     keyname = key_column.key
     table = model.__table__
+    for r in new:
+        r["_created"] = True  # links() records no history for a new record
     for chunk in chunks(new, 5000):
         rows = [{**values(r), **r.get("_on_create", {}), keyname: r["_key"]} for r in chunk]
         for key, pk in insert_many(imp.session, table, rows, returning=(keyname, "id")):
@@ -61,12 +70,18 @@ def upsert(imp: Importer, kind: str, records: list[dict]) -> None:
             .where(in_(imp.session, model.id, list(wanted_rows)))
         )
         changed = []
+        history: list[dict] = []
         for row in current:
             wanted = wanted_rows[row.id]
             if any(row._mapping[c] != v for c, v in wanted.items()):
                 changed.append({**wanted, "id": row.id})
+                if kind in HISTORY_KINDS and imp.history:
+                    history += [(row.id, c, row._mapping[c], v) for c, v in wanted.items()
+                                if row._mapping[c] != v]
         if changed:
             imp.session.execute(update(model), changed)
+        if history:
+            record_history(imp, kind, history)
         changed_count += len(changed)
         imp.progress(len(chunk))
     report = imp.report
@@ -87,6 +102,66 @@ def write_rows(imp: Importer, model, kind: str, new: list[dict], old: list[dict]
     imp.progress(seen)
 
 
+# -- the change history of an import (netwerk/history.py) -------------------------------------
+# Existing people and organisations: each changed field is one row of ``changes``, written in
+# the notation of a beheer edit (netwerk/accounts/editing.py: numbers the Dutch way, lists of
+# keys), and the record's open "klopt niet" reports are closed as edited. New records are not
+# listed field by field (a first import of a whole region would write millions of rows).
+HISTORY_KINDS = {"professionals": "professionals", "organisations": "organisations"}
+PHONE_COLUMNS = {"mobile", "landline", "phone", "crisis_phone"}
+HISTORY_FIELD = {"organisation_id": "organisation_key", "_areas": "wijken",
+                 "_domains": "domains"}
+
+
+def _history_text(imp: Importer, column: str, value) -> str | None:
+    from netwerk.phone import display
+
+    if column in PHONE_COLUMNS:
+        return display(value) if value else ""
+    if value is None:
+        return ""
+    if column == "organisation_id":
+        return imp.session.scalar(select(Organisation.external_id)
+                                  .where(Organisation.id == value)) or str(value)
+    return as_text(value)
+
+
+def record_history(imp: Importer, kind: str, changes: list[tuple[int, str, object, object]]
+                   ) -> None:
+    """Write one ``changes`` row per (id, column, old, new) and close open reports."""
+    now, user_id = utcnow(), getattr(imp.user, "id", None)
+    rows = []
+    for object_id, column, old, new in changes:
+        old_text, new_text = _history_text(imp, column, old), _history_text(imp, column, new)
+        if old_text != new_text:
+            rows.append({"at": now, "user_id": user_id, "object_type": HISTORY_KINDS[kind],
+                         "object_id": object_id, "field": HISTORY_FIELD.get(column, column),
+                         "old": old_text, "new": new_text})
+    for chunk in chunks(rows, 2000):
+        imp.session.execute(insert(Change), chunk)
+    column = RecordReport.professional_id if kind == "professionals" \
+        else RecordReport.organisation_id
+    for chunk in chunks(sorted({r["object_id"] for r in rows})):
+        imp.session.execute(
+            update(RecordReport).where(in_(imp.session, column, chunk),
+                                       RecordReport.resolved_at.is_(None))
+            .values(resolved_at=now, resolved_by_id=user_id,
+                    resolution=ReportResolution.AANGEPAST)
+            .execution_options(synchronize_session=False))
+
+
+def _keys_text(imp: Importer, target: str, ids: set[int], known: dict[int, str]) -> str:
+    """``ids`` of areas or domains as their sorted keys (``known``: id -> key, filled here)."""
+    missing = sorted(i for i in ids if i not in known)
+    if missing:
+        model = {"areas": Area, "domains": Domain}[target]
+        column = model.external_id if model is Area else model.slug
+        for pk, key in imp.session.execute(select(model.id, column)
+                                           .where(in_(imp.session, model.id, missing))):
+            known[pk] = key or str(pk)
+    return ";".join(sorted(known.get(i, str(i)) for i in ids))
+
+
 def links(imp: Importer, kind: str, records: list[dict], table, owner_column: str,
           field_name: str, column: str, target: str) -> None:
     """Make the association rows of the given owners (areas, domains) match the file."""
@@ -99,6 +174,15 @@ def links(imp: Importer, kind: str, records: list[dict], table, owner_column: st
             .where(in_(session, table.c[owner_column], list(wanted)))
         ):
             existing[owner].add(target_id)
+        if kind in HISTORY_KINDS and imp.history:
+            known = {pk: key for key, pk in targets.items()}
+            created = {ids[r["_key"]] for r in chunk if r.get("_created")}
+            history = [(owner, field_name, _keys_text(imp, target, have, known),
+                        _keys_text(imp, target, wanted[owner], known))
+                       for owner, have in existing.items()
+                       if owner not in created and have != wanted[owner]]
+            if history:
+                record_history(imp, kind, history)
         stale = [owner for owner, have in existing.items() if have and have != wanted[owner]]
         if stale:
             session.execute(delete(table).where(in_(session, table.c[owner_column], stale)))

@@ -23,6 +23,8 @@ from netwerk.models.enums import (
     InvolvementRole,
     LegalGround,
     NeedWeight,
+    ReportReason,
+    ReportResolution,
     Role,
     RuleKind,
     Sector,
@@ -47,6 +49,7 @@ from netwerk.models.professional import (
     professional_domains,
 )
 from netwerk.models.recent import RecentlyOpened
+from netwerk.models.report import RecordReport
 from netwerk.models.table import DataVersion, NodePosition
 from netwerk.models.trust import CaseBasis, ReferenceCounter, UserSession
 from netwerk.models.user import User
@@ -61,5 +64,6 @@ __all__ = [
     "Professional", "RecentlyOpened", "Role", "RuleKind", "Sector", "Service", "Tie", "TieKind", "TieSource",
     "Urgency", "User", "WorkSession", "area_and_descendant_ids", "case_opposing", "describe_rule",
     "professional_areas", "professional_domains", "service_areas", "service_domains",
-    "BasisKind", "CaseBasis", "DataVersion", "NodePosition", "Favourite", "LegalGround", "ReferenceCounter", "UserSession",
+    "BasisKind", "CaseBasis", "DataVersion", "NodePosition", "Favourite", "LegalGround",
+    "ReferenceCounter", "UserSession", "RecordReport", "ReportReason", "ReportResolution",
 ]

@@ -267,3 +267,34 @@ def unit_label(unit: str, count: int) -> str:
     """The unit for ``count`` of it: "bed" for 1, "bedden" otherwise."""
     one, many = UNIT_LABELS.get(unit, (unit, unit))  # type: ignore[call-overload]
     return str(one if count == 1 else many)
+
+
+class ReportReason(StrEnum):
+    """Why someone says a person's or organisation's details are wrong ("klopt niet")."""
+
+    NUMMER_WERKT_NIET = "nummer_werkt_niet"
+    WERKT_HIER_NIET_MEER = "werkt_hier_niet_meer"
+    ANDERE_FUNCTIE = "andere_functie"
+    ANDERS = "anders"
+
+
+REPORT_REASON_LABELS: dict[ReportReason, LazyString] = {
+    ReportReason.NUMMER_WERKT_NIET: _l("Nummer werkt niet"),
+    ReportReason.WERKT_HIER_NIET_MEER: _l("Werkt hier niet meer"),
+    ReportReason.ANDERE_FUNCTIE: _l("Andere functie"),
+    ReportReason.ANDERS: _l("Anders"),
+}
+
+
+class ReportResolution(StrEnum):
+    """How an open report was closed: the owner checked and it is right after all, or the
+    record was edited (which closes every open report on it)."""
+
+    KLOPT_TOCH = "klopt_toch"
+    AANGEPAST = "aangepast"
+
+
+REPORT_RESOLUTION_LABELS: dict[ReportResolution, LazyString] = {
+    ReportResolution.KLOPT_TOCH: _l("klopt toch"),
+    ReportResolution.AANGEPAST: _l("aangepast"),
+}

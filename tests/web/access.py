@@ -23,6 +23,8 @@ from netwerk.models import (
     Organisation,
     PlanAction,
     Professional,
+    RecordReport,
+    ReportReason,
     Role,
     Service,
     WorkSession,
@@ -91,6 +93,11 @@ def build_world(session, make) -> World:
                               .where(Attendance.work_session_id == ws.id)
                               .order_by(Attendance.professional_id))
     gemeente = session.scalar(select(Area).where(Area.name == "Nieuwegein"))
+    # "Klopt niet" on Anouk's record, by her outsider colleague: she and a beheerder close it.
+    report = RecordReport(professional_id=users["medewerker"].professional_id,
+                          reporter_id=users["buitenstaander"].id,
+                          reason=ReportReason.NUMMER_WERKT_NIET, note="geen gehoor")
+    session.add(report)
     session.commit()
     ids = {
         "case": case.id, "other_case": other_case.id, "action": action.id,
@@ -110,6 +117,7 @@ def build_world(session, make) -> World:
                                      prof("Jolanda Verbruggen").organisation_id)
             .order_by(Service.id)),
         "femke": prof("Femke van den Berg").id,
+        "report": report.id,
     }
     return World(ids=ids, users=users)
 

@@ -106,6 +106,15 @@ MATRIX: dict[str, Row] = {
     "directory.confirm_person": Row("/personen/{me}/klopt",
                                     post=only({"medewerker": "302:/personen/{me}",
                                                "beheerder": "302:/personen/{me}"})),
+    # "Klopt niet": everyone signed in reports anyone (an empty form: no reason, 400).
+    "directory.report_person": Row("/personen/{paul}/klopt-niet", post=everyone(400)),
+    "directory.report_organisation": Row("/organisaties/{org}/klopt-niet", post=everyone(400)),
+    # The queue lists what the viewer may close (empty for most); the report on Anouk is
+    # closed by her and a beheerder only.
+    "directory.report_queue": Row("/verifieren/meldingen", get=everyone(200)),
+    "directory.resolve_report": Row("/verifieren/meldingen/{report}/klopt-toch",
+                                    post=only({"medewerker": "303:/verifieren/meldingen",
+                                               "beheerder": "303:/verifieren/meldingen"})),
     # --- capacity: a count of Lister (Anouk's organisation) -------------------------------
     "capacity.overview": Row("/plek", get=everyone(200)),
     "capacity.detail": Row("/plek/{capacity}", get=everyone(200)),

@@ -70,6 +70,8 @@ ROUTES = {
                      form("uitnodiging-organisation_id", "uitnodiging-organisation_name",
                           "uitnodiging-note")),
     "favourite": ("/personen/{paul}/favoriet", form("favoriet", "next")),
+    "report_person": ("/personen/{paul}/klopt-niet", form("reason", "note", "next")),
+    "report_organisation": ("/organisaties/{org}/klopt-niet", form("reason", "note", "next")),
 }
 
 
@@ -278,7 +280,7 @@ PATH_VALUES = {
     "professional_id": "me", "person_id": "me", "organisation_id": "org", "area_id": "wijk",
     "session_id": "session", "ws_id": "session", "capacity_id": "capacity", "case_id": "case",
     "name": "=vis-network.min.js", "kind": "=organisations", "filename": "=css/netwerk.css",
-    "token": "=onbekend", "obj_id": "=1", "user_id": "=1",
+    "token": "=onbekend", "obj_id": "=1", "user_id": "=1", "report_id": "report",
 }
 SKIP = {"static"}
 

@@ -9,7 +9,7 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
 from netwerk.auth import policy
-from netwerk.models import Case, CaseInvolvement, Professional, Service
+from netwerk.models import Case, CaseInvolvement, Organisation, Professional, RecordReport, Service
 from tests.web.access import PRINCIPALS, build_world
 
 
@@ -86,3 +86,46 @@ def test_capacity_service_predicate_and_filter_agree(app, session, make, seeded,
         assert by_filter == {s.id for s in services if s.organisation_id == org} != set()
     elif principal == "anoniem":
         assert by_filter == set()
+
+
+@pytest.mark.parametrize("principal", list(PRINCIPALS) + ["organisatiebeheerder"])
+def test_report_and_check_predicates_and_filters_agree(app, session, make, seeded, principal):
+    """Who closes a "klopt niet" report and confirms a person: the predicate and its twin
+    agree, over reports on people of several organisations and on organisations."""
+    world = build_world(session, make)
+    if principal == "organisatiebeheerder":
+        user = world.users["collega"]
+        user.organisation_admin = True
+    else:
+        user = _principal(world, principal)
+    reporter = world.users["facilitator"].id
+    people = session.scalars(select(Professional).order_by(Professional.id).limit(40)).all()
+    own_org = session.get(Professional, world.users["collega"].professional_id).organisation_id
+    people += session.scalars(select(Professional).where(
+        Professional.organisation_id == own_org)).all()
+    for person in {p.id: p for p in people}.values():
+        session.add(RecordReport(professional_id=person.id, reporter_id=reporter,
+                                 reason="anders", note="x"))
+    for org in session.scalars(select(Organisation).order_by(Organisation.id).limit(10)).all() + [
+            session.get(Organisation, own_org)]:
+        if not session.scalar(select(RecordReport.id).where(
+                RecordReport.organisation_id == org.id)):
+            session.add(RecordReport(organisation_id=org.id, reporter_id=reporter,
+                                     reason="anders", note="x"))
+    session.commit()
+    reports = session.scalars(select(RecordReport)).all()
+    by_predicate = {r.id for r in reports if policy.can_resolve_report(user, r)}
+    by_filter = set(session.scalars(select(RecordReport.id)
+                                    .where(policy.resolvable_report_filter(user))))
+    assert by_predicate == by_filter
+    everyone = session.scalars(select(Professional)).all()
+    assert {p.id for p in everyone if policy.can_check_professional(user, p)} == set(
+        session.scalars(select(Professional.id)
+                        .where(policy.checkable_professional_filter(user))))
+    if principal == "beheerder":
+        assert by_filter == {r.id for r in reports}
+    elif principal == "anoniem":
+        assert by_filter == set()
+    elif principal == "organisatiebeheerder":
+        assert any(r.organisation_id == own_org for r in reports if r.id in by_filter)
+        assert len(by_filter) > 2
