@@ -278,3 +278,16 @@ def managed_organisation_filter(user: User, column) -> ColumnElement[bool]:
 def can_manage_reference_data(user: User) -> bool:
     """Capacity types and areas serve everyone: a beheerder only."""
     return is_admin(user)
+
+
+def can_sync_address_books(user: User) -> bool:
+    """CardDAV (netwerk/carddav): any active account with an app password; the books hold what
+    the directory shows every signed-in professional, never cases."""
+    return bool(user and user.is_active)
+
+
+def can_read_address_book(login: str, owner: str) -> bool:
+    """The address books under ``/carddav/<owner>/`` are their owner's alone: ``login`` (the
+    e-mail CardDAV accepted) must be ``owner`` exactly — no one reads another's books, a
+    beheerder neither."""
+    return bool(login) and login == owner
