@@ -91,7 +91,7 @@ def card_for(professional: Professional) -> Card:
     people stays small) with its ETag, a hash of the text."""
     text = cards.vcard(professional).serialize()
     return Card(href=f"{professional.id}.vcf", uid=cards.card_uid(professional), text=text,
-                etag='"%s"' % sha256(text.encode()).hexdigest(),
+                etag=f'"{sha256(text.encode()).hexdigest()}"',
                 last_modified=http_date(professional.updated_at))
 
 

@@ -87,7 +87,7 @@ class Collection(storage.BaseCollection):
         digest = sha256(self._path.encode())
         for item in self._items():
             digest.update(f"{item.href}/{item.etag}".encode())
-        return '"%s"' % digest.hexdigest()
+        return f'"{digest.hexdigest()}"'
 
     @property
     def last_modified(self) -> str:

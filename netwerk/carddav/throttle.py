@@ -21,6 +21,8 @@ from flask import current_app, request
 from netwerk.auth.throttle import slowdown_seconds
 from netwerk.extensions import limiter
 
+_sleep = time.sleep  # one name for the wait, so a test can watch it
+
 
 def _account_key(email: str) -> str:
     return f"carddav-failures:{email}"
@@ -45,7 +47,7 @@ def wait_before_attempt(email: str) -> float:
     """Sleep as long as the account's recent CardDAV failures ask; the seconds waited."""
     delay = slowdown_seconds(_get(_account_key(email)))
     if delay > 0:
-        time.sleep(delay)
+        _sleep(delay)
     return delay
 
 

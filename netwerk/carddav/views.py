@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, redirect, request
 
 from netwerk.carddav import throttle
-from netwerk.carddav.server import radicale_app
+from netwerk.carddav.server import REALM, radicale_app
 from netwerk.db import db
 from netwerk.extensions import csrf
 from netwerk.i18n import _
@@ -46,6 +46,14 @@ def dav(rest: str):
         response.headers["Retry-After"] = str(current_app.config.get("LOGIN_SLOWDOWN_WINDOW",
                                                                      900))
         return response
+    if not request.headers.get("Authorization", "").startswith("Basic "):
+        # No credentials: 401 and nothing else, whatever the path or method (Radicale would
+        # answer some anonymous requests, such as GET /, with a redirect).
+        response = Response(_("Meld je aan met je e-mailadres en een app-wachtwoord "
+                              "(Mijn account → App-wachtwoorden).") + "\n", status=401,
+                            mimetype="text/plain")
+        response.headers["WWW-Authenticate"] = f'Basic realm="{REALM}", charset="UTF-8"'
+        return response
     environ = dict(request.environ)
     # The mount point is ours to say: a client's X-Script-Name must not move it.
     environ.pop("HTTP_X_SCRIPT_NAME", None)
@@ -58,10 +66,13 @@ def dav(rest: str):
 
     try:
         body = b"".join(radicale_app(current_app)(environ, start_response))
-        db.session.commit()  # last use of the app password, failed attempts' audit entries
     except Exception:
         db.session.rollback()
         raise
+    if answer["status"].startswith("5"):
+        db.session.rollback()  # Radicale caught an error: nothing of this request is kept
+    else:
+        db.session.commit()  # last use of the app password, failed attempts' audit entries
     response = Response(body, status=answer["status"])
     for name, value in answer["headers"]:
         response.headers[name] = value

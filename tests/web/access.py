@@ -95,6 +95,7 @@ def build_world(session, make) -> World:
         # beheer (issue 17): an account, a service and a capacity type to open.
         "account": users["medewerker"].id, "service": capacity.service_id,
         "ctype": capacity.capacity_type_id,
+        "matrix_email": users["medewerker"].email,
     }
     return World(ids=ids, users=users)
 

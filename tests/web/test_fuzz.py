@@ -64,6 +64,9 @@ ROUTES = {
     "decide": ("/casussen/{case}/besluit", form("lead_id", "reason")),
     "add_action": ("/casussen/{case}/acties", form("professional_id", "what", "due")),
     "toggle_action": ("/casussen/{case}/acties/{action}/klaar", form("done")),
+    # Revoking and bad names (making one answers 200 with the new password: a write, so
+    # "create" is left out here; tests/web/test_carddav.py makes them).
+    "app_passwords": ("/account/apparaten", form("name", "revoke")),
 }
 
 
@@ -271,6 +274,7 @@ PATH_VALUES = {
     "session_id": "session", "ws_id": "session", "capacity_id": "capacity", "case_id": "case",
     "name": "=vis-network.min.js", "kind": "=organisations", "filename": "=css/netwerk.css",
     "token": "=onbekend", "obj_id": "=1", "user_id": "=1",
+    "rest": "=medewerker@matrix.example/mijn-wijken/",
 }
 SKIP = {"static"}
 
