@@ -411,3 +411,36 @@ def test_cli_create_app_password_prints_it_once(runner, client, session, wijk_wo
     assert row is not None and password not in row.secret_hash
     unknown = runner.invoke(args=["create-app-password", "niemand@netwerk.example"])
     assert unknown.exit_code != 0 and "geen account" in unknown.output
+
+
+def test_payloads_in_names_are_shown_as_text_and_carried_as_card_values(client, session, auth,
+                                                                      make, wijk_world):
+    """Stored XSS: app-password names on /account/apparaten and people's names in the cards
+    (tests/xss_payloads.py, scanned like tests/web/test_xss.py does)."""
+    import vobject
+
+    from tests.web.test_xss import Scan, _norm
+    from tests.xss_payloads import PAYLOADS
+
+    w = wijk_world
+    user = session.get(User, w["user"].id)
+    names = [p[:100] for p in PAYLOADS]
+    for name in names:
+        create_app_password(session, user, name)
+    people = [make.professional(p[:200], areas=[w["wijk_a"]], role=p[:120])
+              for p in PAYLOADS[:20]]
+    session.commit()
+    auth.login(user)
+    page = client.get("/account/apparaten")
+    scan = Scan()
+    scan.feed(page.get_data(as_text=True))
+    scan.close()
+    assert scan.problems == []
+    visible = _norm(" ".join(scan.shown))
+    missing = [n for n in names if _norm(n.strip()) and _norm(n.strip()) not in visible]
+    assert not missing, missing[:3]
+    headers = basic(user.email, w["password"])
+    for person in people:
+        r = client.get(book(user.email) + f"{person.id}.vcf", headers=headers)
+        card = vobject.readOne(r.get_data(as_text=True))
+        assert card.fn.value == person.name and card.title.value == person.role
