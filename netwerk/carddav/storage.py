@@ -91,7 +91,7 @@ class Collection(storage.BaseCollection):
 
     @property
     def last_modified(self) -> str:
-        stamps = [i.last_modified for i in self._items()]
+        stamps = [i.last_modified for i in self._items() if i.last_modified]
         if not stamps:
             return http_date(datetime(2026, 1, 1, tzinfo=UTC))
         from email.utils import parsedate_to_datetime
@@ -104,7 +104,7 @@ class Collection(storage.BaseCollection):
         (RFC 6578 allows this: the server keeps no history)."""
         token = SYNC_PREFIX + self.etag.strip('"')
         if not old_token:
-            return token, [i.href for i in self._items()]
+            return token, [i.href for i in self._items() if i.href]
         if old_token == token:
             return token, []
         raise ValueError("sync token no longer valid")
