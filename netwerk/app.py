@@ -20,9 +20,9 @@ from netwerk.extensions import babel, csrf, limiter, login_manager
 
 # Endpoints reachable without signing in. Every other route requires a signed-in user.
 PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "main.accessibility", "static"}
-# Blueprints that authenticate every request themselves (the API: bearer token, 401 JSON)
-# instead of the session sign-in redirect.
-SELF_AUTHENTICATING_BLUEPRINTS = {"api"}
+# Blueprints that authenticate every request themselves (the API: bearer token, 401 JSON;
+# CardDAV: HTTP Basic with an app password, 401) instead of the session sign-in redirect.
+SELF_AUTHENTICATING_BLUEPRINTS = {"api", "carddav"}
 
 
 class DatabaseIntConverter(IntegerConverter):
@@ -167,6 +167,14 @@ def register_blueprints(app: Flask) -> None:
     from netwerk.main.views import PUBLIC as MAIN_PUBLIC
 
     PUBLIC_ENDPOINTS.update(MAIN_PUBLIC)
+
+    from netwerk.carddav.devices import bp as devices_bp
+    from netwerk.carddav.views import PUBLIC as CARDDAV_PUBLIC
+    from netwerk.carddav.views import bp as carddav_bp
+
+    app.register_blueprint(carddav_bp)
+    app.register_blueprint(devices_bp)
+    PUBLIC_ENDPOINTS.update(CARDDAV_PUBLIC)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -168,7 +168,7 @@ def restore_command(source: Path, yes: bool) -> None:
     sessions, tokens = after_restore(db.session)
     db.session.commit()
     click.echo(f"Back-up {source} teruggezet. Iedereen is afgemeld ({sessions} sessies "
-               f"beëindigd) en alle API-tokens zijn ingetrokken ({tokens}).")
+               f"beëindigd) en alle API-tokens en app-wachtwoorden zijn ingetrokken ({tokens}).")
 
 
 @click.command("purge")
@@ -272,6 +272,24 @@ def create_token_command(email: str, name: str, days: int | None) -> None:
     click.echo(token)
 
 
+@click.command("create-app-password")
+@click.argument("email")
+@click.option("--name", default="", help="The device it is for (shown on /account/apparaten).")
+@with_appcontext
+def create_app_password_command(email: str, name: str) -> None:
+    """Create an app password for EMAIL's address books (CardDAV) and print it once."""
+    from netwerk.carddav.passwords import create_app_password
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Er is geen account voor {email}.")
+    if not user.active:
+        raise click.ClickException(f"Het account {email} is niet actief.")
+    _row, password = create_app_password(db.session, user, name)
+    db.session.commit()
+    click.echo(password)
+
+
 COMMANDS = (
     init_db_command,
     seed_command,
@@ -283,6 +301,7 @@ COMMANDS = (
     import_command,
     export_command,
     create_token_command,
+    create_app_password_command,
 )
 
 

@@ -79,6 +79,10 @@ class Config:
     LOGIN_SLOWDOWN_AFTER = int(os.environ.get("NETWERK_LOGIN_SLOWDOWN_AFTER", "20"))
     LOGIN_SLOWDOWN_WINDOW = int(os.environ.get("NETWERK_LOGIN_SLOWDOWN_WINDOW", "900"))
     LOGIN_SLOWDOWN_MAX = float(os.environ.get("NETWERK_LOGIN_SLOWDOWN_MAX", "4"))
+    # CardDAV (netwerk/carddav): failed Basic sign-ins from one client address within
+    # LOGIN_SLOWDOWN_WINDOW before that address gets 429 (the per-account slowdown applies too).
+    CARDDAV_ADDRESS_FAILURE_LIMIT = int(os.environ.get("NETWERK_CARDDAV_ADDRESS_FAILURE_LIMIT",
+                                                       "50"))
     # Search per signed-in user (a person typing stays far below it; a script does not).
     SEARCH_RATE_LIMIT = os.environ.get("NETWERK_SEARCH_RATE_LIMIT", "120 per minute")
     # "Klopt niet" reports per signed-in user (one open report per record is the other bound).

@@ -43,6 +43,8 @@ user_logged_out.connect(_forget_sign_in_method)
 @bp.before_app_request
 def require_enrolment():
     """Roles that must sign in with two steps are sent to enrolment first."""
+    if request.blueprint == "carddav":
+        return None  # HTTP Basic with an app password; a browser session counts for nothing
     if not current_user.is_authenticated or request.endpoint in (
             "accounts.twostep", "auth.logout", "static", "main.healthz", None):
         return None

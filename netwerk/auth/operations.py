@@ -17,6 +17,7 @@ from netwerk.api.tokens import revoke_tokens
 from netwerk.audit import record
 from netwerk.auth.passwords import check_password_strength
 from netwerk.auth.sessions import end_session, end_sessions
+from netwerk.carddav.passwords import revoke_app_passwords
 from netwerk.db import utcnow
 from netwerk.errors import UserError
 from netwerk.i18n import _
@@ -61,10 +62,13 @@ def change_password(session: Session, user: User, current: str, new: str, again:
         raise UserError(_("Nieuw wachtwoord: kies een ander wachtwoord dan het huidige."), "new")
     check_password_strength(new, user_inputs(user))
     user.set_password(new)  # bumps session_version
-    # Every other session ends on the server, every API token is revoked (findings 4, 5).
+    # Every other session ends on the server, every API token and app password is revoked
+    # (findings 4, 5).
     end_sessions(session, user.id, keep=user.session_key)
     revoked = revoke_tokens(session, user)
-    record(session, user, "password_change", "user", user.id, tokens_revoked=revoked)
+    apps = revoke_app_passwords(session, user)
+    record(session, user, "password_change", "user", user.id, tokens_revoked=revoked,
+           app_passwords_revoked=apps)
     session.flush()
 
 
@@ -79,8 +83,9 @@ def sign_out_everywhere(session: Session, user: User) -> None:
     user.session_version = (user.session_version or 0) + 1
     ended = end_sessions(session, user.id)
     revoked = revoke_tokens(session, user)
+    apps = revoke_app_passwords(session, user)
     record(session, user, "sign_out_everywhere", "user", user.id, sessions_ended=ended,
-           tokens_revoked=revoked)
+           tokens_revoked=revoked, app_passwords_revoked=apps)
     session.flush()
 
 

@@ -358,3 +358,16 @@ def checkable_professional_filter(user: User) -> ColumnElement[bool]:
     if org is not None:
         clauses.append(Professional.organisation_id == org)
     return or_(*clauses) if clauses else false()
+
+
+def can_sync_address_books(user: User) -> bool:
+    """CardDAV (netwerk/carddav): any active account with an app password; the books hold what
+    the directory shows every signed-in professional, never cases."""
+    return bool(user and user.is_active)
+
+
+def can_read_address_book(login: str, owner: str) -> bool:
+    """The address books under ``/carddav/<owner>/`` are their owner's alone: ``login`` (the
+    e-mail CardDAV accepted) must be ``owner`` exactly — no one reads another's books, a
+    beheerder neither."""
+    return bool(login) and login == owner

@@ -24,11 +24,18 @@ def _split_name(name: str) -> tuple[str, str]:
     return parts[0], " ".join(parts[1:])
 
 
+def card_uid(professional: Professional) -> str:
+    """The vCard UID of a professional: stable for as long as the record lives, so a phone
+    that imports or syncs the card again updates it instead of adding a second one."""
+    return f"netwerk-professional-{professional.id}"
+
+
 def vcard(professional: Professional, *, with_photo: bool = False) -> vobject.base.Component:
     """The vCard (3.0) of one professional: name, organisation, role, numbers, e-mail."""
     card = vobject.vCard()
     card.add("version").value = "3.0"
     card.add("prodid").value = PRODID
+    card.add("uid").value = card_uid(professional)
     given, family = _split_name(professional.name)
     card.add("n").value = vobject.vcard.Name(family=family, given=given)
     card.add("fn").value = professional.name

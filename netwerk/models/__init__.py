@@ -8,6 +8,7 @@ from netwerk.models.account import (
     RecoveryCode,
 )
 from netwerk.models.api_token import ApiToken
+from netwerk.models.app_password import AppPassword
 from netwerk.models.area import Area, area_and_descendant_ids
 from netwerk.models.audit import AuditEntry
 from netwerk.models.capacity import Capacity, CapacityEvent, CapacityType
@@ -57,7 +58,7 @@ from netwerk.models.worksession import AreaSectorChecklist, Attendance, Invitati
 
 __all__ = [
     "AccountInvitation", "Change", "EmailDomain", "JoinRequest", "RecoveryCode",
-    "ApiToken", "Area", "AreaKind", "AreaSectorChecklist", "Attendance", "AuditEntry", "Capacity",
+    "ApiToken", "AppPassword", "Area", "AreaKind", "AreaSectorChecklist", "Attendance", "AuditEntry", "Capacity",
     "CapacityEvent", "CapacityEventKind", "CapacityType", "CapacityUnit", "Case",
     "CaseInvolvement", "CaseNeed", "CaseStatus", "ConstraintTag", "Domain", "EligibilityRule",
     "Indication", "Invitation", "InvolvementRole", "NeedWeight", "Organisation", "PlanAction",

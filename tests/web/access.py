@@ -118,6 +118,7 @@ def build_world(session, make) -> World:
             .order_by(Service.id)),
         "femke": prof("Femke van den Berg").id,
         "report": report.id,
+        "matrix_email": users["medewerker"].email,
     }
     return World(ids=ids, users=users)
 

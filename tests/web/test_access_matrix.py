@@ -229,6 +229,13 @@ MATRIX: dict[str, Row] = {
     # Single sign-on is off without NETWERK_OIDC_* (tests/web/test_accounts_sso.py has it on).
     "accounts.sso_start": Row("/login/sso", get=everyone(404, anon=404)),
     "accounts.sso_callback": Row("/login/sso/terug", get=everyone(404, anon=404)),
+    # --- address books (CardDAV): HTTP Basic with an app password only; a browser session
+    # opens nothing (tests/web/test_carddav.py has the app-password side) --------------------
+    "carddav.dav": Row("/carddav/{matrix_email}/mijn-wijken/", get=everyone(401, anon=401)),
+    "carddav.well_known": Row("/.well-known/carddav",
+                              get=everyone("301:/carddav/", anon="301:/carddav/")),
+    # One's own app passwords; an empty form makes none (400).
+    "devices.devices": Row("/account/apparaten", get=everyone(200), post=everyone(400)),
     # --- beheer: a beheerder everything; the organisatiebeheerder (of Lister) what is Lister's:
     # {org} is Lister, {service} a Lister service, {account} Anouk's (Lister) account; {paul}
     # (huisartsenpost) and the reference data (capacity types, areas) are not theirs: 403.

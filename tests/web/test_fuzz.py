@@ -72,6 +72,9 @@ ROUTES = {
     "favourite": ("/personen/{paul}/favoriet", form("favoriet", "next")),
     "report_person": ("/personen/{paul}/klopt-niet", form("reason", "note", "next")),
     "report_organisation": ("/organisaties/{org}/klopt-niet", form("reason", "note", "next")),
+    # Revoking and bad names (making one answers 200 with the new password: a write, so
+    # "create" is left out here; tests/web/test_carddav.py makes them).
+    "app_passwords": ("/account/apparaten", form("name", "revoke")),
 }
 
 
@@ -281,6 +284,7 @@ PATH_VALUES = {
     "session_id": "session", "ws_id": "session", "capacity_id": "capacity", "case_id": "case",
     "name": "=vis-network.min.js", "kind": "=organisations", "filename": "=css/netwerk.css",
     "token": "=onbekend", "obj_id": "=1", "user_id": "=1", "report_id": "report",
+    "rest": "=medewerker@matrix.example/mijn-wijken/",
 }
 SKIP = {"static"}
 
