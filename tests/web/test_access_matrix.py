@@ -103,8 +103,10 @@ MATRIX: dict[str, Row] = {
     "directory.edit_person": Row("/personen/{me}/bewerken",
                                  get=only({"medewerker": 200, "beheerder": 200}),
                                  post=only({"medewerker": 400, "beheerder": 400})),
+    # Anouk herself, the organisatiebeheerder of her organisation (Lister) and a beheerder.
     "directory.confirm_person": Row("/personen/{me}/klopt",
                                     post=only({"medewerker": "302:/personen/{me}",
+                                               "organisatiebeheerder": "302:/personen/{me}",
                                                "beheerder": "302:/personen/{me}"})),
     # "Klopt niet": everyone signed in reports anyone (an empty form: no reason, 400).
     "directory.report_person": Row("/personen/{paul}/klopt-niet", post=everyone(400)),
@@ -114,6 +116,7 @@ MATRIX: dict[str, Row] = {
     "directory.report_queue": Row("/verifieren/meldingen", get=everyone(200)),
     "directory.resolve_report": Row("/verifieren/meldingen/{report}/klopt-toch",
                                     post=only({"medewerker": "303:/verifieren/meldingen",
+                                               "organisatiebeheerder": "303:/verifieren/meldingen",
                                                "beheerder": "303:/verifieren/meldingen"})),
     # --- capacity: a count of Lister (Anouk's organisation) -------------------------------
     "capacity.overview": Row("/plek", get=everyone(200)),
