@@ -320,6 +320,9 @@ class CasePage:
     plan: list[ProposedAction]  # what confirming puts in the plan
     opposing_ids: set[int]  # organisations with an opposing interest
     not_admitted: list[int]  # involved people of an opposing party who do not see the case
+    newcomers: list[int]  # whom confirming brings into the case (they need a basis)
+    active_bases: list  # the case's bases not withdrawn (CaseBasis), to choose from
+    resting: dict[int, list[int]]  # basis id -> the involved resting on it
 
 
 def lead_choices(answer: Answer, case: Case) -> list[tuple[int, str]]:
@@ -365,6 +368,14 @@ def case_page(session: Session, case: Case, manage: bool, weights=None, need_wei
                             if pid in people), key=lambda c: c[1])
     domains = dict(session.execute(select(Domain.slug, Domain.name)).all())
     opposing = case.opposing_ids
+    involved_now = {i.professional_id for i in case.involvements}
+    newcomers = [] if answer.lead is None else sorted(
+        ({answer.lead.candidate.id} | {m.candidate.id for m in answer.back_pocket.members})
+        - involved_now - {case.coordinator_id})
+    resting: dict[int, list[int]] = {}
+    for i in case.involvements:
+        if i.basis_id is not None:
+            resting.setdefault(i.basis_id, []).append(i.professional_id)
     return CasePage(
         case=case, answer=answer, people=people, domains=domains,
         roles={i.professional_id: i.role.value for i in case.involvements},
@@ -379,4 +390,7 @@ def case_page(session: Session, case: Case, manage: bool, weights=None, need_wei
         not_admitted=sorted(i.professional_id for i in case.involvements
                             if not i.opposing_admitted and i.professional_id in people
                             and people[i.professional_id].organisation_id in opposing),
+        newcomers=newcomers,
+        active_bases=[b for b in case.bases if b.withdrawn_at is None],
+        resting=resting,
     )
