@@ -4,9 +4,16 @@
 
 Fills a database with ``bench/generate.py`` (``generate(url, scale, seed)``), then registers
 ``--cases`` generated cases in random wijken, one at a time, exactly as the intake does
-(``operations.register_case``: insert the case, load the candidates with bounded queries, score,
-back pocket) and rolls each back. Prints p50 and p95 of intake-to-answer, and the share of cases
-whose back pocket has the size of the exact optimum. Goals: p95 ≤ 150 ms, ≥ 95 % optimal.
+(``operations.register_case``: insert the case with the basis for sharing, load the candidates
+with bounded queries, score, back pocket) and rolls each back. The generator mixes in the cases
+that go wrong when weights decide instead of rules (issue 13): crises whose involved people are
+not available (each case's involved set unavailable inside its own transaction), a language
+nobody in the network speaks (the generated people speak Dutch only), and one or two
+organisations with an opposing interest chosen among those whose people work in the wijk.
+
+Prints p50 and p95 of intake-to-answer (goal: p95 ≤ 50 ms on SQLite), the share of cases whose
+lead breaks no hard rule, checked against the database rows rather than the engine's own
+verdict (must be 100 %), and the share of back pockets of the exact optimum's size.
 """
 
 from __future__ import annotations
@@ -51,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         summary = generate(url, scale=args.scale, seed=args.seed)
         print(f"generated in {time.perf_counter() - started:.1f} s: {summary}")
 
-    from sqlalchemy import func, select
+    from datetime import date
+
+    from sqlalchemy import func, select, update
 
     from netwerk.app import create_app
     from netwerk.db import db
@@ -64,10 +73,14 @@ def main(argv: list[str] | None = None) -> int:
         ConstraintTag,
         Domain,
         NeedWeight,
+        Organisation,
         Professional,
         Urgency,
         professional_areas,
     )
+
+    # Languages nobody in the generated network speaks (everyone there speaks nl).
+    rare_languages = ["ti", "so", "ar", "tr", "uk", "pl", "fa", "ps", "yo", "am"]
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
     rng = random.Random(args.seed)
@@ -80,7 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         tags = [t.value for t in ConstraintTag]
         timings, cpu, optimal, greedy_optimal, sizes, methods = [], [], 0, 0, [], {}
         candidates: list[int] = []
-        for _ in range(args.cases):
+        kinds = {"crisis, involved unavailable": 0, "language nobody speaks": 0,
+                 "opposing party": 0}
+        clean, broken, interpreter = 0, [], 0
+        for n in range(args.cases):
             wijk = rng.choice(wijken)
             local = session.scalars(
                 select(professional_areas.c.professional_id)
@@ -88,22 +104,60 @@ def main(argv: list[str] | None = None) -> int:
             ).all()
             needs = rng.sample(domains, k=min(len(domains), rng.randint(2, 6)))
             involved = tuple(rng.sample(local, k=min(len(local), rng.randint(0, 3))))
+            profile = n % 4  # 0 crisis + unavailable, 1 language, 2 opposing, 3 random
+            urgency = Urgency.CRISIS if profile == 0 else rng.choice(list(Urgency))
+            if profile == 0 and not involved and local:
+                involved = (rng.choice(local),)
+            if urgency == Urgency.CRISIS and involved:
+                kinds["crisis, involved unavailable"] += 1
+                session.execute(update(Professional).where(Professional.id.in_(involved))
+                                .values(available=False))
+            language = rng.choice(rare_languages) if profile == 1 or rng.random() < 0.1 else None
+            kinds["language nobody speaks"] += language is not None
+            opposing: tuple[int, ...] = ()
+            if profile == 2 or rng.random() < 0.1:
+                orgs = sorted(set(session.scalars(select(Professional.organisation_id)
+                                                  .where(Professional.id.in_(local)))))
+                opposing = tuple(rng.sample(orgs, k=min(len(orgs), rng.randint(1, 2))))
+                kinds["opposing party"] += bool(opposing)
             intake = operations.Intake(
                 area_id=wijk,
-                urgency=rng.choice(list(Urgency)),
+                urgency=urgency,
                 needs={d.id: (NeedWeight.PRIMAIR if i < 2 else NeedWeight.SECUNDAIR)
                        for i, d in enumerate(needs)},
                 constraints=tuple(rng.sample(tags, k=rng.randint(0, 2))),
                 client_age=rng.randint(0, 95),
+                language=language,
                 involved_ids=involved,
                 preferred_id=(rng.choice(local) if local and rng.random() < 0.3 else None),
+                opposing_ids=opposing,
+                basis=operations.BasisInput(kind="toestemming", given_on=date.today(),
+                                            scope="delen met de betrokken hulpverleners"),
             )
             start, cpu_start = time.perf_counter(), time.process_time()
             case, answer = operations.register_case(session, None, intake)
             timings.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - cpu_start) * 1000)
-            # The exact optimum for comparison (forced exact search, and forced greedy).
             if answer.lead is not None:
+                # The hard rules, checked on the rows themselves, not on the engine's verdict.
+                lead = session.get(Professional, answer.lead.candidate.id)
+                org = session.get(Organisation, lead.organisation_id)
+                coordinates = (lead.may_coordinate if lead.may_coordinate is not None
+                               else org.coordinates)
+                problems = []
+                if lead.organisation_id in opposing:
+                    problems.append("opposing_interest")
+                if urgency == Urgency.CRISIS and not (
+                        lead.available and lead.caseload < lead.caseload_max):
+                    problems.append("crisis_unavailable")
+                if not coordinates:
+                    problems.append("may_not_coordinate")
+                if problems:
+                    broken.append((case.reference, lead.id, problems))
+                else:
+                    clean += 1
+                interpreter += bool(language and answer.interpreter)
+                # The exact optimum for comparison (forced exact search, and forced greedy).
                 facts = case_facts(case)
                 network = load_network(session, case.area_id, case.language,
                                        needs={n.domain for n in facts.needs})
@@ -128,6 +182,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"back pocket: mean size {statistics.mean(sizes):.2f}; methods {methods}")
             print(f"back pocket equal to the exact optimum: {100 * optimal / answered:.1f} % "
                   f"(greedy alone: {100 * greedy_optimal / answered:.1f} %)")
+            print(f"generated: {kinds}")
+            print(f"lead breaks no hard rule: {clean}/{answered} = "
+                  f"{100 * clean / answered:.1f} % (goal 100 %)")
+            print(f"language nobody speaks with a lead: interpreter proposed in {interpreter}/"
+                  f"{kinds['language nobody speaks']}")
+            for reference, lead_id, problems in broken[:10]:
+                print(f"  BROKEN {reference}: lead {lead_id} {problems}")
     return 0
 
 

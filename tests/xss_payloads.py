@@ -93,11 +93,13 @@ def insert_payloads(session, coordinator_name: str = "Esther Kuipers") -> Payloa
         Area,
         AreaKind,
         Attendance,
+        BasisKind,
         Capacity,
         CapacityEvent,
         CapacityEventKind,
         CapacityType,
         Case,
+        CaseBasis,
         CaseInvolvement,
         Change,
         InvolvementRole,
@@ -140,9 +142,14 @@ def insert_payloads(session, coordinator_name: str = "Esther Kuipers") -> Payloa
                     constraints=[])
         session.add(case)
         session.flush()
+        # The consent's "for what" is shown per person and in the case's bases (finding 20).
+        basis = CaseBasis(case_id=case.id, kind=BasisKind.TOESTEMMING,
+                          consent_given_on=date(2026, 11, 30), consent_scope=value)
+        session.add(basis)
+        session.flush()
         session.add_all([
             CaseInvolvement(case_id=case.id, professional_id=prof.id,
-                            role=InvolvementRole.BETROKKEN),
+                            role=InvolvementRole.BETROKKEN, basis_id=basis.id),
             PlanAction(case_id=case.id, professional_id=prof.id, what=value),
         ])
         ws = WorkSession(title=value, date=date(2026, 10, 1), area=gemeente, notes=value)

@@ -18,13 +18,16 @@ from netwerk.interchange.validate import Refs, ref, refs_of
 from netwerk.interchange.writer import ORDER, upsert
 from netwerk.models import (
     Attendance,
+    BasisKind,
     Case,
+    CaseBasis,
     CaseInvolvement,
     CaseNeed,
     CaseStatus,
     ConstraintTag,
     Invitation,
     InvolvementRole,
+    LegalGround,
     NeedWeight,
     Urgency,
     WorkSession,
@@ -48,7 +51,8 @@ KINDS: tuple[Kind, ...] = (
          ("situation", "client_age", "language", "constraints", "preferred_key",
           "coordinator_key", "opposing_keys")),
     Kind("case_needs", "hulpvragen", ("case_key", "domain_key", "weight")),
-    Kind("case_involvements", "betrokkenen", ("case_key", "professional_key", "role")),
+    Kind("case_involvements", "betrokkenen", ("case_key", "professional_key", "role"),
+         ("consent_given_on", "consent_scope", "legal_ground")),
 )
 # Written in this order: ties name the work session they were made in.
 SEED_ORDER = ORDER[:7] + ("capacities", "work_sessions", "attendance", "invitations", "ties",
@@ -118,9 +122,19 @@ class CaseKinds:
                 "weight": row.choice("weight", NeedWeight)}
 
     def validate_case_involvements(self, row: Row, refs: Refs) -> dict:
+        """The basis for sharing: a consent (given on, for what) or a legal ground."""
+        given, scope = row.day("consent_given_on"), row.text("consent_scope")
+        ground = row.choice("legal_ground", LegalGround, required=False)
+        if given is None and ground is None:
+            row.problem("consent_given_on", _("geen grondslag: vul consent_given_on en "
+                                              "consent_scope in, of legal_ground"))
+        elif given is not None and not scope:
+            row.problem("consent_scope", _("waarvoor gaf de cliënt toestemming?"))
         return {"_case": self.case(row, refs),
                 "_professional": ref(row, refs, "professional_key", "professionals"),
-                "role": row.choice("role", InvolvementRole)}
+                "role": row.choice("role", InvolvementRole),
+                "_basis": (BasisKind.TOESTEMMING, given, scope, None) if given else
+                          (BasisKind.WETTELIJKE_GROND, None, "", ground)}
 
 
 def _id(imp: Importer, kind: str, key: str) -> int | None:
@@ -203,11 +217,35 @@ def write_case_needs(imp: Importer, records: list[dict]) -> None:
          "weight": r["weight"]} for r in records])
 
 
+def _case_bases(imp: Importer, records: list[dict]) -> dict[tuple, int]:
+    """One ``CaseBasis`` per case and distinct basis of its rows, reused on a second load."""
+    session = imp.session
+    wanted = {(imp.ids["cases"][r["_case"]], *r["_basis"]) for r in records}
+    found: dict[tuple, int] = {}
+    case_ids = sorted({w[0] for w in wanted})
+    for chunk in chunks(case_ids):
+        for b in session.scalars(select(CaseBasis).where(in_(session, CaseBasis.case_id, chunk))
+                                 .order_by(CaseBasis.id)):
+            key = (b.case_id, b.kind, b.consent_given_on, b.consent_scope, b.legal_ground)
+            if b.withdrawn_at is None:
+                found.setdefault(key, b.id)
+    for key in sorted(wanted - found.keys(), key=str):
+        case_id, kind, given, scope, ground = key
+        basis = CaseBasis(case_id=case_id, kind=kind, consent_given_on=given,
+                          consent_scope=scope, legal_ground=ground)
+        session.add(basis)
+        session.flush()
+        found[key] = basis.id
+    return found
+
+
 def write_case_involvements(imp: Importer, records: list[dict]) -> None:
+    bases = _case_bases(imp, records)
     write_natural(imp, "case_involvements", CaseInvolvement, ("case_id", "professional_id"), [
         {"case_id": imp.ids["cases"][r["_case"]],
          "professional_id": imp.ids["professionals"][r["_professional"]],
-         "role": r["role"]} for r in records])
+         "role": r["role"],
+         "basis_id": bases[(imp.ids["cases"][r["_case"]], *r["_basis"])]} for r in records])
 
 
 def seed_extension() -> Extension:

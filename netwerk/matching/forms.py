@@ -22,7 +22,7 @@ from wtforms.validators import (
 )
 
 from netwerk.i18n import _, _l
-from netwerk.models.enums import URGENCY_CHOICES
+from netwerk.models.enums import LEGAL_GROUND_LABELS, URGENCY_CHOICES
 from netwerk.privacy import find_identifiers
 from netwerk.web.forms import Form, MultiCheckboxField
 
@@ -42,7 +42,25 @@ def no_identifiers(form, field) -> None:
         )
 
 
-class IntakeForm(Form):
+class BasisForm(Form):
+    """The basis for sharing the case with the people a form brings in (finding 20): an
+    existing basis of the case (its id), or a new one: the client's consent (given on, for
+    what) or a named legal ground. Part of every form that adds someone to a case."""
+
+    basis = RadioField(_l("Grondslag om de casus te delen"), default="",
+                       validators=[Optional()], validate_choice=False)
+    # Parsed by operations.basis_input (a Dutch error for a malformed date, nothing lost).
+    consent_given_on = StringField(_l("Toestemming gegeven op"),
+                                   validators=[Length(max=20)])
+    consent_scope = StringField(_l("Toestemming waarvoor"), validators=[
+        Length(max=300, message=_l("Toestemming waarvoor: hoogstens 300 tekens.")),
+        no_identifiers])
+    legal_ground = SelectField(_l("Wettelijke grond"), default="", choices=choices(
+        [("", _l("Kies de wettelijke grond")),
+         *((g.value, label) for g, label in LEGAL_GROUND_LABELS.items())]))
+
+
+class IntakeForm(BasisForm):
     area_id = SelectField(_l("Wijk"), coerce=int, validators=[InputRequired()])
     urgency = RadioField(_l("Urgentie"), validators=[DataRequired(message=_l("Kies de urgentie."))],
                          choices=choices((u.value, label) for u, label in URGENCY_CHOICES.items()))
@@ -69,7 +87,7 @@ class IntakeForm(Form):
             raise ValidationError(_("Kies minstens één hulpvraag."))
 
 
-class DecisionForm(Form):
+class DecisionForm(BasisForm):
     lead_id = RadioField(_l("Frontsoldaat"), coerce=int,
                          validators=[InputRequired(message=_l("Kies de frontsoldaat."))])
     reason = TextAreaField(_l("Reden (nodig als je een ander kiest dan de suggestie)"),
@@ -81,3 +99,7 @@ class ActionForm(Form):
     what = StringField(_l("Wat"), validators=[
         DataRequired(message=_l("Wat: beschrijf de actie.")), Length(max=500), no_identifiers])
     due = DateField(_l("Wanneer (uiterlijk)"), validators=[Optional()])
+
+
+class AdmitForm(BasisForm):
+    """Admitting one person of an opposing party: only the basis."""

@@ -29,13 +29,16 @@ from netwerk.matching.wording import language_names, rule_sentence
 from netwerk.models import (
     Area,
     AuditEntry,
+    BasisKind,
     CapacityEvent,
     Case,
+    CaseBasis,
     CaseInvolvement,
     CaseNeed,
     CaseStatus,
     Domain,
     InvolvementRole,
+    LegalGround,
     NeedWeight,
     Organisation,
     PlanAction,
@@ -93,6 +96,141 @@ def _highest_issued(session: Session, year: int) -> int:
     return max((int(r[len(prefix):]) for r in taken if r[len(prefix):].isdigit()), default=0)
 
 
+# -- the basis for sharing (docs/security.md, finding 20) ----------------------------------------
+
+# A consent older than this is refused as a typing error (a year of 0206 instead of 2026).
+CONSENT_MAX_AGE_DAYS = 5 * 366
+
+
+@dataclass(frozen=True)
+class BasisInput:
+    """The basis a form names for the people it brings into a case: ``existing_id`` (a basis
+    of the case, not withdrawn), or a new one of ``kind``: consent (``given_on`` as typed,
+    ``scope``: for what) or a legal ground (``legal_ground``)."""
+
+    existing_id: int | None = None
+    kind: str = ""
+    given_on: str | date | None = None
+    scope: str = ""
+    legal_ground: str = ""
+
+    @classmethod
+    def from_choice(cls, choice: str | None, given_on=None, scope: str | None = "",
+                    legal_ground: str | None = "") -> BasisInput:
+        """From the form's fields: ``choice`` is an existing basis id, ``toestemming`` or
+        ``wettelijke_grond`` (anything else is no basis)."""
+        choice = (choice or "").strip()
+        existing = int(choice) if choice.isascii() and choice.isdigit() and len(choice) < 10 \
+            else None
+        return cls(existing_id=existing, kind="" if existing else choice, given_on=given_on,
+                   scope=(scope or "").strip(), legal_ground=(legal_ground or "").strip())
+
+
+def _names(session: Session, ids) -> str:
+    from netwerk.models import Professional
+
+    names = sorted(session.scalars(select(Professional.name).where(Professional.id.in_(ids))))
+    return ", ".join(names)
+
+
+def check_basis(session: Session, case: Case | None, basis: BasisInput | None,
+                people: set[int], today: date | None = None) -> CaseBasis | None:
+    """Validate the basis for sharing ``case`` with ``people`` (those a form brings in) and
+    return it: the existing basis, or a new ``CaseBasis`` not yet added to the session. None
+    when nobody is brought in. A missing or incomplete basis is a CaseError naming who would
+    have been added; nothing changes."""
+    if not people:
+        return None
+    today = today or utcnow().date()
+    who = _names(session, people)
+    if basis is None or (basis.existing_id is None and not basis.kind):
+        raise CaseError(_("Grondslag: leg vast op welke grond de casus met %(who)s gedeeld "
+                          "wordt: toestemming van de cliënt (wanneer, waarvoor) of een "
+                          "wettelijke grond. Er is niemand toegevoegd.", who=who),
+                        field="basis")
+    if basis.existing_id is not None:
+        found = session.get(CaseBasis, basis.existing_id)
+        if found is None or case is None or found.case_id != case.id:
+            raise CaseError(_("Grondslag: kies een grondslag van deze casus."), field="basis")
+        if found.withdrawn_at is not None:
+            raise CaseError(_("Grondslag: deze toestemming is ingetrokken; leg een nieuwe "
+                              "grondslag vast."), field="basis")
+        return found
+    if basis.kind == BasisKind.TOESTEMMING:
+        given = basis.given_on
+        if isinstance(given, str):
+            try:
+                given = date.fromisoformat(given.strip()) if given.strip() else None
+            except ValueError:
+                raise CaseError(_("Toestemming gegeven op: geen geldige datum (dag-maand-jaar)."),
+                                field="consent_given_on") from None
+        if given is None:
+            raise CaseError(_("Toestemming gegeven op: wanneer gaf de cliënt toestemming?"),
+                            field="consent_given_on")
+        if given > today:
+            raise CaseError(_("Toestemming gegeven op: die datum ligt in de toekomst."),
+                            field="consent_given_on")
+        if (today - given).days > CONSENT_MAX_AGE_DAYS:
+            raise CaseError(_("Toestemming gegeven op: die datum ligt meer dan vijf jaar terug; "
+                              "vraag opnieuw toestemming."), field="consent_given_on")
+        if not basis.scope:
+            raise CaseError(_("Toestemming waarvoor: waarvoor gaf de cliënt toestemming "
+                              "(bijvoorbeeld: delen met schuldhulp voor de huurachterstand)?"),
+                            field="consent_scope")
+        if len(basis.scope) > 300:
+            raise CaseError(_("Toestemming waarvoor: hoogstens 300 tekens."),
+                            field="consent_scope")
+        check_free_text(_("Toestemming waarvoor"), basis.scope)
+        return CaseBasis(kind=BasisKind.TOESTEMMING, consent_given_on=given,
+                         consent_scope=basis.scope)
+    if basis.kind == BasisKind.WETTELIJKE_GROND:
+        try:
+            ground = LegalGround(basis.legal_ground)
+        except ValueError:
+            raise CaseError(_("Wettelijke grond: kies de wettelijke grond uit de lijst."),
+                            field="legal_ground") from None
+        return CaseBasis(kind=BasisKind.WETTELIJKE_GROND, legal_ground=ground)
+    raise CaseError(_("Grondslag: kies toestemming van de cliënt of een wettelijke grond."),
+                    field="basis")
+
+
+def _record_basis(session: Session, case: Case, basis: CaseBasis, user) -> CaseBasis:
+    """Attach a new basis to ``case`` (an existing one is returned as it is)."""
+    if basis.id is None:
+        basis.recorded_by_id = getattr(user, "id", None)
+        case.bases.append(basis)
+        session.flush()
+        audit.record(session, user, "record_basis", "case", case.id, basis_id=basis.id,
+                     kind=basis.kind.value,
+                     legal_ground=basis.legal_ground.value if basis.legal_ground else None)
+    return basis
+
+
+def withdraw_basis(session: Session, case: Case, user, basis_id: int) -> list[int]:
+    """The client withdraws a consent (or a legal ground ends): everyone brought in on it
+    loses access at once (their involvement goes; the basis stays, marked withdrawn). A lead
+    among them is no longer the lead: the coordinator decides again. Returns who lost access."""
+    basis = session.get(CaseBasis, basis_id)
+    if basis is None or basis.case_id != case.id:
+        raise CaseError(_("Grondslag: deze grondslag hoort niet bij deze casus."))
+    if basis.withdrawn_at is not None:
+        raise CaseError(_("Grondslag: deze grondslag was al ingetrokken."))
+    basis.withdrawn_at = utcnow()
+    removed = sorted(i.professional_id for i in case.involvements if i.basis_id == basis.id)
+    case.involvements = [i for i in case.involvements if i.basis_id != basis.id]
+    if case.lead_id in removed:
+        case.lead_id = None
+        case.lead_decided_at = None
+        case.lead_decided_by_id = None
+        case.lead_reason = ""
+        if case.status == CaseStatus.LOPEND:
+            case.status = CaseStatus.OPEN
+    audit.record(session, user, "withdraw_basis", "case", case.id, basis_id=basis.id,
+                 professional_ids=removed)
+    session.flush()
+    return removed
+
+
 @dataclass(frozen=True)
 class Intake:
     area_id: int
@@ -106,6 +244,7 @@ class Intake:
     preferred_id: int | None = None
     need_slugs: Mapping[str, NeedWeight] = field(default_factory=dict)  # or by domain slug
     opposing_ids: tuple[int, ...] = ()  # organisations with an opposing interest
+    basis: BasisInput | None = None  # for sharing the case with the involved
 
 
 def create_case(session: Session, coordinator_id: int | None, intake: Intake,
@@ -147,6 +286,10 @@ def register_case(session: Session, coordinator_id: int | None, intake: Intake,
         if len(opposing) != len(set(intake.opposing_ids)):
             raise CaseError(_("Tegenpartij: kies organisaties uit de lijst."), field="opposing")
     today = today or utcnow().date()
+    involved = set(intake.involved_ids)
+    if coordinator_id is not None:
+        involved.discard(coordinator_id)
+    basis = check_basis(session, None, intake.basis, involved, today)
     case = Case(
         reference=next_reference(session, today.year),
         area_id=intake.area_id,
@@ -160,13 +303,14 @@ def register_case(session: Session, coordinator_id: int | None, intake: Intake,
         preferred_professional_id=intake.preferred_id,
     )
     case.needs = [CaseNeed(domain_id=d, weight=w) for d, w in sorted(intake.needs.items())]
-    involved = set(intake.involved_ids)
-    if coordinator_id is not None:
-        involved.discard(coordinator_id)
-    case.involvements = [CaseInvolvement(professional_id=p) for p in sorted(involved)]
     case.opposing = opposing
     session.add(case)
     session.flush()
+    if basis is not None:
+        _record_basis(session, case, basis, user)
+        case.involvements = [CaseInvolvement(professional_id=p, basis=basis)
+                             for p in sorted(involved)]
+        session.flush()
     answer = analyse_case(session, case, weights, need_weights).suggestion
     case.suggested_lead_id = answer.suggested.candidate.id if answer.suggested else None
     audit.record(session, user, "create", "case", case.id)
@@ -177,7 +321,8 @@ def register_case(session: Session, coordinator_id: int | None, intake: Intake,
 def decide_lead(session: Session, case: Case, user, lead_id: int, reason: str,
                 weights=None, need_weights=None,
                 analysis: CaseAnalysis | None = None,
-                actions: Mapping[str, str] | None = None) -> Answer:
+                actions: Mapping[str, str] | None = None,
+                basis: BasisInput | None = None) -> Answer:
     """Record the coordinator's decision; the back pocket follows the chosen lead, and the
     plan gets one action for the lead and one per back-pocket member (and "tolk regelen"
     when the lead does not speak the client's language).
@@ -190,10 +335,11 @@ def decide_lead(session: Session, case: Case, user, lead_id: int, reason: str,
     that action out; a key not given keeps the proposed text). ``analysis`` is the case's
     analysis of this request (computed when not given): the ranking is scored once, the back
     pocket rebuilt around the chosen lead. The new actions are ``answer.plan_actions`` of the
-    returned value's caller: see ``decide_lead_with_plan``.
+    returned value's caller: see ``decide_lead_with_plan``. ``basis``: on what the case is
+    shared with the lead and back-pocket members not yet involved (refused without one).
     """
     return decide_lead_with_plan(session, case, user, lead_id, reason, weights, need_weights,
-                                 analysis, actions)[0]
+                                 analysis, actions, basis)[0]
 
 
 @dataclass(frozen=True)
@@ -205,7 +351,8 @@ class Decision:
 def decide_lead_with_plan(session: Session, case: Case, user, lead_id: int, reason: str,
                           weights=None, need_weights=None,
                           analysis: CaseAnalysis | None = None,
-                          actions: Mapping[str, str] | None = None
+                          actions: Mapping[str, str] | None = None,
+                          basis: BasisInput | None = None
                           ) -> tuple[Answer, tuple[PlanAction, ...]]:
     """``decide_lead``, also returning the plan actions it added."""
     reason = (reason or "").strip()
@@ -227,6 +374,10 @@ def decide_lead_with_plan(session: Session, case: Case, user, lead_id: int, reas
                           rule="; ".join(rule_sentence(b) for b in chosen.blocks)))
     if lead_id != suggested_id and not reason:
         raise CaseError(_("Reden: geef een reden als je een ander kiest dan de suggestie."))
+    answer = with_lead(suggestion, analysis.facts, analysis.network, lead_id)
+    newcomers = ({lead_id} | {m.candidate.id for m in answer.back_pocket.members}) - {
+        i.professional_id for i in case.involvements} - {case.coordinator_id}
+    shared_on = check_basis(session, case, basis, newcomers)
     case.suggested_lead_id = suggested_id
     case.lead_id = lead_id
     case.lead_reason = reason
@@ -234,8 +385,9 @@ def decide_lead_with_plan(session: Session, case: Case, user, lead_id: int, reas
     case.lead_decided_by_id = getattr(user, "id", None)
     if case.status == CaseStatus.OPEN:
         case.status = CaseStatus.LOPEND
-    answer = with_lead(suggestion, analysis.facts, analysis.network, lead_id)
-    _assign_roles(case, lead_id, answer)
+    if shared_on is not None:
+        _record_basis(session, case, shared_on, user)
+    _assign_roles(case, lead_id, answer, shared_on)
     added = []
     for proposal in proposed_actions(answer, analysis.facts, _domain_names(session)):
         text = edited.get(proposal.key, proposal.text)
@@ -255,20 +407,27 @@ def _domain_names(session: Session) -> dict[str, str]:
     return dict(session.execute(select(Domain.slug, Domain.name)).all())
 
 
-def admit_opposing(session: Session, case: Case, user, professional_id: int) -> None:
-    """The coordinator lets one involved person of an opposing party see the case."""
+def admit_opposing(session: Session, case: Case, user, professional_id: int,
+                   basis: BasisInput | None = None) -> None:
+    """The coordinator lets one involved person of an opposing party see the case, on a
+    basis named for it (refused without one)."""
     involvement = next((i for i in case.involvements if i.professional_id == professional_id),
                        None)
     if involvement is None:
         raise CaseError(_("Toegang: deze persoon is niet bij de casus betrokken."))
+    shared_on = _record_basis(session, case, check_basis(session, case, basis,
+                                                         {professional_id}), user)
     involvement.opposing_admitted = True
+    involvement.basis = shared_on
     audit.record(session, user, "admit_opposing", "case", case.id,
-                 professional_id=professional_id)
+                 professional_id=professional_id, basis_id=shared_on.id)
     session.flush()
 
 
-def _assign_roles(case: Case, lead_id: int, answer: Answer) -> None:
-    """The lead ``frontsoldaat``, the back pocket ``broekzak``, everyone else ``betrokken``."""
+def _assign_roles(case: Case, lead_id: int, answer: Answer,
+                  basis: CaseBasis | None = None) -> None:
+    """The lead ``frontsoldaat``, the back pocket ``broekzak``, everyone else ``betrokken``;
+    who is new rests on ``basis`` (the coordinator sees the case anyway: no basis needed)."""
     roles = {lead_id: InvolvementRole.FRONTSOLDAAT}
     for member in answer.back_pocket.members:
         roles[member.candidate.id] = InvolvementRole.BROEKZAK
@@ -280,7 +439,9 @@ def _assign_roles(case: Case, lead_id: int, answer: Answer) -> None:
         if pid in existing:
             existing[pid].role = role
         else:
-            case.involvements.append(CaseInvolvement(professional_id=pid, role=role))
+            case.involvements.append(CaseInvolvement(
+                professional_id=pid, role=role,
+                basis=None if pid == case.coordinator_id else basis))
 
 
 def add_action(session: Session, case: Case, professional_id: int | None, what: str,

@@ -17,13 +17,20 @@ from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.i18n import _, _n
 from netwerk.matching import operations, queries, wording
-from netwerk.matching.forms import ActionForm, DecisionForm, IntakeForm, choices
+from netwerk.matching.forms import ActionForm, AdmitForm, DecisionForm, IntakeForm, choices
 from netwerk.models import Case, ConstraintTag, NeedWeight, PlanAction, Urgency
 from netwerk.models.enums import CONSTRAINT_LABELS
 from netwerk.web import get_or_404
 from netwerk.web.forms import put_error
 
 bp = Blueprint("cases", __name__)
+
+
+@bp.context_processor
+def _case_helpers() -> dict:
+    from netwerk.models.enums import LEGAL_GROUND_LABELS
+
+    return {"legal_ground_label": lambda g: LEGAL_GROUND_LABELS.get(g, g)}
 
 
 def term_labels(urgency: str) -> dict[str, str]:
@@ -69,6 +76,13 @@ def _intake_choices(form: IntakeForm) -> None:
     form.language.choices = choices(wording.language_choices())
 
 
+def _basis(form) -> operations.BasisInput:
+    """The basis a form (``forms.BasisForm``) names for the people it brings in."""
+    return operations.BasisInput.from_choice(
+        request.form.get("basis"), form.consent_given_on.data, form.consent_scope.data,
+        form.legal_ground.data)
+
+
 def _intake(form: IntakeForm) -> operations.Intake:
     slugs = dict.fromkeys(form.needs_primary.data, NeedWeight.PRIMAIR)
     slugs |= dict.fromkeys(form.needs_secondary.data, NeedWeight.SECUNDAIR)
@@ -83,6 +97,7 @@ def _intake(form: IntakeForm) -> operations.Intake:
         involved_ids=tuple(form.involved.data),
         preferred_id=form.preferred.data or None,
         opposing_ids=tuple(form.opposing.data or ()),
+        basis=_basis(form),
     )
 
 
@@ -134,7 +149,8 @@ def new():
 
 def _render_case(case: Case, decision: DecisionForm | None = None,
                  action_form: ActionForm | None = None, analysis=None, status: int = 200,
-                 plan_texts: dict[str, str] | None = None):
+                 plan_texts: dict[str, str] | None = None, admit_form: AdmitForm | None = None,
+                 admit_for: int | None = None):
     """The case page (its view of the case audited), with the forms of who manages it."""
     page = queries.case_page(db.session, case, policy.can_manage_case(current_user, case),
                              analysis=analysis)
@@ -157,6 +173,8 @@ def _render_case(case: Case, decision: DecisionForm | None = None,
         decision=decision, action_form=action_form, page=page, wording=wording,
         facts=page.analysis.facts, plan_texts=plan_texts or {},
         manage=page.manage, roles=page.roles, free_places=page.free_places,
+        admit_form=admit_form, admit_for=admit_for,
+        basis_data=AdmitForm(formdata=None),
     ), status
 
 
@@ -188,10 +206,11 @@ def decide(case_id: int):
         try:
             answer, added = operations.decide_lead_with_plan(
                 db.session, case, current_user, form.lead_id.data, form.reason.data,
-                analysis=analysis, actions=texts)
+                analysis=analysis, actions=texts, basis=_basis(form))
         except operations.CaseError as exc:
             db.session.rollback()
-            form.reason.errors.append(str(exc))
+            if not put_error(form, exc):
+                form.reason.errors.append(str(exc))
         else:
             lead = answer.lead.candidate.name
             db.session.commit()
@@ -208,18 +227,42 @@ def decide(case_id: int):
 @bp.route("/casussen/<int:case_id>/toegang/<int:professional_id>", methods=["POST"])
 def admit(case_id: int, professional_id: int):
     """Let one involved person of an opposing party see the case (the coordinator's
-    explicit choice)."""
+    explicit choice), on the basis named in the same form."""
+    case = _case_or_404(case_id)
+    policy.require(policy.can_manage_case, case)
+    form = AdmitForm()
+    if form.validate_on_submit():
+        try:
+            operations.admit_opposing(db.session, case, current_user, professional_id,
+                                      basis=_basis(form))
+        except operations.CaseError as exc:
+            db.session.rollback()
+            if not put_error(form, exc):
+                form.basis.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Toegang gegeven."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id) + "#betrokkenen")
+    return _render_case(db.session.get(Case, case_id), admit_form=form,
+                        admit_for=professional_id, status=400)
+
+
+@bp.route("/casussen/<int:case_id>/grondslagen/<int:basis_id>/intrekken", methods=["POST"])
+def withdraw_basis(case_id: int, basis_id: int):
+    """The client withdraws a consent: everyone brought in on it loses access at once."""
     case = _case_or_404(case_id)
     policy.require(policy.can_manage_case, case)
     try:
-        operations.admit_opposing(db.session, case, current_user, professional_id)
+        removed = operations.withdraw_basis(db.session, case, current_user, basis_id)
     except operations.CaseError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("cases.detail", case_id=case.id))
+        return redirect(url_for("cases.detail", case_id=case.id) + "#grondslagen")
     db.session.commit()
-    flash(_("Toegang gegeven."), "success")
-    return redirect(url_for("cases.detail", case_id=case.id) + "#betrokkenen")
+    flash(_n("Ingetrokken: %(num)d persoon ziet de casus niet meer.",
+             "Ingetrokken: %(num)d personen zien de casus niet meer.", len(removed))
+          if removed else _("Ingetrokken; niemand rustte nog op deze grondslag."), "success")
+    return redirect(url_for("cases.detail", case_id=case.id) + "#grondslagen")
 
 
 @bp.route("/casussen/<int:case_id>/acties", methods=["POST"])

@@ -101,6 +101,7 @@ def build_world(session, make) -> World:
     session.commit()
     ids = {
         "case": case.id, "other_case": other_case.id, "action": action.id,
+        "basis": case.bases[0].id,  # the consent the case is shared on (seed)
         "capacity": capacity.id, "org": lister.id, "wijk": wijk.id, "session": ws.id,
         "me": users["medewerker"].professional_id,  # Anouk: only she and a beheerder edit her
         "paul": prof("Paul Verhoef").id,

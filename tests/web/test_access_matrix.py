@@ -148,11 +148,18 @@ MATRIX: dict[str, Row] = {
     "cases.add_action": Row("/casussen/{case}/acties",
                             post=only({"coordinator": 400, "beheerder": 400,
                                        "betrokkene": 403}, denied=404)),
-    # Admitting an involved person of an opposing party to the case: its coordinator only.
+    # Admitting an involved person of an opposing party to the case: its coordinator only
+    # (an empty form names no basis for sharing: 400, finding 20).
     "cases.admit": Row("/casussen/{case}/toegang/{paul}",
-                       post=only({"coordinator": "302:/casussen/{case}",
-                                  "beheerder": "302:/casussen/{case}",
+                       post=only({"coordinator": 400, "beheerder": 400,
                                   "betrokkene": 403}, denied=404)),
+    # Withdrawing the consent everyone of the case rests on (finding 20): its coordinator
+    # only; the betrokkene loses access with it, so it runs late.
+    "cases.withdraw_basis": Row("/casussen/{case}/grondslagen/{basis}/intrekken",
+                                post=only({"coordinator": "302:/casussen/{case}",
+                                           "beheerder": "302:/casussen/{case}",
+                                           "betrokkene": 403}, denied=404),
+                                order=4),
     # Ticking a plan action: everyone who sees the case.
     "cases.toggle_action": Row("/casussen/{case}/acties/{action}/klaar",
                                post=only(dict.fromkeys(CASE_PEOPLE, "302:/casussen/{case}"),

@@ -46,6 +46,9 @@ def form(*fields: str):
     return st.fixed_dictionaries({}, optional=dict.fromkeys(fields, MULTI))
 
 
+# The basis for sharing of every form that brings someone into a case (finding 20).
+BASIS = ("basis", "consent_given_on", "consent_scope", "legal_ground")
+
 ROUTES = {
     "login": ("/login", form("email", "password")),
     "password": ("/account/wachtwoord", form("current", "new", "again")),
@@ -60,8 +63,10 @@ ROUTES = {
                      form("service_id", "area_id", "type_slug", "available", "maximum")),
     "new_case": ("/casussen/nieuw",
                  form("area_id", "urgency", "needs_primary", "needs_secondary", "constraints",
-                      "client_age", "language", "involved", "preferred", "situation")),
-    "decide": ("/casussen/{case}/besluit", form("lead_id", "reason")),
+                      "client_age", "language", "involved", "preferred", "situation",
+                      *BASIS)),
+    "decide": ("/casussen/{case}/besluit", form("lead_id", "reason", *BASIS)),
+    "admit": ("/casussen/{case}/toegang/{paul}", form(*BASIS)),
     "add_action": ("/casussen/{case}/acties", form("professional_id", "what", "due")),
     "toggle_action": ("/casussen/{case}/acties/{action}/klaar", form("done")),
     # the phone at the facilitator's table (the fuzzing user has a professional)

@@ -20,6 +20,14 @@ from netwerk.models import (
 from tests.conftest import PASSWORD
 
 
+def consent(**overrides):
+    """A basis for sharing the case with whoever a form brings in (finding 20)."""
+    from datetime import date
+
+    return {"basis": "toestemming", "consent_given_on": date.today().isoformat(),
+            "consent_scope": "delen met de frontsoldaat en de broekzak", **overrides}
+
+
 def _pid(session, key):
     return session.scalar(select(Professional.id).where(Professional.external_id == key))
 
@@ -57,6 +65,7 @@ def _intake_data(session, **overrides):
         "involved": [str(_pid(session, "paul-verhoef"))],
         "preferred": "0",
         "situation": "Man zonder vaste woonplek, dagelijkse begeleiding nodig.",
+        **consent(consent_scope="delen met de huisarts voor wonen en begeleiding"),
     }
     data.update(overrides)
     return data
@@ -117,7 +126,7 @@ def test_confirming_the_suggestion_records_the_decision_and_roles(coordinator, c
     page = client.get(f"/casussen/{case.id}").text
     m = re.search(r'name="lead_id"[^>]*value="(\d+)"[^>]*checked|checked[^>]*name="lead_id"[^>]*value="(\d+)"', page)
     lead = int(next(g for g in m.groups() if g))
-    response = client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(lead), "reason": ""})
+    response = client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(lead), "reason": "", **consent()})
     assert response.status_code == 302, response.text
     session.expire_all()
     case = _case(session, "NWG-2026-0001")
@@ -136,7 +145,8 @@ def test_choosing_another_lead_needs_a_reason(coordinator, client, session):
     assert response.status_code == 400
     assert "geef een reden" in response.text
     response = client.post(f"/casussen/{case.id}/besluit",
-                           data={"lead_id": str(other), "reason": "De huisarts heeft geen tijd voor dagelijkse begeleiding."})
+                           data={"lead_id": str(other), **consent(),
+                                 "reason": "De huisarts heeft geen tijd voor dagelijkse begeleiding."})
     assert response.status_code == 302
     session.expire_all()
     case = _case(session, "NWG-2026-0001")
@@ -147,7 +157,7 @@ def test_choosing_another_lead_needs_a_reason(coordinator, client, session):
 def test_plan_actions_and_mijn_casussen_for_the_lead(coordinator, client, session, auth, make):
     case = _case(session, "NWG-2026-0001")
     lead = _pid(session, "paul-verhoef")
-    client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(lead), "reason": ""})
+    client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(lead), "reason": "", **consent()})
     response = client.post(f"/casussen/{case.id}/acties", data={
         "professional_id": str(lead), "what": "Dagelijks samen eten regelen", "due": "2026-12-01"})
     assert response.status_code == 302
@@ -243,7 +253,7 @@ def test_only_the_cases_coordinator_or_a_beheerder_decides(seeded, client, sessi
     assert client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(lead)}).status_code == 404
     auth.logout()
     auth.login(users["beheerder"])
-    response = client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(lead), "reason": ""})
+    response = client.post(f"/casussen/{case.id}/besluit", data={"lead_id": str(lead), "reason": "", **consent()})
     assert response.status_code == 302
     session.expire_all()
     assert _case(session, "NWG-2026-0002").lead_id == lead
@@ -285,7 +295,7 @@ def test_the_case_page_and_a_decision_run_the_engine_once(coordinator, client, s
     calls.clear()
     queries.analysis_cache(session).invalidate()
     response = client.post(f"/casussen/{case.id}/besluit",
-                           data={"lead_id": str(lead), "reason": ""})
+                           data={"lead_id": str(lead), "reason": "", **consent()})
     assert response.status_code == 302 and len(calls) == 1
     # a change matching depends on (the lead's availability) is seen at the next view
     calls.clear()
@@ -331,7 +341,7 @@ def test_confirming_fills_the_plan_with_the_edited_actions(coordinator, client, 
     assert "plan-lead" in fields and pocket
     edited = {**fields, "plan-lead": "Vandaag op huisbezoek", pocket[0]: ""}
     response = client.post(f"/casussen/{case.id}/besluit",
-                           data={"lead_id": str(lead), "reason": "", **edited},
+                           data={"lead_id": str(lead), "reason": "", **edited, **consent()},
                            follow_redirects=True)
     assert response.status_code == 200
     session.expire_all()

@@ -153,7 +153,11 @@ def test_seed_000_on_the_case_page(seeded, client, session, auth, make):
     # Until the coordinator admits her explicitly.
     auth.logout()
     auth.login(coordinator.email, "a-long-password")
-    assert client.post(f"/casussen/{case.id}/toegang/{fatma.id}").status_code == 302
+    refused = client.post(f"/casussen/{case.id}/toegang/{fatma.id}")
+    assert refused.status_code == 400 and "Grondslag" in refused.text  # not without a basis
+    assert client.post(f"/casussen/{case.id}/toegang/{fatma.id}",
+                       data={"basis": "wettelijke_grond", "legal_ground": "wmo"}
+                       ).status_code == 302
     auth.logout()
     auth.login("fatma@netwerk.example", "a-long-password")
     assert client.get(f"/casussen/{case.id}").status_code == 200
