@@ -10,7 +10,13 @@ from netwerk.models.account import (
 from netwerk.models.api_token import ApiToken
 from netwerk.models.area import Area, area_and_descendant_ids
 from netwerk.models.audit import AuditEntry
-from netwerk.models.capacity import Capacity, CapacityEvent, CapacityType
+from netwerk.models.capacity import (
+    Capacity,
+    CapacityEvent,
+    CapacityHold,
+    CapacitySubscription,
+    CapacityType,
+)
 from netwerk.models.case import Case, CaseInvolvement, CaseNeed, PlanAction, case_opposing
 from netwerk.models.enums import (
     AreaKind,
@@ -19,6 +25,7 @@ from netwerk.models.enums import (
     CapacityUnit,
     CaseStatus,
     ConstraintTag,
+    HoldStatus,
     Indication,
     InvolvementRole,
     LegalGround,
@@ -29,6 +36,12 @@ from netwerk.models.enums import (
     TieKind,
     TieSource,
     Urgency,
+)
+from netwerk.models.notification import (
+    JobRun,
+    MailMessage,
+    Notification,
+    NotificationPreference,
 )
 from netwerk.models.organisation import (
     Domain,
@@ -59,4 +72,6 @@ __all__ = [
     "Urgency", "User", "WorkSession", "area_and_descendant_ids", "case_opposing", "describe_rule",
     "professional_areas", "professional_domains", "service_areas", "service_domains",
     "BasisKind", "CaseBasis", "LegalGround", "ReferenceCounter", "UserSession",
+    "CapacityHold", "CapacitySubscription", "HoldStatus", "JobRun", "MailMessage",
+    "Notification", "NotificationPreference",
 ]
