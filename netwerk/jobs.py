@@ -52,6 +52,8 @@ def enqueue(session: Session, name: str, key: str, delay: float = 0, **kwargs) -
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if session.get_nested_transaction() is not None:  # a savepoint released; commit comes later
+        return
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
@@ -69,7 +71,8 @@ def _after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    if session.get_nested_transaction() is None:
+        session.info.pop(_PENDING, None)
 
 
 def run_job(app, name: str, kwargs: dict) -> Any:
