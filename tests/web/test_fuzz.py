@@ -64,6 +64,10 @@ ROUTES = {
     "decide": ("/casussen/{case}/besluit", form("lead_id", "reason")),
     "add_action": ("/casussen/{case}/acties", form("professional_id", "what", "due")),
     "toggle_action": ("/casussen/{case}/acties/{action}/klaar", form("done")),
+    "decline_hold": ("/plek/{capacity}/reserveringen/{hold}/afwijzen", form("reason")),
+    "subscribe": ("/plek/abonnement", form("soort", "gemeente", "terug")),
+    "notify_settings": ("/meldingen/instellingen",
+                        form("hold_new", "hold_confirmed", "place_free", "report", "digest")),
 }
 
 
@@ -271,6 +275,7 @@ PATH_VALUES = {
     "session_id": "session", "ws_id": "session", "capacity_id": "capacity", "case_id": "case",
     "name": "=vis-network.min.js", "kind": "=organisations", "filename": "=css/netwerk.css",
     "token": "=onbekend", "obj_id": "=1", "user_id": "=1",
+    "hold_id": "hold", "notification_id": "notification", "subscription_id": "subscription",
 }
 SKIP = {"static"}
 
