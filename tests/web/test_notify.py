@@ -198,3 +198,25 @@ def test_a_bad_mail_url_says_how():
 
     with pytest.raises(MailConfigError, match="smtp://"):
         parse_mail_url("http://mail.example")
+
+
+def test_the_inbox_shows_payloads_as_data(app, session, users, auth, client):
+    """Inbox lines carry names of types, services and organisations: every XSS payload is
+    shown as text (the XSS suite's parser, tests/web/test_xss.py)."""
+    from tests.web.test_xss import Scan, _norm
+    from tests.xss_payloads import PAYLOADS
+
+    me = users["medewerker"]
+    for i, payload in enumerate(PAYLOADS):
+        notify(session, [me.id], "place_free", "/plek/1", f"Vrij: {payload}", key=f"xss:{i}")
+    session.commit()
+    auth.login(me)
+    response = client.get("/meldingen")
+    assert response.status_code == 200
+    scan = Scan()
+    scan.feed(response.get_data(as_text=True))
+    scan.close()
+    assert not scan.problems, scan.problems[:10]
+    visible = _norm(" ".join(scan.shown))
+    missing = [p for p in PAYLOADS if _norm(f"Vrij: {p}"[:300]) not in visible]
+    assert not missing, missing[:5]
