@@ -132,6 +132,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    from netwerk import jobs
+
+    jobs.init_app(app)  # the job runner: RQ, the app's own scheduler, or inline (tests)
+
 
 def register_blueprints(app: Flask) -> None:
     from netwerk.auth.views import bp as auth_bp
@@ -162,6 +166,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(beheer_bp)
+
+    from netwerk.notify.views import bp as notify_bp
+
+    app.register_blueprint(notify_bp)
     PUBLIC_ENDPOINTS.update(ACCOUNTS_PUBLIC)
 
     from netwerk.main.views import PUBLIC as MAIN_PUBLIC

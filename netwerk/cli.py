@@ -290,6 +290,25 @@ def create_app_password_command(email: str, name: str) -> None:
     click.echo(password)
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Work what is queued, then stop (no timed jobs).")
+@click.option("--simple", is_flag=True, help="Run jobs in this process (no fork per job).")
+@with_appcontext
+def worker_command(burst: bool, simple: bool) -> None:
+    """Work the job queue on Redis (NETWERK_REDIS_URL): mail, hold expiry, reminders, digests,
+    long imports; enqueues the timed tick every NETWERK_JOB_TICK_SECONDS."""
+    from netwerk import jobs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("REDIS_URL"):
+        raise click.ClickException(
+            "Geen NETWERK_REDIS_URL: zonder Redis doet de app zelf de taken; een worker is "
+            "dan niet nodig.")
+    click.echo(f"netwerk worker op {jobs.QUEUE_NAME} ({'burst' if burst else 'doorlopend'})")
+    sys.stdout.flush()
+    jobs.work(app, burst=burst, simple=simple)
+
+
 COMMANDS = (
     init_db_command,
     seed_command,
@@ -302,6 +321,7 @@ COMMANDS = (
     export_command,
     create_token_command,
     create_app_password_command,
+    worker_command,
 )
 
 

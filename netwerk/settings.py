@@ -124,6 +124,23 @@ class Config:
     # to the beheerder to pass on.
     MAIL_URL = os.environ.get("NETWERK_MAIL_URL") or None
     MAIL_FROM = os.environ.get("NETWERK_MAIL_FROM", "netwerk@localhost")
+    # Mail and jobs (docs/loops.md). NETWERK_MAIL_URL: smtp://[user:password@]host[:port]
+    # [?starttls=1], or smtps://… for TLS from the start. Without it: the in-app inbox alone.
+    MAIL_TIMEOUT_SECONDS = _env_int("NETWERK_MAIL_TIMEOUT_SECONDS", 10)
+    MAIL_LEASE_SECONDS = _env_int("NETWERK_MAIL_LEASE_SECONDS", 120)
+    MAIL_MAX_ATTEMPTS = _env_int("NETWERK_MAIL_MAX_ATTEMPTS", 10)
+    # The address links in e-mail start with (the request's own host when not set).
+    BASE_URL = (os.environ.get("NETWERK_BASE_URL") or "").rstrip("/") or None
+    # RQ on Redis when set (worked by `netwerk worker`); otherwise jobs run in the app process.
+    REDIS_URL = os.environ.get("NETWERK_REDIS_URL") or None
+    JOBS_INLINE = False
+    JOBS_IN_PROCESS_TICK = _env_bool("NETWERK_JOBS_IN_PROCESS", True)
+    JOB_TICK_SECONDS = _env_int("NETWERK_JOB_TICK_SECONDS", 60)
+    JOB_TIMEOUT_SECONDS = _env_int("NETWERK_JOB_TIMEOUT_SECONDS", 1800)
+    # How long a claim holds a place for the provider to answer, when its type says nothing.
+    HOLD_HOURS = _env_int("NETWERK_HOLD_HOURS", 4)
+    # The daily digest goes out from this hour (Europe/Amsterdam).
+    DIGEST_HOUR = _env_int("NETWERK_DIGEST_HOUR", 7)
     INVITATION_DAYS = _env_int("NETWERK_INVITATION_DAYS", 7)
     JOIN_LINK_HOURS = _env_int("NETWERK_JOIN_LINK_HOURS", 48)
     # Roles that must sign in with a second step (TOTP); comma separated.
@@ -154,6 +171,10 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = os.environ.get("NETWERK_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
+    JOBS_INLINE = True  # jobs run right after the commit, in the test's thread
+    REDIS_URL = None
+    MAIL_URL = None
+    BASE_URL = "http://netwerk.test"
     LOGIN_RATE_LIMIT = LOGIN_IP_RATE_LIMIT = "1000 per minute"  # tests that check it lower it
     SEARCH_RATE_LIMIT = "1000 per minute"
     REPORT_RATE_LIMIT = "1000 per minute"

@@ -402,3 +402,16 @@ def seeded(request, session):
     report = load_seed(session, SEED_DIR)
     session.commit()
     return report
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server (aiosmtpd, in this process) that the app mails to."""
+    from tests.mail_server import MailServer
+
+    server = MailServer().start()
+    app.config["MAIL_URL"] = server.url
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -3,11 +3,8 @@ a new one revokes the old. Without mail configured the link is shown to the behe
 
 from __future__ import annotations
 
-import smtplib
 from datetime import timedelta
-from email.message import EmailMessage
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -88,19 +85,19 @@ def accept(session: Session, invitation: AccountInvitation, password: str, again
     return user
 
 
-def send_invitation(app_config: dict, email: str, link: str) -> str | None:
-    """Mail the link; without ``MAIL_URL`` return the link for the beheerder to pass on
-    (the message never carries anything but the link)."""
+def send_invitation(app_config: dict, email: str, link: str,
+                    session: Session | None = None) -> str | None:
+    """Put the link in the mail outbox (sent by a job after the commit, retried when the
+    server fails); without ``MAIL_URL`` return the link for the beheerder to pass on (the
+    message never carries anything but the link; its body is emptied once sent)."""
     url = app_config.get("MAIL_URL")
     if not url:
         return link
-    message = EmailMessage()
-    message["From"] = app_config.get("MAIL_FROM", "netwerk@localhost")
-    message["To"] = email
-    message["Subject"] = _("Je uitnodiging voor netwerk")
-    message.set_content(_("Je bent uitgenodigd voor netwerk. Kies je wachtwoord via deze link "
-                          "(één keer te gebruiken):\n\n%(link)s\n", link=link))
-    parts = urlsplit(url)
-    with smtplib.SMTP(parts.hostname or "localhost", parts.port or 25, timeout=10) as smtp:
-        smtp.send_message(message)
+    from netwerk.db import db
+    from netwerk.notify import outbox
+
+    outbox.queue(session or db.session, f"link:{hash_secret(link)}", email,
+                 _("Je uitnodiging voor netwerk"),
+                 _("Je bent uitgenodigd voor netwerk. Kies je wachtwoord via deze link "
+                   "(één keer te gebruiken):\n\n%(link)s\n", link=link))
     return None

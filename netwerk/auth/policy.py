@@ -17,7 +17,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import ColumnElement, exists, false, or_, true
 
-from netwerk.models.enums import CapacityEventKind, Role
+from netwerk.models.enums import CapacityEventKind, HoldStatus, Role
 
 if TYPE_CHECKING:
     from netwerk.models import Capacity, Case, Professional, User
@@ -82,16 +82,52 @@ def can_claim_capacity(user: User, capacity: Capacity) -> bool:
 
 
 def can_release_capacity(user: User, capacity: Capacity, amount: int = 1) -> bool:
-    """The organisation's staff and a beheerder; others only what they claimed themselves."""
+    """The organisation's staff and a beheerder; others only what they hold themselves: their
+    open and confirmed holds less what they released since (releasing an open hold withdraws
+    it)."""
     if can_update_capacity(user, capacity):
         return True
     if not (user and user.is_authenticated):
         return False
-    held = sum(
-        -e.delta for e in capacity.events
-        if e.user_id == user.id and e.kind in (CapacityEventKind.CLAIM, CapacityEventKind.RELEASE)
-    )
-    return held >= max(amount, 1)
+    confirmed = sum(h.amount for h in capacity.holds if h.user_id == user.id
+                    and h.status in (HoldStatus.OPEN, HoldStatus.CONFIRMED))
+    released = sum(e.delta for e in capacity.events
+                   if e.user_id == user.id and e.kind == CapacityEventKind.RELEASE)
+    return confirmed - released >= max(amount, 1)
+
+
+# -- holds (issue 16) ------------------------------------------------------------------------
+
+def can_answer_hold(user: User, capacity: Capacity) -> bool:
+    """Confirming or declining a hold on a capacity, and seeing its open holds: the staff of
+    the organisation offering it and a beheerder (as ``can_update_capacity``)."""
+    return can_update_capacity(user, capacity)
+
+
+def hold_answerer_filter(organisation_id: int) -> ColumnElement[bool]:
+    """SQL twin of ``can_answer_hold`` on ``User``: who may answer holds on a capacity of
+    ``organisation_id`` (its staff with an account, and every beheerder)."""
+    from netwerk.models import Professional, User
+
+    staff = exists().where(Professional.id == User.professional_id,
+                           Professional.organisation_id == organisation_id)
+    return or_(User.role == Role.BEHEERDER, staff)
+
+
+def can_withdraw_hold(user: User, hold) -> bool:
+    """The claimant withdraws their own hold (the provider declines instead)."""
+    return bool(user and user.is_authenticated and hold.user_id == user.id)
+
+
+def can_see_hold_note(user: User, hold, visible_case_ids) -> bool:
+    """A hold's note and decline reason, when made for a case, are case data: only for who
+    may see that case (``visible_case_ids`` from ``visible_case_filter``)."""
+    return hold.case_id is None or hold.case_id in visible_case_ids
+
+
+def can_read_notification(user: User, notification) -> bool:
+    """An inbox message is its addressee's alone."""
+    return bool(user and user.is_authenticated and notification.user_id == user.id)
 
 
 def can_create_case(user: User) -> bool:

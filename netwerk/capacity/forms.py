@@ -52,3 +52,16 @@ class NewCapacityForm(Form):
     type_slug = SelectField(_l("Soort plek"), validate_choice=False)
     available = StringField(_l("Vrij"), id="new-available", render_kw=NUMERIC)
     maximum = StringField(_l("Totaal"), id="new-maximum", render_kw=NUMERIC)
+
+
+class DeclineForm(Form):
+    """Declining a hold needs a reason (checked by holds.decline: a Dutch message on the
+    field); confirming and withdrawing use this form for its CSRF token only."""
+
+    reason = StringField(_l("Reden (verplicht bij afwijzen, geen cliëntgegevens)"),
+                         validators=[Optional(), Length(max=500)])
+
+
+class SubscribeForm(Form):
+    soort = SelectField(_l("Soort plek"), validate_choice=False)
+    gemeente = SelectField(_l("Gemeente"), validate_choice=False)

@@ -156,11 +156,11 @@ def _shift(session: Session, capacity_id: int, delta: int, user_id: int | None,
         .where(capacities.c.id == capacity_id,
                capacities.c.available + delta >= 0,
                capacities.c.available + delta <= capacities.c.maximum)
+        # Not updated_at / updated_by_id: only a count by the provider makes a count fresh
+        # ("bijgewerkt"); a claim or a release is no count.
         .values(
             available=capacities.c.available + delta,
             version=capacities.c.version + 1,
-            updated_at=now,
-            updated_by_id=user_id,
         )
     )
     return result.rowcount == 1
@@ -190,8 +190,11 @@ def _move(session: Session, kind: CapacityEventKind, capacity_id: int, amount: i
 
 
 def claim(session: Session, capacity_id: int, user_id: int | None, case_id: int | None = None,
-          note: str = "", now: datetime | None = None, amount: int = 1) -> CapacityEvent:
-    """Take ``amount`` places (hours), or raise NotFree when not that many are left."""
+          note: str = "", now: datetime | None = None, amount: int = 1,
+          hold_hours: int | None = None) -> CapacityEvent:
+    """Take ``amount`` places (hours), or raise NotFree when not that many are left. The
+    claim is a hold (netwerk/capacity/holds.py) the provider confirms or declines, and that
+    frees the place when it expires (after the type's ``hold_hours``, else ``hold_hours``)."""
     def refuse(counts: Counts) -> NoReturn:
         if counts.available > 0:
             raise NotFree(
@@ -202,12 +205,25 @@ def claim(session: Session, capacity_id: int, user_id: int | None, case_id: int 
               "plek vrij; bel om te horen wanneer er weer iets vrijkomt.")
         )
 
-    return _move(session, CapacityEventKind.CLAIM, capacity_id, amount, user_id, case_id,
-                 note, now, refuse)
+    from netwerk.capacity import holds
+
+    event = _move(session, CapacityEventKind.CLAIM, capacity_id, amount, user_id, case_id,
+                  note, now, refuse)
+    holds.open_hold(session, event, hold_hours)
+    return event
 
 
 def release(session: Session, capacity_id: int, user_id: int | None, case_id: int | None = None,
             note: str = "", now: datetime | None = None, amount: int = 1) -> CapacityEvent:
+    event = _release(session, capacity_id, user_id, case_id, note, now, amount)
+    from netwerk.capacity import holds
+
+    holds.tell_subscribers(session, capacity_id, event)
+    return event
+
+
+def _release(session: Session, capacity_id: int, user_id: int | None, case_id: int | None,
+             note: str, now: datetime | None, amount: int) -> CapacityEvent:
     """Give ``amount`` places back, or raise AllFree when that would exceed the total."""
     def refuse(counts: Counts) -> NoReturn:
         if counts.available >= counts.maximum:
@@ -270,8 +286,13 @@ def set_counts(
         raise StaleCount(stale_message)
     counts = current_counts(session, capacity_id)
     _expire(session, capacity_id)
-    return _record(session, capacity_id, CapacityEventKind.SET, available - before.available,
-                   counts, user_id, None, note, now)
+    event = _record(session, capacity_id, CapacityEventKind.SET, available - before.available,
+                    counts, user_id, None, note, now)
+    if available > before.available:
+        from netwerk.capacity import holds
+
+        holds.tell_subscribers(session, capacity_id, event)
+    return event
 
 
 def _expire(session: Session, capacity_id: int) -> None:

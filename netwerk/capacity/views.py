@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, to_user_timezone
 from flask_login import current_user
+from sqlalchemy import select
 
 from netwerk.auth import policy
-from netwerk.capacity import operations
-from netwerk.capacity.forms import ClaimForm, CountsForm, NewCapacityForm, ReleaseForm
+from netwerk.capacity import holds, operations
+from netwerk.capacity.forms import (
+    ClaimForm,
+    CountsForm,
+    DeclineForm,
+    NewCapacityForm,
+    ReleaseForm,
+    SubscribeForm,
+)
 from netwerk.capacity.queries import (
     UnknownCapacityType,
     area_chain,
@@ -25,7 +33,10 @@ from netwerk.db import db, utcnow
 from netwerk.i18n import _
 from netwerk.models import (
     Area,
+    AreaKind,
     Capacity,
+    CapacityHold,
+    CapacitySubscription,
     Case,
     Service,
 )
@@ -97,11 +108,57 @@ def overview():
         fresh_free = sum(r.available for r in items if not r.stale)
         groups.append({"type": ctype, "rows": items, "free": sum(r.available for r in items),
                        "fresh_free": fresh_free})
+    gemeente = next((a for a in area_chain(db.session, area.id)
+                     if a.kind == AreaKind.GEMEENTE), None)
+    subscribe_form = SubscribeForm(formdata=None, soort=type_slug or (types[0].slug if types
+                                                                      else ""),
+                                   gemeente=str(gemeente.id) if gemeente else "")
+    _subscribe_choices(subscribe_form, types)
     return render_template(
         "capacity/overview.html", area=area, chain=area_chain(db.session, area.id),
         groups=groups, types=types, type_slug=type_slug, choices=area_choices(db.session),
-        regios=regios(db.session),
+        regios=regios(db.session), subscribe_form=subscribe_form,
+        subscriptions=holds.my_subscriptions(db.session, current_user.id),
     )
+
+
+def _subscribe_choices(form, types) -> None:
+    form.soort.choices = [(t.slug, t.name) for t in types]
+    form.gemeente.choices = [(str(g.id), g.name) for g, _w in area_choices(db.session)]
+
+
+@bp.post("/plek/abonnement")
+def subscribe():
+    """"Laat me weten": a message when a place of this type frees up in this gemeente."""
+    form = SubscribeForm()
+    _subscribe_choices(form, capacity_types(db.session))
+    back = request.form.get("terug", "")
+    target = back if back.startswith("/plek") and not back.startswith("//") else "/plek"
+    if not form.validate_on_submit():
+        flash(_("Niet opgeslagen: kies een soort plek en een gemeente."), "error")
+        return redirect(target, 303)
+    try:
+        holds.subscribe(db.session, current_user.id, form.soort.data,
+                        parse_id(form.gemeente.data))
+    except operations.CapacityError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(target, 303)
+    db.session.commit()
+    flash(_("Je hoort het als er een plek vrijkomt."), "success")
+    return redirect(target, 303)
+
+
+@bp.post("/plek/abonnement/<int:subscription_id>/opzeggen")
+def unsubscribe(subscription_id: int):
+    """Stop one "laat me weten"."""
+    subscription = get_or_404(db.session, CapacitySubscription, subscription_id)
+    if subscription.user_id != current_user.id:
+        abort(404)
+    db.session.delete(subscription)
+    db.session.commit()
+    flash(_("Je krijgt hier geen bericht meer over."), "success")
+    return redirect(url_for(".overview"), 303)
 
 
 # --- one capacity -----------------------------------------------------------------------------
@@ -126,10 +183,17 @@ def _find_case(reference: str | None) -> tuple[Case | None, str | None]:
 
 
 def _render_detail(capacity: Capacity, status: int = 200, *, claim_form=None, release_form=None,
-                   counts_form=None, message: str | None = None):
+                   counts_form=None, message: str | None = None, decline_forms=None):
     page = capacity_detail(db.session, current_user, capacity)
+    open_ = holds.open_holds(db.session, capacity.id)
+    can_answer = policy.can_answer_hold(current_user, capacity)
+    shown_holds = [h for h in open_ if can_answer or h.user_id == current_user.id]
+    hold_cases = {c.id: c for c in db.session.scalars(
+        select(Case).where(Case.id.in_({h.case_id for h in shown_holds if h.case_id}),
+                           policy.visible_case_filter(current_user)))} if shown_holds else {}
+    visible_cases = {**page.visible_cases, **hold_cases}
     operations.record_history_view(db.session, current_user, capacity.id,
-                                   list(page.visible_cases))
+                                   sorted(set(page.visible_cases) | set(hold_cases)))
     db.session.commit()
     if counts_form is None:
         counts_form = CountsForm(formdata=None, available=str(capacity.available),
@@ -139,7 +203,11 @@ def _render_detail(capacity: Capacity, status: int = 200, *, claim_form=None, re
         capacity=capacity, ctype=capacity.capacity_type, org=capacity.service.organisation,
         service=capacity.service, area=capacity.area, updater=page.updater,
         updater_prof=page.updater_prof, stale=page.stale, phone=page.phone,
-        events=page.events, users=page.users, visible_cases=page.visible_cases,
+        events=page.events, users=page.users, visible_cases=visible_cases,
+        holds=shown_holds, can_answer=can_answer,
+        claimants=holds.claimant_names(db.session, shown_holds),
+        decline_forms=decline_forms or {},
+        blank_decline=DeclineForm(formdata=None),
         claim_form=claim_form or ClaimForm(formdata=None),
         release_form=release_form or ReleaseForm(formdata=None),
         counts_form=counts_form, message=message,
@@ -188,9 +256,19 @@ def _move(capacity_id: int, *, claiming: bool):
         amount = _amount(capacity, form)
         if not claiming:
             policy.require(policy.can_release_capacity, capacity, amount)
-        operation = operations.claim if claiming else operations.release
-        operation(db.session, capacity.id, current_user.id, case.id if case else None,
-                  form.note.data or "", amount=amount)
+        if claiming:
+            operations.claim(db.session, capacity.id, current_user.id,
+                             case.id if case else None, form.note.data or "", amount=amount,
+                             hold_hours=current_app.config["HOLD_HOURS"])
+        else:
+            mine = next((h for h in reversed(holds.open_holds(db.session, capacity.id))
+                         if h.user_id == current_user.id and h.amount == amount), None)
+            if mine is not None:  # giving back a place one still holds: withdraw the hold
+                holds.withdraw(db.session, mine.id, current_user.id)
+            else:
+                operations.release(db.session, capacity.id, current_user.id,
+                                   case.id if case else None, form.note.data or "",
+                                   amount=amount)
     except operations.CapacityError as exc:
         db.session.rollback()
         if not (claiming and isinstance(exc, conflict)):
@@ -198,9 +276,83 @@ def _move(capacity_id: int, *, claiming: bool):
         return _render_detail(capacity, 409 if isinstance(exc, conflict) else 400,
                               **{key: form}, message=exc.message)
     db.session.commit()
-    flash(_("Plek geclaimd. Bel nu om de plek in te nemen.") if claiming
-          else _("Plek vrijgegeven."), "success")
+    if claiming:
+        hold = db.session.scalar(select(CapacityHold).where(
+            CapacityHold.capacity_id == capacity.id, CapacityHold.user_id == current_user.id)
+            .order_by(CapacityHold.id.desc()).limit(1))
+        flash(_("Plek vastgehouden tot %(when)s. De aanbieder bevestigt of wijst af; bel om de "
+                "plek in te nemen.", when=when(hold.expires_at) if hold else ""), "success")
+    else:
+        flash(_("Plek vrijgegeven."), "success")
     return redirect(url_for(".detail", capacity_id=capacity.id), 303)
+
+
+# --- holds: the provider answers, the claimant withdraws ------------------------------------
+
+
+def _load_hold(capacity_id: int, hold_id: int) -> tuple[Capacity, CapacityHold]:
+    capacity = _load(capacity_id)
+    hold = get_or_404(db.session, CapacityHold, hold_id)
+    if hold.capacity_id != capacity.id:
+        abort(404)
+    return capacity, hold
+
+
+def _answer(capacity: Capacity, hold: CapacityHold, do, done: str, form=None):
+    try:
+        do()
+    except operations.CapacityError as exc:
+        db.session.rollback()
+        if form is not None and exc.field == "reason":
+            put_error(form, exc)
+            return _render_detail(capacity, 400, decline_forms={hold.id: form},
+                                  message=exc.message)
+        return _render_detail(capacity, 409, message=exc.message)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for(".detail", capacity_id=capacity.id), 303)
+
+
+@bp.post("/plek/<int:capacity_id>/reserveringen/<int:hold_id>/bevestigen")
+def confirm_hold(capacity_id: int, hold_id: int):
+    """The provider confirms: the place is taken."""
+    capacity, hold = _load_hold(capacity_id, hold_id)
+    policy.require(policy.can_answer_hold, capacity)
+    form = DeclineForm()  # only for the CSRF token
+    if not form.validate_on_submit():
+        return _render_detail(capacity, 400, message=_("Niet bevestigd: ververs de pagina."))
+    return _answer(capacity, hold,
+                   lambda: holds.confirm(db.session, hold.id, current_user.id),
+                   _("Reservering bevestigd: de plek is ingenomen."))
+
+
+@bp.post("/plek/<int:capacity_id>/reserveringen/<int:hold_id>/afwijzen")
+def decline_hold(capacity_id: int, hold_id: int):
+    """The provider declines with a reason: the place is free again."""
+    capacity, hold = _load_hold(capacity_id, hold_id)
+    policy.require(policy.can_answer_hold, capacity)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _render_detail(capacity, 400, decline_forms={hold.id: form},
+                              message=_("Niet afgewezen: kijk de reden na."))
+    return _answer(capacity, hold,
+                   lambda: holds.decline(db.session, hold.id, current_user.id,
+                                         form.reason.data or ""),
+                   _("Reservering afgewezen: de plek is weer vrij."), form)
+
+
+@bp.post("/plek/<int:capacity_id>/reserveringen/<int:hold_id>/intrekken")
+def withdraw_hold(capacity_id: int, hold_id: int):
+    """The claimant no longer needs the place: free again."""
+    capacity, hold = _load_hold(capacity_id, hold_id)
+    if not policy.can_withdraw_hold(current_user, hold):
+        abort(403)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _render_detail(capacity, 400, message=_("Niet ingetrokken: ververs de pagina."))
+    return _answer(capacity, hold,
+                   lambda: holds.withdraw(db.session, hold.id, current_user.id),
+                   _("Reservering ingetrokken: de plek is weer vrij."))
 
 
 @bp.post("/plek/<int:capacity_id>/claimen")

@@ -400,7 +400,40 @@ def decide_lead_with_plan(session: Session, case: Case, user, lead_id: int, reas
                  lead_id=case.lead_id, suggested_lead_id=case.suggested_lead_id,
                  plan_actions=len(added))
     session.flush()
+    _tell_decision(session, case, user, answer)
     return answer, tuple(added)
+
+
+def _users_of(session: Session, professional_ids) -> dict[int, int]:
+    """professional id -> the id of their account (those with one)."""
+    from netwerk.models import User
+
+    ids = [p for p in professional_ids if p]
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.professional_id, User.id)
+                                .where(User.professional_id.in_(ids))).all())
+
+
+def _tell_decision(session: Session, case: Case, user, answer: Answer) -> None:
+    """The lead and the back pocket hear of the decision (netwerk/notify; in the app with the
+    case reference, by e-mail only that there is something)."""
+    from netwerk.notify import notify
+
+    members = [m.candidate.id for m in answer.back_pocket.members]
+    accounts = _users_of(session, [case.lead_id, *members])
+    me = getattr(user, "id", None)
+    stamp = case.lead_decided_at.isoformat() if case.lead_decided_at else ""
+    link = f"/casussen/{case.id}"
+    if case.lead_id in accounts and accounts[case.lead_id] != me:
+        notify(session, [accounts[case.lead_id]], "lead_decided", link,
+               _("Casus %(ref)s: je bent gekozen als frontsoldaat", ref=case.reference),
+               key=f"lead:{case.id}:{stamp}:lead", case_id=case.id)
+    pocket = [accounts[m] for m in members if m in accounts and accounts[m] != me]
+    if pocket:
+        notify(session, pocket, "lead_decided", link,
+               _("Casus %(ref)s: je staat in de broekzak van de frontsoldaat",
+                 ref=case.reference), key=f"lead:{case.id}:{stamp}:pocket", case_id=case.id)
 
 
 def _domain_names(session: Session) -> dict[str, str]:
@@ -457,6 +490,13 @@ def add_action(session: Session, case: Case, professional_id: int | None, what: 
     session.add(action)
     audit.record(session, user, "add_action", "case", case.id)
     session.flush()
+    owner = _users_of(session, [professional_id]).get(professional_id)
+    if owner is not None and owner != getattr(user, "id", None):
+        from netwerk.notify import notify
+
+        notify(session, [owner], "action_new", f"/casussen/{case.id}#actie-{action.id}",
+               _("Casus %(ref)s: er is een nieuwe actie voor je", ref=case.reference),
+               key=f"action:{action.id}:new", case_id=case.id)
     return action
 
 

@@ -11,7 +11,13 @@ from netwerk.models.api_token import ApiToken
 from netwerk.models.app_password import AppPassword
 from netwerk.models.area import Area, area_and_descendant_ids
 from netwerk.models.audit import AuditEntry
-from netwerk.models.capacity import Capacity, CapacityEvent, CapacityType
+from netwerk.models.capacity import (
+    Capacity,
+    CapacityEvent,
+    CapacityHold,
+    CapacitySubscription,
+    CapacityType,
+)
 from netwerk.models.case import Case, CaseInvolvement, CaseNeed, PlanAction, case_opposing
 from netwerk.models.enums import (
     AreaKind,
@@ -20,6 +26,7 @@ from netwerk.models.enums import (
     CapacityUnit,
     CaseStatus,
     ConstraintTag,
+    HoldStatus,
     Indication,
     InvolvementRole,
     LegalGround,
@@ -34,6 +41,12 @@ from netwerk.models.enums import (
     Urgency,
 )
 from netwerk.models.favourite import Favourite
+from netwerk.models.notification import (
+    JobRun,
+    MailMessage,
+    Notification,
+    NotificationPreference,
+)
 from netwerk.models.organisation import (
     Domain,
     EligibilityRule,
@@ -67,4 +80,6 @@ __all__ = [
     "professional_areas", "professional_domains", "service_areas", "service_domains",
     "BasisKind", "CaseBasis", "DataVersion", "NodePosition", "Favourite", "LegalGround",
     "ReferenceCounter", "UserSession", "RecordReport", "ReportReason", "ReportResolution",
+    "CapacityHold", "CapacitySubscription", "HoldStatus", "JobRun", "MailMessage",
+    "Notification", "NotificationPreference",
 ]

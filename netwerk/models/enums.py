@@ -159,6 +159,21 @@ class CapacityEventKind(StrEnum):
     SET = "bijgewerkt"
     CLAIM = "geclaimd"
     RELEASE = "vrijgegeven"
+    # What became of a claim's hold (netwerk/capacity/holds.py): taken, or free again.
+    CONFIRM = "bevestigd"
+    DECLINE = "afgewezen"
+    EXPIRE = "verlopen"
+    WITHDRAW = "ingetrokken"
+
+
+class HoldStatus(StrEnum):
+    """A claim holds one place until the provider answers or the hold expires."""
+
+    OPEN = "open"
+    CONFIRMED = "bevestigd"
+    DECLINED = "afgewezen"
+    EXPIRED = "verlopen"
+    WITHDRAWN = "ingetrokken"
 
 
 class TieKind(StrEnum):

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select, text
 
-from netwerk.db import Base, db
+from netwerk.db import Base, db, utcnow
 from netwerk.models import (
     Area,
     AreaKind,
@@ -19,7 +20,11 @@ from netwerk.models import (
     Capacity,
     CapacityEvent,
     CapacityEventKind,
+    CapacityHold,
+    CapacitySubscription,
     Case,
+    HoldStatus,
+    Notification,
     Organisation,
     PlanAction,
     Professional,
@@ -98,6 +103,19 @@ def build_world(session, make) -> World:
                           reporter_id=users["buitenstaander"].id,
                           reason=ReportReason.NUMMER_WERKT_NIET, note="geen gehoor")
     session.add(report)
+    # An open hold of the colleague on the count (issue 16), a message in Anouk's inbox and her
+    # "laat me weten".
+    capacity.available -= 1
+    hold = CapacityHold(capacity_id=capacity.id, user_id=users["collega"].id, amount=1,
+                        note="", status=HoldStatus.OPEN, expires_at=utcnow() + timedelta(hours=4))
+    session.add(hold)
+    message = Notification(user_id=users["medewerker"].id, kind="hold_new",
+                           text="Nieuwe reservering", link=f"/plek/{capacity.id}")
+    session.add(message)
+    subscription = CapacitySubscription(user_id=users["medewerker"].id,
+                                        capacity_type_id=capacity.capacity_type_id,
+                                        area_id=gemeente.id)
+    session.add(subscription)
     session.commit()
     ids = {
         "case": case.id, "other_case": other_case.id, "action": action.id,
@@ -120,6 +138,7 @@ def build_world(session, make) -> World:
         "femke": prof("Femke van den Berg").id,
         "report": report.id,
         "matrix_email": users["medewerker"].email,
+        "hold": hold.id, "notification": message.id, "subscription": subscription.id,
     }
     return World(ids=ids, users=users)
 

@@ -134,6 +134,25 @@ MATRIX: dict[str, Row] = {
     # Adding a count for one's own organisation: any professional (the form shows only their
     # own services; a beheerder sees all).
     "capacity.new": Row("/plek/nieuw", get=everyone(200), post=everyone(400)),
+    # Holds (issue 16): the provider's staff (Anouk) and a beheerder answer; the claimant (the
+    # colleague) withdraws; a disguised or foreign hold is refused. Declining needs a reason.
+    "capacity.confirm_hold": Row("/plek/{capacity}/reserveringen/{hold}/bevestigen",
+                                 post=only({"medewerker": "303:/plek/{capacity}",
+                                            "beheerder": "303:/plek/{capacity}"})),
+    "capacity.decline_hold": Row("/plek/{capacity}/reserveringen/{hold}/afwijzen",
+                                 post=only({"medewerker": 400, "beheerder": 400})),
+    "capacity.withdraw_hold": Row("/plek/{capacity}/reserveringen/{hold}/intrekken",
+                                  post=only({"collega": "303:/plek/{capacity}"})),
+    # "Laat me weten": anyone signed in; an empty form is refused with a message on /plek.
+    "capacity.subscribe": Row("/plek/abonnement", post=everyone("303:/plek")),
+    "capacity.unsubscribe": Row("/plek/abonnement/{subscription}/opzeggen",
+                                post=only({"medewerker": "303:/plek"}, denied=404)),
+    # --- notifications: one's own inbox; another's message is 404 -------------------------
+    "notify.inbox": Row("/meldingen", get=everyone(200)),
+    "notify.open_one": Row("/meldingen/{notification}/open",
+                           post=only({"medewerker": "303:/plek/{capacity}"}, denied=404)),
+    "notify.mark_all_read": Row("/meldingen/gelezen", post=everyone("303:/meldingen")),
+    "notify.settings": Row("/meldingen/instellingen", get=everyone(200), post=everyone(400)),
     # --- cases: the coordinator, the involved professionals and a beheerder only ----------
     "cases.index": Row("/casussen", get=everyone(200)),
     "cases.new": Row("/casussen/nieuw",

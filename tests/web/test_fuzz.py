@@ -80,6 +80,10 @@ ROUTES = {
     # Revoking and bad names (making one answers 200 with the new password: a write, so
     # "create" is left out here; tests/web/test_carddav.py makes them).
     "app_passwords": ("/account/apparaten", form("name", "revoke")),
+    "decline_hold": ("/plek/{capacity}/reserveringen/{hold}/afwijzen", form("reason")),
+    "subscribe": ("/plek/abonnement", form("soort", "gemeente", "terug")),
+    "notify_settings": ("/meldingen/instellingen",
+                        form("hold_new", "hold_confirmed", "place_free", "report", "digest")),
 }
 
 
@@ -290,6 +294,7 @@ PATH_VALUES = {
     "name": "=vis-network.min.js", "kind": "=organisations", "filename": "=css/netwerk.css",
     "token": "=onbekend", "obj_id": "=1", "user_id": "=1", "report_id": "report",
     "rest": "=medewerker@matrix.example/mijn-wijken/",
+    "hold_id": "hold", "notification_id": "notification", "subscription_id": "subscription",
 }
 SKIP = {"static"}
 

@@ -1,0 +1,273 @@
+"""Jobs: work that happens after a request, or at a time (docs/loops.md).
+
+An operation asks for a job with ``enqueue(session, name, key, **kwargs)``; nothing runs until
+the session commits (a rolled-back request queues nothing). Then the app's runner takes it:
+
+* ``NETWERK_REDIS_URL`` set: RQ on Redis. The job goes on the queue ``netwerk`` with the key
+  as RQ's job id; ``netwerk worker`` works the queue (RQ's forking worker with its scheduler
+  for delayed jobs) and enqueues the ``tick`` every ``JOB_TICK_SECONDS`` (APScheduler).
+* no Redis (``netwerk demo``, the default): the same jobs run inside the app process, on an
+  APScheduler background scheduler (a delayed job is a date trigger, the tick an interval).
+* ``JOBS_INLINE`` (the test suite): right after the commit, in the committing thread.
+
+Every job is idempotent: it re-reads the database and changes rows with conditional UPDATEs
+(a hold leaves ``open`` once, a message leaves ``wacht`` once), so a job run twice — a worker
+killed mid-job and the job run again, two workers on one tick — does its work once. The
+outbox, not the queue, is the source of truth: the tick re-queues what a lost job left behind.
+
+A job is ``fn(**kwargs)`` registered with ``@job("name")``; it runs in an app context and uses
+``db.session`` (its own session: a fresh app context), committing itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+JOBS: dict[str, Callable[..., Any]] = {}
+QUEUE_NAME = "netwerk"
+_PENDING = "netwerk_jobs"
+
+
+def job(name: str):
+    """Register ``fn`` as the job ``name``."""
+    def register(fn):
+        JOBS[name] = fn
+        return fn
+    return register
+
+
+def enqueue(session: Session, name: str, key: str, delay: float = 0, **kwargs) -> None:
+    """Run job ``name`` with ``kwargs`` once ``session`` commits (after ``delay`` seconds)."""
+    session.info.setdefault(_PENDING, []).append((name, key, delay, kwargs))
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.get_nested_transaction() is not None:  # a savepoint released; commit comes later
+        return
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    from flask import current_app, has_app_context
+
+    if not has_app_context():  # a plain session outside the app (scripts): nobody to run them
+        log.warning("jobs dropped outside an app context: %s", [p[0] for p in pending])
+        return
+    runner = current_app.extensions.get("netwerk_jobs")
+    if runner is None:
+        return
+    for name, key, delay, kwargs in pending:
+        runner.submit(name, key, delay, kwargs)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    if session.get_nested_transaction() is None:
+        session.info.pop(_PENDING, None)
+
+
+def run_job(app, name: str, kwargs: dict) -> Any:
+    """Run one job inside a fresh app context (so it has its own ``db.session``)."""
+    from netwerk.db import db
+
+    with app.app_context():
+        try:
+            return JOBS[name](**kwargs)
+        finally:
+            db.session.remove()
+
+
+def _load_jobs() -> None:
+    """Import the modules that register jobs (they are imported lazily elsewhere)."""
+    import netwerk.capacity.holds
+    import netwerk.interchange.jobs
+    import netwerk.notify.outbox
+    import netwerk.notify.timed  # noqa: F401
+
+
+class InlineRunner:
+    """Runs each job right after the commit, in the committing thread (tests)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def submit(self, name: str, key: str, delay: float, kwargs: dict) -> None:
+        if delay:
+            return  # a delayed job is a retry; the tick (called by the test) catches up
+        try:
+            run_job(self.app, name, kwargs)
+        except Exception:  # a failing job never fails the request that queued it
+            log.exception("job %s (%s) failed", name, key)
+
+    def start(self) -> None:
+        pass
+
+
+class LocalRunner:
+    """The app process works its own jobs (no Redis): an APScheduler background scheduler
+    runs each job on its thread pool, delayed ones at their time, and the tick periodically."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self._scheduler = None
+        self._lock = threading.Lock()
+
+    def _ensure(self):
+        with self._lock:
+            if self._scheduler is None:
+                from apscheduler.executors.pool import ThreadPoolExecutor
+                from apscheduler.schedulers.background import BackgroundScheduler
+
+                scheduler = BackgroundScheduler(
+                    executors={"default": ThreadPoolExecutor(2)},
+                    job_defaults={"coalesce": True, "max_instances": 1,
+                                  "misfire_grace_time": 3600},
+                    timezone="UTC")
+                scheduler.start()
+                self._scheduler = scheduler
+        return self._scheduler
+
+    def start(self) -> None:
+        """Start the periodic tick (the first request does this in a served app)."""
+        scheduler = self._ensure()
+        if scheduler.get_job("tick") is None:
+            scheduler.add_job(self._run, "interval", id="tick", replace_existing=True,
+                              seconds=self.app.config["JOB_TICK_SECONDS"],
+                              args=("tick", "tick", {}),
+                              next_run_time=datetime.now().astimezone() + timedelta(seconds=2))
+
+    def _run(self, name: str, key: str, kwargs: dict) -> None:
+        try:
+            run_job(self.app, name, kwargs)
+        except Exception:
+            log.exception("job %s (%s) failed", name, key)
+
+    def submit(self, name: str, key: str, delay: float, kwargs: dict) -> None:
+        scheduler = self._ensure()
+        when = datetime.now().astimezone() + timedelta(seconds=delay)
+        scheduler.add_job(self._run, "date", run_date=when, args=(name, key, kwargs),
+                          id=f"{key}@{when.timestamp()}", replace_existing=True)
+
+    def shutdown(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+
+
+def redis_connection(url: str):
+    from redis import Redis
+
+    return Redis.from_url(url)
+
+
+def rq_job_id(key: str) -> str:
+    """RQ job ids allow letters, digits, ``-`` and ``_``."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in key)[:200]
+
+
+class RQRunner:
+    """Puts jobs on the RQ queue; ``netwerk worker`` works them."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.url = app.config["REDIS_URL"]
+        self._queue = None
+
+    def queue(self):
+        if self._queue is None:
+            from rq import Queue
+
+            self._queue = Queue(QUEUE_NAME, connection=redis_connection(self.url))
+        return self._queue
+
+    def submit(self, name: str, key: str, delay: float, kwargs: dict) -> None:
+        queue = self.queue()
+        options = {"job_id": rq_job_id(key), "result_ttl": 600, "failure_ttl": 7 * 86400,
+                   "job_timeout": self.app.config["JOB_TIMEOUT_SECONDS"]}
+        try:
+            if delay:
+                queue.enqueue_in(timedelta(seconds=delay), rq_entry, name, kwargs, **options)
+            else:
+                queue.enqueue(rq_entry, name, kwargs, **options)
+        except Exception:  # Redis away: the outbox and the tick still catch up later
+            log.exception("could not enqueue job %s (%s)", name, key)
+
+    def start(self) -> None:
+        pass
+
+
+def runner_for(app):
+    if app.config.get("JOBS_INLINE"):
+        return InlineRunner(app)
+    if app.config.get("REDIS_URL"):
+        return RQRunner(app)
+    return LocalRunner(app)
+
+
+def init_app(app) -> None:
+    _load_jobs()
+    runner = runner_for(app)
+    app.extensions["netwerk_jobs"] = runner
+    if isinstance(runner, LocalRunner) and app.config.get("JOBS_IN_PROCESS_TICK", True):
+        started = threading.Event()
+
+        @app.before_request
+        def _start_ticking():
+            if not started.is_set():
+                started.set()
+                runner.start()
+
+
+# -- the RQ side: what ``netwerk worker`` runs ---------------------------------------------
+
+_WORKER_APP = None
+
+
+def rq_entry(name: str, kwargs: dict) -> Any:
+    """The function RQ calls: run job ``name`` in the worker's app."""
+    if _WORKER_APP is None:
+        raise RuntimeError("netwerk worker has no app")
+    from netwerk.db import db
+
+    with _WORKER_APP.app_context():  # a forked work horse never shares its parent's sockets
+        db.engine.dispose(close=False)
+    return run_job(_WORKER_APP, name, kwargs)
+
+
+def work(app, burst: bool = False, simple: bool = False) -> None:
+    """Work the queue until stopped: RQ's worker (with its scheduler for delayed jobs) and an
+    APScheduler that enqueues the tick every ``JOB_TICK_SECONDS``."""
+    global _WORKER_APP
+    from rq import SimpleWorker, Worker
+
+    _WORKER_APP = app
+    connection = redis_connection(app.config["REDIS_URL"])
+    runner = RQRunner(app)
+    scheduler = None
+    if not burst:
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        scheduler = BackgroundScheduler(timezone="UTC")
+
+        def tick_job():
+            slot = int(datetime.now().timestamp()) // app.config["JOB_TICK_SECONDS"]
+            runner.submit("tick", f"tick-{slot}", 0, {})
+
+        scheduler.add_job(tick_job, "interval", seconds=app.config["JOB_TICK_SECONDS"],
+                          id="tick", next_run_time=datetime.now().astimezone())
+        scheduler.start()
+    worker_class = SimpleWorker if simple else Worker
+    worker = worker_class([QUEUE_NAME], connection=connection)
+    try:
+        worker.work(with_scheduler=not burst, burst=burst, logging_level="WARNING")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)

@@ -1,0 +1,75 @@
+"""Sending one message over SMTP (the standard library's smtplib).
+
+``NETWERK_MAIL_URL``:
+
+* ``smtp://host:port`` — plain SMTP (a relay on the local network, a test server);
+* ``smtp://user:password@host:587?starttls=1`` — STARTTLS, then AUTH with the credentials
+  (user and password URL-encoded: ``%40`` for ``@``);
+* ``smtps://user:password@host:465`` — TLS from the first byte.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from urllib.parse import parse_qs, unquote, urlsplit
+
+
+class MailConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class MailServer:
+    host: str
+    port: int
+    user: str | None
+    password: str | None
+    starttls: bool
+    tls: bool
+
+
+def parse_mail_url(url: str) -> MailServer:
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise MailConfigError(
+            "NETWERK_MAIL_URL: use smtp://[user:password@]host[:port][?starttls=1] or smtps://…")
+    query = parse_qs(parts.query)
+    starttls = (query.get("starttls", ["0"])[0].lower() in {"1", "true", "yes", "ja"})
+    tls = parts.scheme == "smtps"
+    return MailServer(host=parts.hostname, port=parts.port or (465 if tls else 25),
+                      user=unquote(parts.username) if parts.username else None,
+                      password=unquote(parts.password) if parts.password else None,
+                      starttls=starttls, tls=tls)
+
+
+def build_message(sender: str, to: str, subject: str, body: str, message_id: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    # The same id on every attempt: a receiving system can drop a copy it already has.
+    message["Message-ID"] = message_id
+    message.set_content(body)
+    return message
+
+
+def send(url: str, message: EmailMessage, timeout: float = 10) -> None:
+    """Deliver ``message``; any failure raises (smtplib.SMTPException or OSError)."""
+    server = parse_mail_url(url)
+    context = ssl.create_default_context()
+    if server.tls:
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout,
+                                              context=context)
+    else:
+        smtp = smtplib.SMTP(server.host, server.port, timeout=timeout)
+    with smtp:
+        if server.starttls:
+            smtp.starttls(context=context)
+        if server.user:
+            smtp.login(server.user, server.password or "")
+        smtp.send_message(message)
