@@ -1,5 +1,7 @@
 """The coordinator's journey on a phone: intake → suggestion with why → confirm → plan."""
 
+from datetime import date
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -39,6 +41,10 @@ def test_coordinator_intake_to_plan(visitor):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     visitor.screenshot("matching-suggestion-360")
     suggested = page.locator("#frontsoldaat .lead-name a").first.inner_text()
+    # Everyone brought in rests on a named basis: the client's consent, given today.
+    page.check("#beslissing form.confirm input[name=basis][value=toestemming]")
+    page.fill("#bevestig-consent_given_on", date.today().isoformat())
+    page.fill("#bevestig-consent_scope", "delen met de frontsoldaat en de broekzak")
     page.click("#beslissing form.confirm button[type=submit]")
     page.wait_for_url("**#plan")
     assert page.locator("#beslissing-kop").inner_text() == "Frontsoldaat"

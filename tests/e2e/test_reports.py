@@ -64,7 +64,7 @@ def test_a_dead_number_reported_from_a_profile_is_resolved_by_its_owner(browser,
         assert "nummer bestaat niet" in owner.page.locator("#meldingen").inner_text()
         _shot(owner, f"profile-reported-owner-{suffix}")
         owner.goto("/verifieren")
-        owner.page.locator("a", has_text="Meldingen").first.click()
+        owner.page.locator("a[href='/verifieren/meldingen']").first.click()
         owner.page.wait_for_url(reports_server + "/verifieren/meldingen")
         item = owner.page.locator(".report-queue li").first
         assert "Esther Kuipers" in item.inner_text()

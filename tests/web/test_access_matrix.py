@@ -136,11 +136,14 @@ MATRIX: dict[str, Row] = {
     "capacity.new": Row("/plek/nieuw", get=everyone(200), post=everyone(400)),
     # Holds (issue 16): the provider's staff (Anouk) and a beheerder answer; the claimant (the
     # colleague) withdraws; a disguised or foreign hold is refused. Declining needs a reason.
+    # The provider's staff (Lister: Anouk, and Femke, its organisatiebeheerder) and a beheerder.
     "capacity.confirm_hold": Row("/plek/{capacity}/reserveringen/{hold}/bevestigen",
                                  post=only({"medewerker": "303:/plek/{capacity}",
+                                            "organisatiebeheerder": "303:/plek/{capacity}",
                                             "beheerder": "303:/plek/{capacity}"})),
     "capacity.decline_hold": Row("/plek/{capacity}/reserveringen/{hold}/afwijzen",
-                                 post=only({"medewerker": 400, "beheerder": 400})),
+                                 post=only({"medewerker": 400, "organisatiebeheerder": 400,
+                                            "beheerder": 400})),
     "capacity.withdraw_hold": Row("/plek/{capacity}/reserveringen/{hold}/intrekken",
                                   post=only({"collega": "303:/plek/{capacity}"})),
     # "Laat me weten": anyone signed in; an empty form is refused with a message on /plek.

@@ -6,7 +6,7 @@ references (a reference is fine in the app, never in e-mail)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
@@ -74,8 +74,11 @@ def test_no_email_carries_case_content(app, session, seeded, smtp):
     # Lead decision: the lead and the back pocket are told.
     analysis = analyse_case(session, case)
     lead = analysis.suggestion.suggested.candidate.id
+    # Everyone brought in rests on the client's consent (docs/security.md, finding 20).
+    consent = case_ops.BasisInput(kind="toestemming", given_on=date.today(),
+                                  scope="hulp bij wonen en geldzaken")
     case_ops.decide_lead(session, case, coordinator, lead, "Kent het gezin al jaren goed",
-                         analysis=analysis)
+                         analysis=analysis, basis=consent)
     session.commit()
     # A new action for an involved person, due tomorrow (Amsterdam).
     today = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)

@@ -24,9 +24,13 @@ SEED = ROOT / "seed_data"
 
 
 def _snapshot(session) -> dict[str, list[tuple]]:
-    """Every row of every table, for comparing a database before and after."""
+    """Every row of every table, for comparing a database before and after. ``data_versions``
+    is left out: the map's freshness counter moves on every write statement (it only tells the
+    graph cache to look again), also on a statement that changes no value."""
     snapshot = {}
     for table in Base.metadata.sorted_tables:
+        if table.name == "data_versions":
+            continue
         rows = session.execute(select(table)).all()
         snapshot[table.name] = sorted(map(tuple, rows), key=repr)
     return snapshot

@@ -89,7 +89,6 @@
   function open(isOpen) {
     if (pageResults) { return; }
     panel.hidden = !isOpen;
-    input.setAttribute("aria-expanded", isOpen ? "true" : "false");
   }
 
   function say(text) { if (status) { status.textContent = text; } }
