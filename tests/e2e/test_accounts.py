@@ -128,7 +128,7 @@ def test_beheerder_sets_up_an_organisation_and_the_invited_user_signs_in_with_to
     page.fill("#code", pyotp.TOTP(secret).now())
     page.click("main form button[type=submit]")
     page.wait_for_url(base + "/")
-    assert "Sanne de Wit" in page.locator("header .whoami").text_content()
+    assert "Sanne de Wit" in page.locator(".whoami").text_content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
     assert foreign == []
