@@ -360,7 +360,8 @@ def can_resolve_report(user: User, report) -> bool:
 
 
 def resolvable_report_filter(user: User) -> ColumnElement[bool]:
-    """SQL twin of ``can_resolve_report``: a WHERE clause on ``RecordReport``."""
+    """SQL twin of ``can_resolve_report``: a WHERE clause on ``RecordReport`` (a report on a
+    person ``checkable_professional_filter`` admits, or on the organisation one manages)."""
     from sqlalchemy import select
 
     from netwerk.models import Professional, RecordReport
@@ -369,14 +370,12 @@ def resolvable_report_filter(user: User) -> ColumnElement[bool]:
         return true()
     if not (user and getattr(user, "is_authenticated", False)):
         return false()
-    clauses = []
-    if user.professional_id is not None:
-        clauses.append(RecordReport.professional_id == user.professional_id)
+    people = select(Professional.id).where(checkable_professional_filter(user))
+    clauses = [RecordReport.professional_id.in_(people)]
     org = managed_organisation_id(user)
     if org is not None:
-        staff = select(Professional.id).where(Professional.organisation_id == org)
-        clauses += [RecordReport.professional_id.in_(staff), RecordReport.organisation_id == org]
-    return or_(*clauses) if clauses else false()
+        clauses.append(RecordReport.organisation_id == org)
+    return or_(*clauses)
 
 
 def checkable_professional_filter(user: User) -> ColumnElement[bool]:

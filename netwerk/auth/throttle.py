@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 
 from flask import current_app, request
 
@@ -45,15 +46,34 @@ def account_and_address_key() -> str:
     return f"login:{submitted_email()}|{request.remote_addr or '-'}"
 
 
-def _failure_key(email: str) -> str:
-    return f"login-failures:{email}"
+def window() -> int:
+    """How long a failure counts, in seconds (``LOGIN_SLOWDOWN_WINDOW``)."""
+    return int(current_app.config.get("LOGIN_SLOWDOWN_WINDOW", 900))
 
 
-def failed_attempts(email: str) -> int:
+def count(key: str) -> int:
+    """The failures counted under ``key`` in the window (0 when the storage is unreachable:
+    throttling must not take sign-in down)."""
     try:
-        return int(limiter.storage.get(_failure_key(email)) or 0)
-    except Exception:  # storage unreachable: throttling must not take sign-in down
+        return int(limiter.storage.get(key) or 0)
+    except Exception:
         return 0
+
+
+def bump(key: str) -> None:
+    """Count one failure under ``key`` for the window (nothing when the storage is down)."""
+    with contextlib.suppress(Exception):
+        limiter.storage.incr(key, window())
+
+
+def _failure_key(email: str, scope: str) -> str:
+    return f"{scope}-failures:{email}"
+
+
+def failed_attempts(email: str, scope: str = "login") -> int:
+    """Recent failures of the account; ``scope`` keeps separate counts per way in (the web
+    sign-in ``login``, the address books ``carddav``)."""
+    return count(_failure_key(email, scope))
 
 
 def slowdown_seconds(failures: int) -> float:
@@ -65,15 +85,14 @@ def slowdown_seconds(failures: int) -> float:
     return min(0.25 * 2 ** min(over, 16), float(config.get("LOGIN_SLOWDOWN_MAX", 4.0)))
 
 
-def wait_before_attempt(email: str) -> float:
+def wait_before_attempt(email: str, scope: str = "login",
+                        sleep: Callable[[float], object] | None = None) -> float:
     """Sleep as long as the account's recent failures ask; returns the seconds waited."""
-    delay = slowdown_seconds(failed_attempts(email))
+    delay = slowdown_seconds(failed_attempts(email, scope))
     if delay > 0:
-        time.sleep(delay)
+        (sleep or time.sleep)(delay)
     return delay
 
 
-def record_failure(email: str) -> None:
-    with contextlib.suppress(Exception):  # storage unreachable: sign-in still works
-        limiter.storage.incr(_failure_key(email),
-                             int(current_app.config.get("LOGIN_SLOWDOWN_WINDOW", 900)))
+def record_failure(email: str, scope: str = "login") -> None:
+    bump(_failure_key(email, scope))

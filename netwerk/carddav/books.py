@@ -26,7 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from netwerk.directory import cards
-from netwerk.models import Favourite, Professional, User, professional_areas
+from netwerk.directory.queries import favourites_of
+from netwerk.models import Professional, User, professional_areas
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,9 @@ def wijk_people(session: Session, user: User) -> list[Professional]:
 
 
 def favourite_people(session: Session, user: User) -> list[Professional]:
-    """The user's favourites that are still active (netwerk.directory.queries.favourites_of
-    shows inactive ones on the home page too; a phone's book holds only people one can call)."""
-    return list(session.scalars(_load(
-        select(Professional).join(Favourite, Favourite.professional_id == Professional.id)
-        .where(Favourite.user_id == user.id))))
+    """The user's favourites that are still active (a phone's book holds only people one can
+    call): the same list as the home page."""
+    return favourites_of(session, user.id, selectinload(Professional.areas))
 
 
 @dataclass(frozen=True)

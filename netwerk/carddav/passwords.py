@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from netwerk.audit import record
-from netwerk.db import utcnow
+from netwerk.db import rowcount, utcnow
 from netwerk.models import AppPassword, User
 from netwerk.models.app_password import hash_app_password, new_app_password
 
@@ -45,7 +45,7 @@ def revoke_app_passwords(session: Session, user: User | None = None,
         query = query.where(AppPassword.user_id == user.id)
     if password_id is not None:
         query = query.where(AppPassword.id == password_id)
-    return session.execute(query.values(revoked_at=utcnow())).rowcount or 0
+    return rowcount(session.execute(query.values(revoked_at=utcnow())))
 
 
 def revoke_one(session: Session, user: User, password_id: int) -> bool:

@@ -13,50 +13,30 @@ still works.
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 from flask import current_app, request
 
-from netwerk.auth.throttle import slowdown_seconds
-from netwerk.extensions import limiter
+from netwerk.auth import throttle
 
+SCOPE = "carddav"
 _sleep = time.sleep  # one name for the wait, so a test can watch it
-
-
-def _account_key(email: str) -> str:
-    return f"carddav-failures:{email}"
 
 
 def _address_key() -> str:
     return f"carddav-address-failures:{request.remote_addr or '-'}"
 
 
-def _get(key: str) -> int:
-    try:
-        return int(limiter.storage.get(key) or 0)
-    except Exception:  # storage unreachable
-        return 0
-
-
-def _window() -> int:
-    return int(current_app.config.get("LOGIN_SLOWDOWN_WINDOW", 900))
-
-
 def wait_before_attempt(email: str) -> float:
     """Sleep as long as the account's recent CardDAV failures ask; the seconds waited."""
-    delay = slowdown_seconds(_get(_account_key(email)))
-    if delay > 0:
-        _sleep(delay)
-    return delay
+    return throttle.wait_before_attempt(email, SCOPE, sleep=lambda seconds: _sleep(seconds))
 
 
 def record_failure(email: str) -> None:
-    with contextlib.suppress(Exception):
-        limiter.storage.incr(_account_key(email), _window())
-        limiter.storage.incr(_address_key(), _window())
+    throttle.record_failure(email, SCOPE)
+    throttle.bump(_address_key())
 
 
 def address_blocked() -> bool:
     """Whether this client address has failed too often within the window."""
-    return _get(_address_key()) >= int(current_app.config["CARDDAV_ADDRESS_FAILURE_LIMIT"])
+    return throttle.count(_address_key()) >= int(current_app.config["CARDDAV_ADDRESS_FAILURE_LIMIT"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, request
 
+from netwerk.auth import throttle as login_throttle
 from netwerk.carddav import throttle
 from netwerk.carddav.server import REALM, radicale_app
 from netwerk.db import db
@@ -43,8 +44,7 @@ def dav(rest: str):
         response = Response(_("Te veel mislukte aanmeldingen vanaf dit adres. Probeer het over "
                               "een kwartier opnieuw.") + "\n", status=429,
                             mimetype="text/plain")
-        response.headers["Retry-After"] = str(current_app.config.get("LOGIN_SLOWDOWN_WINDOW",
-                                                                     900))
+        response.headers["Retry-After"] = str(login_throttle.window())
         return response
     if not request.headers.get("Authorization", "").startswith("Basic "):
         # No credentials: 401 and nothing else, whatever the path or method (Radicale would

@@ -222,13 +222,14 @@ def is_favourite(session: Session, user_id: int, professional_id: int) -> bool:
     ) is not None
 
 
-def favourites_of(session: Session, user_id: int) -> list[Professional]:
-    """A user's favourite professionals, by name, with their organisation loaded."""
+def favourites_of(session: Session, user_id: int, *options) -> list[Professional]:
+    """A user's favourite professionals who are still active (one can call them), by name,
+    with their organisation loaded (and ``options``): the home page and the phone's book."""
     return list(session.scalars(
         select(Professional)
         .join(Favourite, Favourite.professional_id == Professional.id)
-        .where(Favourite.user_id == user_id)
-        .options(joinedload(Professional.organisation))
+        .where(Favourite.user_id == user_id, Professional.active)
+        .options(joinedload(Professional.organisation), *options)
         .order_by(Professional.name, Professional.id)
     ))
 

@@ -1,6 +1,7 @@
 """A web import as a job: the upload is stored with its ``JobRun``, the job imports it
 (validation, then the writes in one savepoint, as ``run_import`` always does) and reports its
-progress, which the upload page polls (``/import/taken/<id>.json``) to draw its bar.
+progress. Not used yet: ``/import`` still imports inside the request; the status endpoint and
+the progress bar on the upload page are still to be built (docs/loops.md).
 
 Progress is not written to the database while the import's transaction is open (on SQLite
 that would wait for the import's own write lock): it lives in Redis when there is one (the

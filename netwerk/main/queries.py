@@ -12,16 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import phonenumbers
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from netwerk import phone
 from netwerk.db import utcnow
+from netwerk.directory.queries import favourites_of
 from netwerk.models import (
     Area,
     AreaKind,
-    Favourite,
     Organisation,
     Professional,
     RecentlyOpened,
@@ -55,17 +54,6 @@ def database_answers(session: Session) -> bool:
     return True
 
 
-def is_mobile(e164: str | None) -> bool:
-    """True for a mobile number (sms and WhatsApp make sense only for those)."""
-    if not e164:
-        return False
-    try:
-        number = phonenumbers.parse(e164, phone.REGION)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.number_type(number) in phone.MOBILE_TYPES
-
-
 @dataclass(frozen=True)
 class Contact:
     """One person on the home page: who, where, and the number one tap calls."""
@@ -83,7 +71,7 @@ class Contact:
         number = p.mobile or p.landline
         return cls(id=p.id, name=p.name, role=p.role or "", organisation=p.organisation.name,
                    organisation_id=p.organisation_id, number=number,
-                   can_text=bool(p.mobile) and is_mobile(p.mobile))
+                   can_text=phone.offers_messages(p.mobile, personal_mobile=True))
 
 
 @dataclass
@@ -106,13 +94,7 @@ class Home:
 
 def home(session: Session, user) -> Home:
     """The three lists of the home page for ``user`` (favourites, recently opened, own wijken)."""
-    favourites = list(session.scalars(
-        select(Professional)
-        .join(Favourite, Favourite.professional_id == Professional.id)
-        .where(Favourite.user_id == user.id, Professional.active)
-        .options(joinedload(Professional.organisation))
-        .order_by(Professional.name, Professional.id)
-    ))
+    favourites = favourites_of(session, user.id)
     favourite_ids = {p.id for p in favourites}
     recent = [p for p in recently_opened(session, user.id, limit=HOME_RECENT + len(favourite_ids))
               if p.id not in favourite_ids][:HOME_RECENT]
@@ -224,7 +206,7 @@ def offline_directory(session: Session, me: Professional | None,
                 "mobile": p.mobile, "mobile_display": phone.display(p.mobile),
                 "landline": p.landline, "landline_display": phone.display(p.landline),
                 "email": p.email,
-                "can_text": bool(p.mobile) and is_mobile(p.mobile),
+                "can_text": phone.offers_messages(p.mobile, personal_mobile=True),
                 "wijken": [a.name for a in p.areas if a.id in scope_ids],
             }
             for p in people

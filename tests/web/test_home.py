@@ -9,6 +9,7 @@ import threading
 
 from sqlalchemy import func, select, text
 
+from netwerk import phone
 from netwerk.db import db
 from netwerk.main import operations, queries
 from netwerk.models import AreaKind, Professional, RecentlyOpened, Tie, TieKind, User
@@ -177,7 +178,8 @@ def test_a_landline_is_called_but_never_texted(client, auth, users, make, sessio
     recent = _section(client.get("/").get_data(as_text=True), "recent")
     assert 'href="tel:+31301234567"' in recent
     assert "sms:" not in recent and "wa.me" not in recent
-    assert not queries.is_mobile("+31301234567") and queries.is_mobile("+31612345678")
+    assert not phone.offers_messages("+31301234567", personal_mobile=True) \
+        and phone.offers_messages("+31612345678", personal_mobile=True)
 
 
 def test_an_account_without_a_professional_gets_a_home(client, auth, make, session):
