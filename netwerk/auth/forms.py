@@ -4,7 +4,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
 from netwerk.i18n import _l
-from netwerk.web.forms import Form
+from netwerk.web.forms import CsrfForm, Form
 
 
 class LoginForm(Form):
@@ -27,5 +27,4 @@ class PasswordForm(Form):
                           validators=[DataRequired(), Length(max=200)])
 
 
-class SignOutEverywhereForm(Form):
-    """An empty form: the CSRF token is what matters."""
+SignOutEverywhereForm = CsrfForm

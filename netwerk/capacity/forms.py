@@ -56,7 +56,7 @@ class NewCapacityForm(Form):
 
 class DeclineForm(Form):
     """Declining a hold needs a reason (checked by holds.decline: a Dutch message on the
-    field); confirming and withdrawing use this form for its CSRF token only."""
+    field)."""
 
     reason = StringField(_l("Reden (verplicht bij afwijzen, geen cliëntgegevens)"),
                          validators=[Optional(), Length(max=500)])

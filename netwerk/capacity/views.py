@@ -42,7 +42,7 @@ from netwerk.models import (
 )
 from netwerk.models.enums import unit_label
 from netwerk.web import arg_id, get_or_404, parse_id, parse_int
-from netwerk.web.forms import put_error
+from netwerk.web.forms import CsrfForm, put_error
 
 bp = Blueprint("capacity", __name__)
 
@@ -318,7 +318,7 @@ def confirm_hold(capacity_id: int, hold_id: int):
     """The provider confirms: the place is taken."""
     capacity, hold = _load_hold(capacity_id, hold_id)
     policy.require(policy.can_answer_hold, capacity)
-    form = DeclineForm()  # only for the CSRF token
+    form = CsrfForm()
     if not form.validate_on_submit():
         return _render_detail(capacity, 400, message=_("Niet bevestigd: ververs de pagina."))
     return _answer(capacity, hold,
@@ -347,7 +347,7 @@ def withdraw_hold(capacity_id: int, hold_id: int):
     capacity, hold = _load_hold(capacity_id, hold_id)
     if not policy.can_withdraw_hold(current_user, hold):
         abort(403)
-    form = DeclineForm()
+    form = CsrfForm()
     if not form.validate_on_submit():
         return _render_detail(capacity, 400, message=_("Niet ingetrokken: ververs de pagina."))
     return _answer(capacity, hold,

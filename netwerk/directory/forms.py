@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from netwerk.i18n import _l
 from netwerk.models.enums import REPORT_REASON_LABELS
 from netwerk.models.report import NOTE_MAX
-from netwerk.web.forms import Form, MultiCheckboxField
+from netwerk.web.forms import CsrfForm, Form, MultiCheckboxField
 
 
 class ProfessionalForm(Form):
@@ -30,8 +30,7 @@ class ProfessionalForm(Form):
     version = HiddenField()
 
 
-class ConfirmForm(Form):
-    """An empty form: the CSRF token is what matters ("klopt nog")."""
+ConfirmForm = CsrfForm
 
 
 class ReportForm(Form):

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from netwerk.i18n import _, _l
 from netwerk.models import TieKind
-from netwerk.web.forms import Form, MultiCheckboxField
+from netwerk.web.forms import CsrfForm, Form, MultiCheckboxField
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -75,8 +75,7 @@ class TieForm(Form):
     ]), default=TieKind.KENT.value)
 
 
-class RemoveForm(Form):
-    """An empty form: only the CSRF token."""
+RemoveForm = CsrfForm
 
 
 class ChecklistForm(Form):
@@ -85,8 +84,7 @@ class ChecklistForm(Form):
     sectors = MultiCheckboxField(_l("Sectoren die aan tafel horen"))
 
 
-class CheckInForm(Form):
-    """The phone's "ik ben er" button: no fields but the CSRF token."""
+CheckInForm = CsrfForm
 
 
 class TableTieForm(Form):

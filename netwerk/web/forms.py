@@ -39,6 +39,11 @@ class Form(FlaskForm):
         return super().validate(extra_validators=extra)
 
 
+class CsrfForm(Form):
+    """A form with no fields: a POST button whose CSRF token is all that is checked ("klopt
+    nog", "overal afmelden", "ik ben er", taking someone off a list, confirming a hold)."""
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes (one per choice), for a choice of several."""
 
