@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import warnings
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import engine_from_config, exc, pool
 
 import netwerk.models  # noqa: F401  (registers every table on Base.metadata)
 from netwerk.db import Base, UTCDateTime
@@ -17,6 +18,12 @@ if config.config_file_name is not None and not config.attributes.get("skip_loggi
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+
+# Batch mode on SQLite reflects a table before it rebuilds it; SQLAlchemy cannot reflect the
+# search index's expression indexes (all named search_…, kept by the search migrations
+# themselves) and says so for each one. Not a problem: quiet, so `netwerk demo` starts clean.
+warnings.filterwarnings("ignore", category=exc.SAWarning,
+                        message="Skipped unsupported reflection of expression-based index search_")
 
 
 def _url() -> str:
