@@ -57,6 +57,11 @@ def test_keyboard_arrows_and_escape(visitor):
     visitor.goto("/")
     page.locator("#q").press_sequentially("geyn", delay=30)
     page.locator("#q-panel .results-orgs").wait_for()
+    # The answer to the whole word, not to "gey" still on screen: its first link is an
+    # organisation's (the answers to shorter prefixes list people first).
+    page.wait_for_function(
+        "() => { const a = document.querySelector('#q-panel a');"
+        " return a && a.closest('.results-orgs') !== null; }")
     page.keyboard.press("ArrowDown")
     first = page.evaluate("document.activeElement.textContent")
     assert first == "Geynwijs"                      # an organisation by its name comes first

@@ -185,6 +185,13 @@ def changed_tables(before: dict, after: dict) -> list[str]:
     return sorted(name for name in before if before[name] != after.get(name))
 
 
-__all__ = ["ORGANISATION_ADMINS", "PRINCIPALS", "READ_RECORDS", "World", "build_world", "changed_tables",
+__all__ = ["untokened", "ORGANISATION_ADMINS", "PRINCIPALS", "READ_RECORDS", "World", "build_world", "changed_tables",
            "csrf_token", "db",
            "snapshot"]
+
+
+def untokened(html: str) -> str:
+    """A page without its per-request parts (the CSRF token, signed with the second it was made
+    in, and the CSP nonce), for "these two answers are alike" checks."""
+    html = re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r'\1"', html)
+    return re.sub(r'nonce="[^"]*"', 'nonce=""', html)

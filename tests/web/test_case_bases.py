@@ -20,6 +20,7 @@ from netwerk.models import (
     Role,
     User,
 )
+from tests.web.access import untokened
 from tests.web.test_matching_cases import _intake_data, _login_as, _pid, consent
 
 
@@ -32,10 +33,6 @@ def _suggestion(client, case):
     lead = int(re.search(r'id="frontsoldaat"[^>]*data-professional-id="(\d+)"', page).group(1))
     return page, lead
 
-
-def _untokened(html: str) -> str:
-    html = re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r'\1"', html)
-    return re.sub(r'nonce="[^"]*"', 'nonce=""', html)
 
 
 def _sign_in_as(auth, make, session, key):
@@ -169,7 +166,7 @@ def test_withdrawing_consent_removes_access_at_once(seeded, client, session, aut
     assert gone.status_code == missing.status_code == 404
     # the same page but for the per-request tokens (the sign-out form's CSRF token is signed
     # with the second it was made in; the CSP nonce)
-    assert _untokened(gone.text) == _untokened(missing.text)
+    assert untokened(gone.text) == untokened(missing.text)
     assert client.post(f"/casussen/{case.id}/acties/1/klaar", data={"done": "1"}).status_code \
         == 404
 
