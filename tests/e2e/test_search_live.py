@@ -18,6 +18,13 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=f"{SHOTS}/{name}.png")
 
 
+def _type(page, text: str, scope: str = "#q-panel") -> None:
+    """Type ``text`` as a person would and wait until ``scope`` shows the answer to all of it
+    (answers to the shorter prefixes come and go while typing)."""
+    page.locator("#q").press_sequentially(text, delay=30)
+    page.locator(f"{scope}[data-query='{text}']").wait_for()
+
+
 def _first_call_y(page, scope: str) -> float:
     box = page.locator(f"{scope} a[href^='tel:']").first.bounding_box()
     assert box is not None
@@ -29,7 +36,7 @@ def test_live_results_under_the_field_on_every_page(visitor, path):
     visitor.login("medewerker")
     page = visitor.page
     visitor.goto(path)
-    page.locator("#q").press_sequentially("ozturk", delay=30)
+    _type(page, "ozturk")
     panel = page.locator("#q-panel")
     panel.locator(".person", has_text="Öztürk").first.wait_for()
     assert page.locator("#q-panel").is_visible()
@@ -44,7 +51,7 @@ def test_search_page_first_call_within_reach(visitor):
     visitor.login("coordinator")
     page = visitor.page
     visitor.goto("/zoeken")
-    page.locator("#q").press_sequentially("jansen", delay=30)
+    _type(page, "jansen", "#results")
     page.locator("#results .results-people .person").first.wait_for()
     assert _first_call_y(page, "#results") <= 400
     assert page.url.endswith("/zoeken?q=jansen")
@@ -55,13 +62,7 @@ def test_keyboard_arrows_and_escape(visitor):
     visitor.login("medewerker")
     page = visitor.page
     visitor.goto("/")
-    page.locator("#q").press_sequentially("geyn", delay=30)
-    page.locator("#q-panel .results-orgs").wait_for()
-    # The answer to the whole word, not to "gey" still on screen: its first link is an
-    # organisation's (the answers to shorter prefixes list people first).
-    page.wait_for_function(
-        "() => { const a = document.querySelector('#q-panel a');"
-        " return a && a.closest('.results-orgs') !== null; }")
+    _type(page, "geyn")
     page.keyboard.press("ArrowDown")
     first = page.evaluate("document.activeElement.textContent")
     assert first == "Geynwijs"                      # an organisation by its name comes first
@@ -81,7 +82,7 @@ def test_switchboard_numbers_offer_no_messages(visitor):
     visitor.login("medewerker")
     page = visitor.page
     visitor.goto("/")
-    page.locator("#q").press_sequentially("geynwijs", delay=30)
+    _type(page, "geynwijs")
     org = page.locator("#q-panel .results-orgs li").first
     org.wait_for()
     assert org.locator("a[href^='tel:']").count() == 1
@@ -111,7 +112,7 @@ def test_laptop_layout(desktop_visitor):
     desktop_visitor.login("medewerker")
     page = desktop_visitor.page
     desktop_visitor.goto("/")
-    page.locator("#q").press_sequentially("ozturk", delay=30)
+    _type(page, "ozturk")
     page.locator("#q-panel .person").first.wait_for()
     page.set_viewport_size({"width": 1366, "height": 768})
     _shot(page, "search-live-1366")

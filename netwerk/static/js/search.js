@@ -131,6 +131,7 @@
     say((n ? n + (n === 1 ? " persoon" : " personen") : "") + (n && m ? " en " : "") +
         (m ? m + (m === 1 ? " organisatie" : " organisaties") : "") + " gevonden.");
     open(true);
+    target.setAttribute("data-query", data.query);  // which query the shown results answer
     target.dispatchEvent(new CustomEvent("netwerk:results", { detail: data.query }));
   }
 
