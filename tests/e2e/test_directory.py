@@ -38,7 +38,7 @@ def test_results_appear_while_typing(visitor):
     page = visitor.page
     visitor.goto("/zoeken")
     page.locator("#q").press_sequentially("chant", delay=40)
-    page.wait_for_selector(".results-people .person")
+    page.locator("#results[data-query='chant']").wait_for()  # the answer to the whole word
     assert "Chantál" in page.locator(".results-people").inner_text()
     page.locator("#q").fill("")
     page.locator("#q").press_sequentially("oztrk", delay=40)
