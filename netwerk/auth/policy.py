@@ -40,10 +40,14 @@ def can_view_directory(user: User) -> bool:
 
 
 def can_edit_professional(user: User, professional: Professional) -> bool:
-    """Professionals edit their own details; a beheerder edits anyone's."""
+    """Professionals edit their own details; the organisatiebeheerder of their organisation
+    and a beheerder edit them too (the form cannot move anyone to another organisation)."""
     if is_admin(user):
         return True
-    return user.is_authenticated and user.professional_id == professional.id
+    if not user.is_authenticated:
+        return False
+    return (user.professional_id == professional.id
+            or can_manage_organisation(user, professional.organisation_id))
 
 
 def can_update_capacity(user: User, capacity: Capacity) -> bool:

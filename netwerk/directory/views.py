@@ -294,7 +294,8 @@ def person_qr(professional_id: int):
 
 @bp.route("/personen/<int:professional_id>/bewerken", methods=["GET", "POST"])
 def edit_person(professional_id: int):
-    """Edit a professional's details (oneself, or anyone for a beheerder); saving verifies."""
+    """Edit a professional's details (oneself, an organisatiebeheerder their organisation's
+    people, a beheerder anyone); saving verifies."""
     prof = _professional_or_404(
         professional_id, selectinload(Professional.areas), selectinload(Professional.domains)
     )

@@ -99,10 +99,13 @@ MATRIX: dict[str, Row] = {
     "directory.verify_list": Row("/verifieren", get=everyone(200)),
     # A favourite is one's own: every signed-in user marks anyone.
     "directory.favourite": Row("/personen/{paul}/favoriet", post=everyone("303:/personen/{paul}")),
-    # Only Anouk herself (medewerker) and a beheerder edit her record.
+    # Anouk herself (medewerker), the organisatiebeheerder of Lister and a beheerder edit
+    # her record; nobody of another organisation does.
     "directory.edit_person": Row("/personen/{me}/bewerken",
-                                 get=only({"medewerker": 200, "beheerder": 200}),
-                                 post=only({"medewerker": 400, "beheerder": 400})),
+                                 get=only({"medewerker": 200, "organisatiebeheerder": 200,
+                                           "beheerder": 200}),
+                                 post=only({"medewerker": 400, "organisatiebeheerder": 400,
+                                            "beheerder": 400})),
     # Anouk herself, the organisatiebeheerder of her organisation (Lister) and a beheerder.
     "directory.confirm_person": Row("/personen/{me}/klopt",
                                     post=only({"medewerker": "302:/personen/{me}",

@@ -48,6 +48,32 @@ def test_others_details_only_for_beheerder(client, auth, users, make, session):
     assert other.role == "teamleider"
 
 
+def test_organisatiebeheerder_edits_colleagues_not_outsiders(client, auth, users, make,
+                                                            session):
+    """The organisatiebeheerder keeps their organisation's people up to date (issue 17's
+    scope), on the same form; a person of another organisation stays out of reach."""
+    me = users["medewerker"].professional
+    colleague = make.professional("Collega Lister", organisation=me.organisation)
+    outsider = make.professional("Iemand Elders")
+    manager = make.user(professional=make.professional("Beheer Lister",
+                                                       organisation=me.organisation),
+                        email="orgbeheer@example.org")
+    manager.organisation_admin = True
+    session.commit()
+    auth.login(manager)
+    page = client.get(f"/personen/{colleague.id}").get_data(as_text=True)
+    assert f"/personen/{colleague.id}/bewerken" in page
+    response = client.post(f"/personen/{colleague.id}/bewerken",
+                           data=_form(colleague, role="wijkcoach"))
+    assert response.status_code == 302
+    assert client.get(f"/personen/{outsider.id}/bewerken").status_code == 403
+    assert client.post(f"/personen/{outsider.id}/bewerken",
+                       data=_form(outsider, role="gekaapt")).status_code == 403
+    session.expire_all()
+    assert colleague.role == "wijkcoach"
+    assert outsider.role != "gekaapt"
+
+
 def test_invalid_number_refused_nothing_half_saved(client, auth, users, session):
     me = users["medewerker"].professional
     old_mobile, old_role = me.mobile, me.role
