@@ -163,7 +163,7 @@ def restore_command(source: Path, yes: bool) -> None:
     # The backup holds sessions and tokens that were ended since: end every one of them.
     from netwerk.trust import after_restore
 
-    db.session.remove()  # type: ignore[attr-defined]
+    db.session.remove()
     db.engine.dispose()
     sessions, tokens = after_restore(db.session)
     db.session.commit()
