@@ -41,6 +41,13 @@ professional_domains = Table(
 )
 
 
+def initials_of(name: str) -> str:
+    """The avatar's letters for a name without a photo: its first and last capitalised word."""
+    parts = [p for p in name.split() if p[:1].isupper()]
+    letters = (parts[0][:1] + (parts[-1][:1] if len(parts) > 1 else "")) if parts else "?"
+    return letters.upper()
+
+
 class Professional(Base):
     """A named professional. Removing their organisation is refused while they belong to it
     (``ondelete=RESTRICT``): people are moved or deactivated deliberately, never lost by cascade."""
@@ -104,9 +111,7 @@ class Professional(Base):
 
     @property
     def initials(self) -> str:
-        parts = [p for p in self.name.split() if p[:1].isupper()]
-        letters = (parts[0][:1] + (parts[-1][:1] if len(parts) > 1 else "")) if parts else "?"
-        return letters.upper()
+        return initials_of(self.name)
 
     def __repr__(self) -> str:
         return f"<Professional {self.name!r}>"
