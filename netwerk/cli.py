@@ -299,7 +299,7 @@ def worker_command(burst: bool, simple: bool) -> None:
     long imports; enqueues the timed tick every NETWERK_JOB_TICK_SECONDS."""
     from netwerk import jobs
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxied app
     if not app.config.get("REDIS_URL"):
         raise click.ClickException(
             "Geen NETWERK_REDIS_URL: zonder Redis doet de app zelf de taken; een worker is "
