@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, Table, event
+from sqlalchemy import Column, DateTime, ForeignKey, MetaData, Table, event
 from sqlalchemy.engine import Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
@@ -66,6 +66,21 @@ class Base(DeclarativeBase):
         # SQLAlchemy types ``__table__`` as any FromClause (a class may be mapped to a subquery);
         # every model here is mapped to a Table, so ``update(Model.__table__)`` type-checks.
         __table__: ClassVar[Table]
+
+
+def link_table(name: str, owner: tuple[str, str], target: tuple[str, str], *,
+               target_ondelete: str = "RESTRICT") -> Table:
+    """A many-to-many table: ``owner`` and ``target`` are (column, "table.id"); the pair is the
+    key, deleting the owner deletes its links, and a target still linked cannot be deleted
+    (unless ``target_ondelete`` says otherwise). The target column is indexed for the way back."""
+    (owner_column, owner_key), (target_column, target_key) = owner, target
+    return Table(
+        name,
+        Base.metadata,
+        Column(owner_column, ForeignKey(owner_key, ondelete="CASCADE"), primary_key=True),
+        Column(target_column, ForeignKey(target_key, ondelete=target_ondelete),
+               primary_key=True, index=True),
+    )
 
 
 if TYPE_CHECKING:

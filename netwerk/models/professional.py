@@ -8,37 +8,26 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Column,
     Date,
     ForeignKey,
     Integer,
     LargeBinary,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship, validates
 
-from netwerk.db import Base, UTCDateTime, utcnow
+from netwerk.db import Base, UTCDateTime, link_table, utcnow
 from netwerk.models.area import Area
 from netwerk.models.enums import TieKind, TieSource, enum_type
 from netwerk.models.organisation import Domain, Organisation
 from netwerk.phone import normalize
 
-professional_areas = Table(
-    "professional_areas",
-    Base.metadata,
-    Column("professional_id", ForeignKey("professionals.id", ondelete="CASCADE"), primary_key=True),
-    Column("area_id", ForeignKey("areas.id", ondelete="RESTRICT"), primary_key=True, index=True),
-)
-
-professional_domains = Table(
-    "professional_domains",
-    Base.metadata,
-    Column("professional_id", ForeignKey("professionals.id", ondelete="CASCADE"), primary_key=True),
-    Column("domain_id", ForeignKey("domains.id", ondelete="RESTRICT"), primary_key=True, index=True),
-)
+professional_areas = link_table("professional_areas", ("professional_id", "professionals.id"),
+                                ("area_id", "areas.id"))
+professional_domains = link_table("professional_domains", ("professional_id", "professionals.id"),
+                                  ("domain_id", "domains.id"))
 
 
 def initials_of(name: str) -> str:
