@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask import Flask, current_app
@@ -17,6 +19,8 @@ from netwerk.db import db
 from netwerk.models import Professional, Role, User
 from netwerk.settings import SEED_DIR
 
+T = TypeVar("T")
+
 
 def _database_url() -> str:
     return current_app.config["SQLALCHEMY_DATABASE_URI"]
@@ -28,16 +32,21 @@ def _migrate() -> None:
     upgrade(_database_url())
 
 
-def _seed(path: Path):
-    from netwerk.seed import load_seed
-
+def _committed(work: Callable[[], T]) -> T:
+    """Run ``work`` and commit what it wrote, or roll it back and raise again."""
     try:
-        report = load_seed(db.session, path)
+        result = work()
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return report
+    return result
+
+
+def _seed(path: Path):
+    from netwerk.seed import load_seed
+
+    return _committed(lambda: load_seed(db.session, path))
 
 
 @click.command("init-db")
@@ -163,7 +172,7 @@ def restore_command(source: Path, yes: bool) -> None:
     # The backup holds sessions and tokens that were ended since: end every one of them.
     from netwerk.trust import after_restore
 
-    db.session.remove()  # type: ignore[attr-defined]
+    db.session.remove()
     db.engine.dispose()
     sessions, tokens = after_restore(db.session)
     db.session.commit()
@@ -178,12 +187,7 @@ def purge_command() -> None:
     from netwerk.matching.operations import purge_closed_cases
 
     days = current_app.config["CASE_RETENTION_DAYS"]
-    try:
-        counts = purge_closed_cases(db.session, days)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    counts = _committed(lambda: purge_closed_cases(db.session, days))
     total = sum(counts.values())
     word = "gesloten casus" if total == 1 else "gesloten casussen"
     click.echo(f"{total} {word} verwijderd (gesloten langer dan {days} dagen geleden).")
@@ -299,7 +303,7 @@ def worker_command(burst: bool, simple: bool) -> None:
     long imports; enqueues the timed tick every NETWERK_JOB_TICK_SECONDS."""
     from netwerk import jobs
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxied app
     if not app.config.get("REDIS_URL"):
         raise click.ClickException(
             "Geen NETWERK_REDIS_URL: zonder Redis doet de app zelf de taken; een worker is "

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Column, DateTime, ForeignKey, MetaData, Table, event
+from sqlalchemy.engine import Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
@@ -25,8 +25,11 @@ NAMING_CONVENTION = {
 }
 
 
-def rowcount(result) -> int:
-    """The number of rows an UPDATE or DELETE matched (0 when the driver cannot tell)."""
+def rowcount(result: Result[Any]) -> int:
+    """The number of rows an UPDATE or DELETE matched (0 when the driver cannot tell).
+
+    ``Session.execute`` is typed to return a ``Result``; for an UPDATE or DELETE it is the
+    ``CursorResult`` that carries ``rowcount``."""
     return getattr(result, "rowcount", 0) or 0
 
 
@@ -59,14 +62,40 @@ class UTCDateTime(TypeDecorator):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+    if TYPE_CHECKING:
+        # SQLAlchemy types ``__table__`` as any FromClause (a class may be mapped to a subquery);
+        # every model here is mapped to a Table, so ``update(Model.__table__)`` type-checks.
+        __table__: ClassVar[Table]
+
+
+def link_table(name: str, owner: tuple[str, str], target: tuple[str, str], *,
+               target_ondelete: str = "RESTRICT") -> Table:
+    """A many-to-many table: ``owner`` and ``target`` are (column, "table.id"); the pair is the
+    key, deleting the owner deletes its links, and a target still linked cannot be deleted
+    (unless ``target_ondelete`` says otherwise). The target column is indexed for the way back."""
+    (owner_column, owner_key), (target_column, target_key) = owner, target
+    return Table(
+        name,
+        Base.metadata,
+        Column(owner_column, ForeignKey(owner_key, ondelete="CASCADE"), primary_key=True),
+        Column(target_column, ForeignKey(target_key, ondelete=target_ondelete),
+               primary_key=True, index=True),
+    )
+
 
 if TYPE_CHECKING:
+
+    class RequestSession(Session):
+        """What ``db.session`` is to the type checker: the request's Session, plus ``remove``."""
+
+        def remove(self) -> None:
+            """Close the session of this thread and forget it (scoped_session.remove)."""
 
     class _SQLAlchemy(SQLAlchemy):
         # ``db.session`` is a scoped_session: a proxy with every method of the request's Session.
         # Typed as the Session it stands for, so it can be passed to domain functions that take
         # a ``Session`` (the one place this is said; no casts at the call sites).
-        session: Session  # type: ignore[assignment]
+        session: RequestSession  # type: ignore[assignment]  # a scoped_session proxy, see above
 
 else:
     _SQLAlchemy = SQLAlchemy

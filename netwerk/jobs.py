@@ -25,10 +25,13 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from rq import Queue
 
 log = logging.getLogger(__name__)
 
@@ -179,9 +182,9 @@ class RQRunner:
     def __init__(self, app) -> None:
         self.app = app
         self.url = app.config["REDIS_URL"]
-        self._queue = None
+        self._queue: Queue | None = None
 
-    def queue(self):
+    def queue(self) -> Queue:
         if self._queue is None:
             from rq import Queue
 

@@ -74,7 +74,7 @@ def display(e164: str | None) -> str:
 
 def is_mobile_range(e164: str | None) -> bool:
     """A number in the Dutch mobile range: ``+316…`` (06), except ``+3166…`` (pagers)."""
-    return bool(e164) and e164.startswith("+316") and not e164.startswith("+3166")
+    return e164 is not None and e164.startswith("+316") and not e164.startswith("+3166")
 
 
 def offers_messages(e164: str | None, *, personal_mobile: bool = False) -> bool:

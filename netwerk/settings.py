@@ -46,7 +46,10 @@ def _env_int(name: str, default: int) -> int:
 
 
 class Config:
-    """Settings for a running netwerk; each one can be overridden by its environment variable."""
+    """Settings for a running netwerk. Those read from a ``NETWERK_…`` environment variable
+    (README.md, "Configuration") can be set there; the others (cookie flags, CSRF lifetime,
+    matching weights, upload size …) are fixed here and changed only in code or by
+    ``create_app(test_config)``."""
 
     # Without NETWERK_SECRET_KEY, create_app keeps a random key in the instance folder.
     SECRET_KEY = os.environ.get("NETWERK_SECRET_KEY")

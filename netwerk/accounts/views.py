@@ -22,7 +22,8 @@ from netwerk.db import db
 from netwerk.errors import UserError
 from netwerk.extensions import limiter
 from netwerk.i18n import _
-from netwerk.models import Area, Domain, User
+from netwerk.models import Area, Domain
+from netwerk.web.fetch import own_account
 
 bp = Blueprint("accounts", __name__)
 
@@ -60,7 +61,7 @@ def account():
     """One page for one's own account: password, two-step, app passwords, API tokens."""
     from netwerk.auth.forms import SignOutEverywhereForm
 
-    user = db.session.get(User, current_user.id)
+    user = own_account(db.session)
     return render_template(
         "accounts/account.html", user=user, totp=twostep.enabled(user),
         recovery_left=twostep.unused_recovery_codes(db.session, user),
@@ -71,7 +72,7 @@ def account():
 @bp.route("/account/tweestaps", methods=["GET", "POST"], endpoint="twostep")
 def twostep_page():
     """Enrol: a new secret as an otpauth:// URI and its QR; a right code turns it on."""
-    user = db.session.get(User, current_user.id)
+    user = own_account(db.session)
     codes = None
     status = 200
     error = None

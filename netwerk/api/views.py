@@ -2,7 +2,7 @@
 
 Authentication is a bearer token per user (``Authorization: Bearer nw_…``); the blueprint
 answers 401 JSON itself instead of the sign-in redirect (see SELF_AUTHENTICATING_BLUEPRINTS in
-netwerk/__init__.py) and is exempt from CSRF (GET only, no cookies used). The token page
+netwerk/app.py) and is exempt from CSRF (GET only, no cookies used). The token page
 (/api-token) is an ordinary signed-in page.
 """
 

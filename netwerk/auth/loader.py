@@ -20,5 +20,5 @@ def load_user(user_id: str) -> User | None:
     user = db.session.get(User, uid)
     if user is None or not user.active or user.session_version != version:
         return None
-    user.session_key = key  # type: ignore[assignment]
+    user.session_key = key
     return user

@@ -375,7 +375,7 @@ def resolvable_report_filter(user: User) -> ColumnElement[bool]:
     if not (user and getattr(user, "is_authenticated", False)):
         return false()
     people = select(Professional.id).where(checkable_professional_filter(user))
-    clauses = [RecordReport.professional_id.in_(people)]
+    clauses: list[ColumnElement[bool]] = [RecordReport.professional_id.in_(people)]
     org = managed_organisation_id(user)
     if org is not None:
         clauses.append(RecordReport.organisation_id == org)

@@ -28,7 +28,7 @@ def start_session(session: Session, user: User) -> str:
     key = secrets.token_urlsafe(32)
     session.add(UserSession(user_id=user.id, key_hash=_hash(key)))
     session.flush()
-    user.session_key = key  # type: ignore[assignment]
+    user.session_key = key
     return key
 
 

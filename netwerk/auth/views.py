@@ -12,8 +12,8 @@ from netwerk.db import db
 from netwerk.errors import UserError
 from netwerk.extensions import limiter
 from netwerk.i18n import _
-from netwerk.models import User
 from netwerk.safe_redirect import local_path
+from netwerk.web.fetch import own_account
 from netwerk.web.forms import put_error
 
 bp = Blueprint("auth", __name__)
@@ -74,7 +74,7 @@ def login():
 def logout():
     """Sign out: the session ends here and on the server."""
     if current_user.is_authenticated:
-        operations.sign_out(db.session, db.session.get(User, current_user.id))
+        operations.sign_out(db.session, own_account(db.session))
         db.session.commit()
     logout_user()
     flash(_("Je bent afgemeld."), "info")
@@ -88,7 +88,7 @@ def change_password():
     everywhere = SignOutEverywhereForm(formdata=None)
     status = 200
     if form.validate_on_submit():
-        user = db.session.get(User, current_user.id)
+        user = own_account(db.session)
         try:
             operations.change_password(db.session, user, form.current.data, form.new.data,
                                        form.again.data)
@@ -117,7 +117,7 @@ def sign_out_everywhere():
     form = SignOutEverywhereForm()
     if not form.validate_on_submit():
         abort(400)
-    operations.sign_out_everywhere(db.session, db.session.get(User, current_user.id))
+    operations.sign_out_everywhere(db.session, own_account(db.session))
     db.session.commit()
     logout_user()
     flash(_("Je bent op al je apparaten afgemeld."), "info")

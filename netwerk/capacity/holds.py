@@ -29,7 +29,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from netwerk import audit
-from netwerk.db import utcnow
+from netwerk.db import rowcount, utcnow
 from netwerk.i18n import _
 from netwerk.models import (
     Area,
@@ -65,7 +65,7 @@ def _hours(ctype: CapacityType, default: int | None) -> int:
 def open_hold(session: Session, claim_event: CapacityEvent,
               default_hours: int | None = None) -> CapacityHold:
     """The hold of a claim just made (its event says what, by whom, for which case)."""
-    capacity = session.get(Capacity, claim_event.capacity_id)
+    capacity = session.get_one(Capacity, claim_event.capacity_id)
     hours = _hours(capacity.capacity_type, default_hours)
     hold = CapacityHold(capacity_id=capacity.id, user_id=claim_event.user_id,
                         case_id=claim_event.case_id, amount=-claim_event.delta,
@@ -117,7 +117,7 @@ def _finish(session: Session, hold_id: int, status: HoldStatus, by_user_id: int 
         conditions.append(holds_table.c.expires_at <= now)
     result = session.execute(update(holds_table).where(*conditions).values(
         status=status.value, decided_at=now, decided_by_id=by_user_id, reason=reason))
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return None
     hold = session.get(CapacityHold, hold_id)
     session.refresh(hold)
@@ -151,7 +151,7 @@ def _settle(session: Session, hold: CapacityHold, by_user_id: int | None,
     if hold.case_id is not None:
         audit.record(session, by_user_id, f"capacity_hold_{status.name.lower()}", "case",
                      hold.case_id, capacity_id=hold.capacity_id, hold_id=hold.id)
-    capacity = session.get(Capacity, hold.capacity_id)
+    capacity = session.get_one(Capacity, hold.capacity_id)
     kind = NOTICE_OF.get(status)
     if kind and hold.user_id and hold.user_id != by_user_id:
         from netwerk.notify import notify
@@ -254,7 +254,7 @@ def tell_subscribers(session: Session, capacity_id: int, event: CapacityEvent) -
     """A place freed up: tell who asked for this type in this gemeente (once per event)."""
     if event.delta <= 0 or event.available_after <= 0:
         return
-    capacity = session.get(Capacity, capacity_id)
+    capacity = session.get_one(Capacity, capacity_id)
     gemeenten = gemeenten_of(session, capacity.area)
     if not gemeenten:
         return

@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from netwerk import audit
-from netwerk.db import utcnow
+from netwerk.db import rowcount, utcnow
 from netwerk.errors import UserError
 from netwerk.i18n import _
 from netwerk.models import Area, Capacity, CapacityEvent, CapacityEventKind, CapacityType, Service
@@ -163,7 +163,7 @@ def _shift(session: Session, capacity_id: int, delta: int, user_id: int | None,
             version=capacities.c.version + 1,
         )
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 MOVES = {CapacityEventKind.CLAIM: (-1, "capacity_claim"),
@@ -282,7 +282,7 @@ def set_counts(
         )
     except IntegrityError as exc:  # the check constraints; the caller rolls back
         raise InvalidCount(_("Vrij moet tussen 0 en het totaal liggen.")) from exc
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise StaleCount(stale_message)
     counts = current_counts(session, capacity_id)
     _expire(session, capacity_id)

@@ -4,13 +4,12 @@ make one (shown once), see name, made and last used, revoke."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from netwerk.carddav.passwords import active_app_passwords, create_app_password, revoke_one
 from netwerk.db import db
 from netwerk.i18n import _
-from netwerk.models import User
 from netwerk.web.args import parse_id
+from netwerk.web.fetch import own_account
 
 bp = Blueprint("devices", __name__)
 
@@ -20,7 +19,7 @@ def devices():
     """App passwords: the phone's contacts app signs in with the e-mail and one of these."""
     from netwerk.carddav.forms import AppPasswordForm
 
-    user = db.session.get(User, current_user.id)
+    user = own_account(db.session)
     form = AppPasswordForm()
     new_password = new_row = None
     status = 200
@@ -28,7 +27,8 @@ def devices():
         if not form.validate():
             status = 400
         elif request.form.get("revoke"):
-            if revoke_one(db.session, user, parse_id(request.form.get("revoke"))):
+            revoke_id = parse_id(request.form.get("revoke"))
+            if revoke_id is not None and revoke_one(db.session, user, revoke_id):
                 db.session.commit()
                 flash(_("Het app-wachtwoord is ingetrokken: dat apparaat synchroniseert niet "
                         "meer."), "success")

@@ -247,7 +247,11 @@ def file_report(session: Session, user, *, reason: str | None, note: str | None 
     One open report per reporter per record: reporting again (two taps, two tabs, a day
     later) keeps the first report and returns it with ``new`` False. The report is audited
     and handed to ``report_filed`` (where the owners will be told)."""
-    if (professional is None) == (organisation is None):
+    if professional is not None and organisation is None:
+        target = {"professional_id": professional.id}
+    elif organisation is not None and professional is None:
+        target = {"organisation_id": organisation.id}
+    else:
         raise ValueError("report either a professional or an organisation")
     try:
         kind = ReportReason(reason or "")
@@ -256,8 +260,6 @@ def file_report(session: Session, user, *, reason: str | None, note: str | None 
     text = check_note(note)
     if kind is ReportReason.ANDERS and not text:
         raise ReportError(_("Toelichting: schrijf kort wat er niet klopt."), "note")
-    target = {"professional_id": professional.id} if professional is not None else \
-        {"organisation_id": organisation.id}
     existing = _open_report_of(session, user, **target)
     if existing is not None:
         return Filed(existing, new=False)
@@ -267,7 +269,10 @@ def file_report(session: Session, user, *, reason: str | None, note: str | None 
         with session.begin_nested():
             session.add(report)
     except IntegrityError:  # the other tap won: its report is the one
-        return Filed(_open_report_of(session, user, **target), new=False)
+        winner = _open_report_of(session, user, **target)
+        if winner is None:  # refused for another reason than an open report of the same user
+            raise
+        return Filed(winner, new=False)
     object_type, object_id = next(iter(target.items()))
     audit.record(session, user, "report_record", object_type.removesuffix("_id"), object_id,
                  reason=kind.value)
@@ -294,7 +299,7 @@ def report_filed(session: Session, report: RecordReport) -> list[User]:
     organisation_id = report.organisation_id
     query = select(User).where(User.active)
     if report.professional_id is not None:
-        person = session.get(Professional, report.professional_id)
+        person = session.get_one(Professional, report.professional_id)
         organisation_id = person.organisation_id
         own = list(session.scalars(query.where(User.professional_id == person.id)))
     else:
@@ -327,10 +332,10 @@ def resolve_report(session: Session, user, report: RecordReport,
                 resolution=ReportResolution.KLOPT_TOCH.value)
         .execution_options(synchronize_session=False))
     session.expire(report)
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return False
     if report.professional_id is not None:
-        person = session.get(Professional, report.professional_id)
+        person = session.get_one(Professional, report.professional_id)
         person.verified_at = now  # checked just now
     object_type = "professional" if report.professional_id is not None else "organisation"
     audit.record(session, user, "resolve_report", object_type,
@@ -358,4 +363,4 @@ def resolve_open_reports(session: Session, user, *, professional: Professional |
         .values(resolved_at=now or utcnow(), resolved_by_id=getattr(user, "id", None),
                 resolution=resolution.value)
         .execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return rowcount(result)

@@ -28,7 +28,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import combinations
-from types import SimpleNamespace
 
 from rapidfuzz.distance import OSA
 from sqlalchemy import bindparam, literal_column, select, text
@@ -37,6 +36,7 @@ from sqlalchemy.orm import Session
 from netwerk.db import utcnow
 from netwerk.directory.languages import index_word, language_code
 from netwerk.models import Organisation, Professional
+from netwerk.models.professional import initials_of
 from netwerk.phone import display as _display
 from netwerk.phone import offers_messages, try_normalize
 
@@ -278,7 +278,8 @@ def _index_hits(
         f"({_pg_index_select('people', words_, people_limit, params)}) UNION ALL "
         f"({_pg_index_select('orgs', words_, org_limit, params)})"
     )
-    people, orgs = [], []
+    people: list[tuple[int, str]] = []
+    orgs: list[tuple[int, str]] = []
     for kind, found_id, exact in session.execute(text(statement), params):
         (people if kind == "p" else orgs).append((found_id, TIER_EXACT if exact else TIER_PREFIX))
     return people, orgs
@@ -333,10 +334,10 @@ def _fuzzy_candidates(
             f"(SELECT '{kind}' AS kind, {id_col} AS id, key FROM {table} "
             f"WHERE typo_keys && CAST(:keys AS text[]) LIMIT :n)"
         )
-    rows = session.execute(
+    found = session.execute(
         text(" UNION ALL ".join(parts)), {"keys": typo_keys(word), "n": limit}
     )
-    for kind, found_id, key in rows:
+    for kind, found_id, key in found:
         out[kind].append((found_id, key))
     return out
 
@@ -362,6 +363,7 @@ def _number_owners(session: Session, number: str | None, suffix: str | None) -> 
         else:
             # The last four digits through the expression index of migration 0014, the rest of
             # the typed digits checked on those few rows.
+            assert suffix is not None  # the caller passes a number or the typed digits
             last4 = f"substr({column}, -4)" if sqlite else f"right({column}, 4)"
             hint = f" INDEXED BY search_ix_{table}_{column}_last4" if sqlite else ""
             condition = f"{last4} = :last4 AND {column} LIKE :ending"
@@ -552,7 +554,7 @@ def _people_hits(
 
 def initials(name: str) -> str:
     """The same initials a Professional shows (avatar without a photo)."""
-    return Professional.initials.fget(SimpleNamespace(name=name))
+    return initials_of(name)
 
 
 def _org_hits(session: Session, tiers: dict[int, str], query_words: list[str]) -> list[OrganisationHit]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from netwerk.db import utcnow
+from netwerk.db import rowcount, utcnow
 from netwerk.jobs import enqueue, job, redis_connection
 from netwerk.models import JobRun
 
@@ -107,11 +107,12 @@ def import_job(run_id: int) -> str:
     table = JobRun.__table__
     taken = session.execute(update(table).where(table.c.id == run_id, table.c.state == "wacht")
                             .values(state="bezig"))
-    if taken.rowcount != 1:
+    if rowcount(taken) != 1:
         session.rollback()
         return "al gedaan"
     session.commit()
-    run = session.get(JobRun, run_id)
+    run = session.get_one(JobRun, run_id)
+    assert run.payload is not None  # a waiting run keeps its upload until it is finished
     files = [Source(name, base64.b64decode(data)) for name, data in json.loads(run.payload)]
     dry_run = json.loads(run.options).get("dry_run", True)
     total = [1]
@@ -131,14 +132,14 @@ def import_job(run_id: int) -> str:
                             on_total=on_total)
     except Exception as exc:
         session.rollback()
-        run = session.get(JobRun, run_id)
+        run = session.get_one(JobRun, run_id)
         run.state, run.payload, run.finished_at = "fout", None, utcnow()
         run.result = StoredReport(ok=False, dry_run=dry_run, problems=[str(exc)]).to_json()
         session.commit()
         raise
     if not (report.ok and not report.dry_run):
         session.rollback()
-    run = session.get(JobRun, run_id)
+    run = session.get_one(JobRun, run_id)
     run.state, run.payload, run.finished_at = "klaar", None, utcnow()
     run.done, run.total = total[0], total[0]
     run.result = StoredReport.of(report).to_json()

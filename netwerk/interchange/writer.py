@@ -7,7 +7,7 @@ a value differs, so a re-import of the same files changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -70,7 +70,7 @@ def upsert(imp: Importer, kind: str, records: list[dict]) -> None:
             .where(in_(imp.session, model.id, list(wanted_rows)))
         )
         changed = []
-        history: list[dict] = []
+        history: list[tuple[int, str, object, object]] = []
         for row in current:
             wanted = wanted_rows[row.id]
             if any(row._mapping[c] != v for c, v in wanted.items()):
@@ -126,8 +126,8 @@ def _history_text(imp: Importer, column: str, value) -> str | None:
     return as_text(value)
 
 
-def record_history(imp: Importer, kind: str, changes: list[tuple[int, str, object, object]]
-                   ) -> None:
+def record_history(imp: Importer, kind: str,
+                   changes: Sequence[tuple[int, str, object, object]]) -> None:
     """Write one ``changes`` row per (id, column, old, new) and close open reports."""
     now, user_id = utcnow(), getattr(imp.user, "id", None)
     rows = []
@@ -139,11 +139,11 @@ def record_history(imp: Importer, kind: str, changes: list[tuple[int, str, objec
                          "old": old_text, "new": new_text})
     for chunk in chunks(rows, 2000):
         imp.session.execute(insert(Change), chunk)
-    column = RecordReport.professional_id if kind == "professionals" \
+    reported = RecordReport.professional_id if kind == "professionals" \
         else RecordReport.organisation_id
     for chunk in chunks(sorted({r["object_id"] for r in rows})):
         imp.session.execute(
-            update(RecordReport).where(in_(imp.session, column, chunk),
+            update(RecordReport).where(in_(imp.session, reported, chunk),
                                        RecordReport.resolved_at.is_(None))
             .values(resolved_at=now, resolved_by_id=user_id,
                     resolution=ReportResolution.AANGEPAST)
@@ -154,8 +154,8 @@ def _keys_text(imp: Importer, target: str, ids: set[int], known: dict[int, str])
     """``ids`` of areas or domains as their sorted keys (``known``: id -> key, filled here)."""
     missing = sorted(i for i in ids if i not in known)
     if missing:
-        model = {"areas": Area, "domains": Domain}[target]
-        column = model.external_id if model is Area else model.slug
+        model, column = ((Area, Area.external_id) if target == "areas"
+                         else (Domain, Domain.slug))
         for pk, key in imp.session.execute(select(model.id, column)
                                            .where(in_(imp.session, model.id, missing))):
             known[pk] = key or str(pk)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from netwerk.db import utcnow
+from netwerk.db import rowcount, utcnow
 from netwerk.models import RecentlyOpened
 from netwerk.models.recent import KEEP
 
@@ -20,13 +20,13 @@ def record_opened(session: Session, user, professional_id: int) -> None:
     if user.professional_id == professional_id:
         return
     now = utcnow()
-    moved = session.execute(
+    moved = rowcount(session.execute(
         update(RecentlyOpened)
         .where(RecentlyOpened.user_id == user.id,
                RecentlyOpened.professional_id == professional_id)
         .values(opened_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if moved:
         return
     try:

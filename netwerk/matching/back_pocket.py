@@ -82,7 +82,9 @@ def exact_cover(options: Sequence[Option], needed: frozenset[str]) -> list[Optio
     chosen: list[Option] = []
     mask = full
     while mask:
-        prev, i = came[mask]  # type: ignore[misc]
+        step = came[mask]
+        assert step is not None  # ``needed`` is coverable (all the caller asks for)
+        prev, i = step
         chosen.append(options[i])
         mask = prev
     return sorted(chosen, key=_order)

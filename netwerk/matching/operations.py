@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from netwerk import audit
-from netwerk.db import utcnow
+from netwerk.db import rowcount, utcnow
 from netwerk.errors import UserError
 from netwerk.i18n import _
 from netwerk.matching.engine import with_lead
@@ -70,10 +70,10 @@ def next_reference(session: Session, year: int) -> str:
     UPDATE locks the year's row until the intake commits; the first intake of a year inserts
     it inside a savepoint and retries the UPDATE when another did so first)."""
     for _attempt in range(3):
-        bumped = session.execute(
+        bumped = rowcount(session.execute(
             update(ReferenceCounter).where(ReferenceCounter.year == year)
             .values(last=ReferenceCounter.last + 1)
-        ).rowcount
+        ))
         if not bumped:
             try:
                 with session.begin_nested():
@@ -411,8 +411,9 @@ def _users_of(session: Session, professional_ids) -> dict[int, int]:
     ids = [p for p in professional_ids if p]
     if not ids:
         return {}
-    return dict(session.execute(select(User.professional_id, User.id)
-                                .where(User.professional_id.in_(ids))).all())
+    rows = session.execute(select(User.professional_id, User.id)
+                           .where(User.professional_id.in_(ids))).all()
+    return {professional: account for professional, account in rows if professional is not None}
 
 
 def _tell_decision(session: Session, case: Case, user, answer: Answer) -> None:
@@ -448,8 +449,9 @@ def admit_opposing(session: Session, case: Case, user, professional_id: int,
                        None)
     if involvement is None:
         raise CaseError(_("Toegang: deze persoon is niet bij de casus betrokken."))
-    shared_on = _record_basis(session, case, check_basis(session, case, basis,
-                                                         {professional_id}), user)
+    checked = check_basis(session, case, basis, {professional_id})
+    assert checked is not None  # someone is brought in: a basis, or check_basis raised
+    shared_on = _record_basis(session, case, checked, user)
     involvement.opposing_admitted = True
     involvement.basis = shared_on
     audit.record(session, user, "admit_opposing", "case", case.id,
@@ -490,7 +492,8 @@ def add_action(session: Session, case: Case, professional_id: int | None, what: 
     session.add(action)
     audit.record(session, user, "add_action", "case", case.id)
     session.flush()
-    owner = _users_of(session, [professional_id]).get(professional_id)
+    owner = (_users_of(session, [professional_id]).get(professional_id)
+             if professional_id is not None else None)
     if owner is not None and owner != getattr(user, "id", None):
         from netwerk.notify import notify
 

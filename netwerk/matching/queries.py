@@ -115,7 +115,7 @@ def matching_version(session: Session, area_id: int) -> tuple:
                func.sum(Professional.caseload_max),
                func.sum(sql_case((Professional.available, Professional.id), else_=0)),
                func.sum(sql_case((Professional.may_coordinate.is_(None), 0),
-                                 (Professional.may_coordinate, Professional.id),
+                                 (Professional.may_coordinate.is_(True), Professional.id),
                                  else_=-Professional.id)))
         .where(Professional.organisation_id.in_(orgs))).one()
     skills = session.scalar(select(func.count()).select_from(professional_domains)
@@ -341,7 +341,8 @@ def lead_choices(answer: Answer, case: Case) -> list[tuple[int, str]]:
 
 def action_people_ids(case: Case) -> set[int]:
     """To whom a plan action may go: the involved and the coordinator."""
-    return {i.professional_id for i in case.involvements} | {case.coordinator_id} - {None}
+    people = {i.professional_id for i in case.involvements}
+    return people | {case.coordinator_id} if case.coordinator_id is not None else people
 
 
 def free_places(session: Session, case: Case) -> list | None:

@@ -212,6 +212,7 @@ def decide(case_id: int):
             if not put_error(form, exc):
                 form.reason.errors.append(str(exc))
         else:
+            assert answer.lead is not None  # the chosen lead is in the ranking, or CaseError
             lead = answer.lead.candidate.name
             db.session.commit()
             flash(_n("Frontsoldaat %(lead)s vastgelegd; %(num)d actie in het plan gezet.",
@@ -220,7 +221,7 @@ def decide(case_id: int):
                   _("Frontsoldaat %(lead)s vastgelegd; er zijn geen acties in het plan gezet.",
                     lead=lead), "success")
             return redirect(url_for("cases.detail", case_id=case.id) + "#plan")
-    return _render_case(db.session.get(Case, case_id), decision=form, analysis=analysis,
+    return _render_case(db.session.get_one(Case, case_id), decision=form, analysis=analysis,
                         status=400, plan_texts=texts)
 
 
@@ -243,7 +244,7 @@ def admit(case_id: int, professional_id: int):
             db.session.commit()
             flash(_("Toegang gegeven."), "success")
             return redirect(url_for("cases.detail", case_id=case.id) + "#betrokkenen")
-    return _render_case(db.session.get(Case, case_id), admit_form=form,
+    return _render_case(db.session.get_one(Case, case_id), admit_form=form,
                         admit_for=professional_id, status=400)
 
 

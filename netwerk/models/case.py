@@ -8,17 +8,15 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Column,
     Date,
     ForeignKey,
     Integer,
     String,
-    Table,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from netwerk.db import Base, UTCDateTime, utcnow
+from netwerk.db import Base, UTCDateTime, link_table, utcnow
 from netwerk.models.area import Area
 from netwerk.models.enums import CaseStatus, InvolvementRole, NeedWeight, Urgency, enum_type
 from netwerk.models.organisation import Domain, Organisation
@@ -28,13 +26,8 @@ from netwerk.models.trust import CaseBasis
 # Organisations with an opposing interest in the household's situation (the landlord who
 # evicts, a creditor who collects): their people never lead and see nothing of the case
 # unless the coordinator admits one of them explicitly (CaseInvolvement.opposing_admitted).
-case_opposing = Table(
-    "case_opposing",
-    Base.metadata,
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
-    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"),
-           primary_key=True, index=True),
-)
+case_opposing = link_table("case_opposing", ("case_id", "cases.id"),
+                           ("organisation_id", "organisations.id"), target_ondelete="CASCADE")
 
 
 class Case(Base):

@@ -8,7 +8,9 @@ template takes the label from here (templates through the ``sector_label``, ``co
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from sqlalchemy import Enum as SAEnum
 
@@ -266,21 +268,30 @@ class Role(StrEnum):
     BEHEERDER = "beheerder"
 
 
+T = TypeVar("T")
+
+
+def _by_value(labels: Mapping[Any, T], value: str, default: T) -> T:
+    """``labels`` looked up by a stored value: a StrEnum member hashes and compares as its
+    value, so the enum-keyed tables answer for the plain string too."""
+    return labels.get(value, default)
+
+
 def sector_label(sector: str) -> str:
-    return str(SECTOR_LABELS.get(sector, sector))  # type: ignore[call-overload]
+    return str(_by_value(SECTOR_LABELS, sector, sector))
 
 
 def constraint_label(tag: str) -> str:
-    return str(CONSTRAINT_LABELS.get(tag, tag))  # type: ignore[call-overload]
+    return str(_by_value(CONSTRAINT_LABELS, tag, tag))
 
 
 def urgency_label(urgency: str) -> str:
-    return str(URGENCY_LABELS.get(urgency, urgency))  # type: ignore[call-overload]
+    return str(_by_value(URGENCY_LABELS, urgency, urgency))
 
 
 def unit_label(unit: str, count: int) -> str:
     """The unit for ``count`` of it: "bed" for 1, "bedden" otherwise."""
-    one, many = UNIT_LABELS.get(unit, (unit, unit))  # type: ignore[call-overload]
+    one, many = _by_value(UNIT_LABELS, unit, (unit, unit))
     return str(one if count == 1 else many)
 
 

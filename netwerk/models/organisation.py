@@ -8,17 +8,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Column,
     ForeignKey,
     Integer,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from netwerk.db import Base, UTCDateTime, utcnow
+from netwerk.db import Base, UTCDateTime, link_table, utcnow
 from netwerk.i18n import _
 from netwerk.models.area import Area
 from netwerk.models.enums import (
@@ -33,19 +31,9 @@ from netwerk.phone import normalize
 if TYPE_CHECKING:
     from netwerk.models.professional import Professional
 
-service_domains = Table(
-    "service_domains",
-    Base.metadata,
-    Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
-    Column("domain_id", ForeignKey("domains.id", ondelete="RESTRICT"), primary_key=True, index=True),
-)
-
-service_areas = Table(
-    "service_areas",
-    Base.metadata,
-    Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
-    Column("area_id", ForeignKey("areas.id", ondelete="RESTRICT"), primary_key=True, index=True),
-)
+service_domains = link_table("service_domains", ("service_id", "services.id"),
+                             ("domain_id", "domains.id"))
+service_areas = link_table("service_areas", ("service_id", "services.id"), ("area_id", "areas.id"))
 
 
 class Domain(Base):

@@ -8,37 +8,33 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Column,
     Date,
     ForeignKey,
     Integer,
     LargeBinary,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship, validates
 
-from netwerk.db import Base, UTCDateTime, utcnow
+from netwerk.db import Base, UTCDateTime, link_table, utcnow
 from netwerk.models.area import Area
 from netwerk.models.enums import TieKind, TieSource, enum_type
 from netwerk.models.organisation import Domain, Organisation
 from netwerk.phone import normalize
 
-professional_areas = Table(
-    "professional_areas",
-    Base.metadata,
-    Column("professional_id", ForeignKey("professionals.id", ondelete="CASCADE"), primary_key=True),
-    Column("area_id", ForeignKey("areas.id", ondelete="RESTRICT"), primary_key=True, index=True),
-)
+professional_areas = link_table("professional_areas", ("professional_id", "professionals.id"),
+                                ("area_id", "areas.id"))
+professional_domains = link_table("professional_domains", ("professional_id", "professionals.id"),
+                                  ("domain_id", "domains.id"))
 
-professional_domains = Table(
-    "professional_domains",
-    Base.metadata,
-    Column("professional_id", ForeignKey("professionals.id", ondelete="CASCADE"), primary_key=True),
-    Column("domain_id", ForeignKey("domains.id", ondelete="RESTRICT"), primary_key=True, index=True),
-)
+
+def initials_of(name: str) -> str:
+    """The avatar's letters for a name without a photo: its first and last capitalised word."""
+    parts = [p for p in name.split() if p[:1].isupper()]
+    letters = (parts[0][:1] + (parts[-1][:1] if len(parts) > 1 else "")) if parts else "?"
+    return letters.upper()
 
 
 class Professional(Base):
@@ -104,9 +100,7 @@ class Professional(Base):
 
     @property
     def initials(self) -> str:
-        parts = [p for p in self.name.split() if p[:1].isupper()]
-        letters = (parts[0][:1] + (parts[-1][:1] if len(parts) > 1 else "")) if parts else "?"
-        return letters.upper()
+        return initials_of(self.name)
 
     def __repr__(self) -> str:
         return f"<Professional {self.name!r}>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
@@ -57,7 +58,9 @@ class User(UserMixin, Base):
 
     # The key of the server-side session this request runs in (netwerk.auth.sessions); set by
     # the user loader and by sign-in, never stored on the row.
-    session_key = None  # str | None (not a column; set per request by the session loader)
+    if TYPE_CHECKING:
+        session_key: str | None
+    session_key = None  # not a column (an annotation would make it one); set per request
 
     def get_id(self) -> str:  # flask-login: the cookie carries the version and the server-side session's key
         if not self.session_key:

@@ -191,15 +191,15 @@ def bridges(graph: nx.Graph, limit: int = 20) -> list[Bridge]:
     found.sort(key=lambda f: (-f[0], f[1]))
     result = []
     for _size, _name, up, child in found[:limit]:
-        below = dfs.subtree(child)
-        if len(below) * 2 <= dfs.size[dfs.root[child]]:
-            side = below
+        subtree = dfs.subtree(child)
+        if len(subtree) * 2 <= dfs.size[dfs.root[child]]:
+            side = subtree
         else:
-            lower = set(below)
+            lower = set(subtree)
             side = [n for n in dfs.component(child) if n not in lower]
-        smaller = tuple(sorted(side, key=lambda n: label(graph, n)))
-        result.append(Bridge(up, child, smaller, who(graph, up), who(graph, child),
-                             tuple(_parties(graph, smaller))))
+        cut_off = tuple(sorted(side, key=lambda n: label(graph, n)))
+        result.append(Bridge(up, child, cut_off, who(graph, up), who(graph, child),
+                             tuple(_parties(graph, cut_off))))
     return result
 
 
@@ -290,8 +290,8 @@ def clusters(graph: nx.Graph, seed: int = SEED) -> list[Cluster]:
     for members in communities:
         if len(members) < 2:
             continue
-        parties = Counter()
-        sectors = Counter()
+        parties: Counter[str] = Counter()
+        sectors: Counter[str] = Counter()
         for n in members:
             data = graph.nodes[n]
             party = data.get("organisation") if data.get("kind") == "professional" else None

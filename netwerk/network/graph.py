@@ -19,7 +19,7 @@ from datetime import date
 from typing import TypeVar
 
 import networkx as nx
-from sqlalchemy import case, event, func, or_, select
+from sqlalchemy import CompoundSelect, Select, case, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from netwerk.models import (
@@ -244,6 +244,7 @@ def build_area_graph(
     if area_id is not None and area is None:
         raise LookupError(f"area {area_id} does not exist")
     snapshot = None
+    people: Select[int] | CompoundSelect[int] | None
     if work_session_id is not None:
         snapshot = session_snapshot(session, work_session_id)
         people = (
@@ -365,7 +366,7 @@ def cluster_graph(graph: nx.Graph, communities: list[set[str]]) -> nx.Graph:
         for n in members:
             sector = graph.nodes[n].get("sector", "")
             sectors[sector] = sectors.get(sector, 0) + 1
-        main_sector = max(sorted(sectors), key=sectors.get) if sectors else ""
+        main_sector = max(sorted(sectors), key=lambda s: sectors[s]) if sectors else ""
         biggest = sorted(members, key=lambda n: (-graph.degree(n), n))[:3]
         result.add_node(f"c{i}", kind=CLUSTER, sector=main_sector, size=len(members),
                         label=" · ".join(graph.nodes[n].get("label", n) for n in biggest))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 
 import networkx as nx
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 from sqlalchemy.orm import Session
 
 from netwerk.models.table import NodePosition
@@ -135,16 +135,18 @@ def _insert_or_ignore(session: Session, area_id: int,
     """Store ``points`` on a connection and in a transaction of their own (a key another
     request stored first is left as it is) and read the area's positions back there: the
     request's own transaction may hold an older snapshot."""
-    engine = session.get_bind()
-    engine = getattr(engine, "engine", engine)
+    engine = session.get_bind().engine  # an Engine's engine is itself, a Connection's its own
+    statement: Executable
     if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        statement = pg_insert(NodePosition).on_conflict_do_nothing(
+            index_elements=["area_id", "node_key"])
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        statement = sqlite_insert(NodePosition).on_conflict_do_nothing(
+            index_elements=["area_id", "node_key"])
     rows = [{"area_id": area_id, "node_key": k, "x": float(x), "y": float(y)}
             for k, (x, y) in points.items()]
-    statement = insert(NodePosition).on_conflict_do_nothing(
-        index_elements=["area_id", "node_key"])
     with engine.begin() as connection:
         for start in range(0, len(rows), 1000):
             connection.execute(statement, rows[start:start + 1000])

@@ -195,7 +195,7 @@ def map_page(session: Session, req: MapRequest, viewer=None, minimum: int = 1) -
     view = map_view(session, req, version)
     missing, is_default = missing_partners(session, req.area_id, req.work_session_id, version,
                                            viewer=viewer, minimum=minimum)
-    area = session.get(Area, req.area_id)
+    area = session.get_one(Area, req.area_id)
     return MapPage(view, area, missing, is_default, area_choices(session, area.id),
                    sessions_of_area(session, area.id), domain_names(session))
 
@@ -211,7 +211,7 @@ def graph_export(session: Session, req: MapRequest, level_param: str,
     """The map of ``req`` fit for GraphML/GEXF (with on-screen positions for GEXF); a tie made
     in a case the ``viewer`` may not see loses its origin and date."""
     view = map_view(session, req)
-    area = session.get(Area, req.area_id)
+    area = session.get_one(Area, req.area_id)
     graph = export_graph(view.graph)
     _hide_case_provenance(session, graph, viewer)
     if with_viz:
@@ -222,7 +222,7 @@ def graph_export(session: Session, req: MapRequest, level_param: str,
 def missing_partners_download(session: Session, req: MapRequest, viewer=None,
                               minimum: int = 1) -> tuple[str, str]:
     """(CSV text, file name) of the missing partners of ``req``'s area."""
-    area = session.get(Area, req.area_id)
+    area = session.get_one(Area, req.area_id)
     text = missing_partners_csv(session, area.id, req.work_session_id, viewer, minimum)
     return text, f"ontbrekende-partners-{_slug(area.name)}.csv"
 
@@ -232,7 +232,7 @@ def _slug(name: str) -> str:
 
 
 def get_area(session: Session, area_id: int) -> Area:
-    return session.get(Area, area_id)
+    return session.get_one(Area, area_id)
 
 
 def tied_to(session: Session, professional_id: int, others: list[int]) -> set[int]:
@@ -318,7 +318,7 @@ def serving_organisations(session: Session, area_id: int,
 
 
 def _serving_organisations(session: Session, area_id: int) -> list[analysis.ServingOrganisation]:
-    area = session.get(Area, area_id)
+    area = session.get_one(Area, area_id)
     area_ids = area_and_descendant_ids(session, area_id) | {a.id for a in area.ancestors}
     service_ids = select(service_areas.c.service_id).where(service_areas.c.area_id.in_(area_ids))
     rows = session.execute(

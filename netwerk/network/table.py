@@ -84,7 +84,7 @@ def table_data(session: Session, req: queries.MapRequest, viewer, minimum: int) 
 
 
 def _build(session: Session, req: queries.MapRequest, version: tuple) -> _Base:
-    area = session.get(Area, req.area_id)
+    area = session.get_one(Area, req.area_id)
     graph, people, level, messages = queries._selection(session, req, version)
     full_people = area_graph(session, req.area_id, None, version=version)
     full_orgs = organisation_graph(full_people)

@@ -115,10 +115,10 @@ def parse_filters(args: MultiDict, strict: bool = False) -> Filters:
     return Filters(req, errors, level_param)
 
 
-def _query(filters: Filters, **changes) -> dict:
-    """The current filters as URL parameters, with ``changes`` applied."""
-    req = filters.request
-    params = {"gebied": req.area_id, "niveau": filters.level_param}
+def _query(req: queries.MapRequest, level_param: str, **changes) -> dict:
+    """The current filters (``req`` and the level parameter) as URL parameters, with
+    ``changes`` applied."""
+    params = {"gebied": req.area_id, "niveau": level_param}
     if req.sectors:
         params["sector"] = list(req.sectors)
     if req.work_session_id:
@@ -135,9 +135,10 @@ def map_page():
     """Show the network map of an area with its analysis and missing partners."""
     policy.require(policy.can_view_network)
     filters = parse_filters(request.args)
-    if filters.request is None:
+    req = filters.request
+    if req is None:
         return render_template("network/empty.html")
-    page = queries.map_page(db.session, filters.request, current_user,
+    page = queries.map_page(db.session, req, current_user,
                             current_app.config["NETWERK_MIN_COUNT"])
     view = page.view
     return render_template(
@@ -145,8 +146,8 @@ def map_page():
         view=view, filters=filters, area=page.area, missing=page.missing,
         default_checklist=page.default_checklist, areas=page.areas, sessions=page.sessions,
         sector_names=queries.sector_names(), domain_names=page.domain_names,
-        query=lambda **changes: _query(filters, **changes),
-        focus_label=view.label(filters.request.focus) if filters.request.focus else None,
+        query=lambda **changes: _query(req, filters.level_param, **changes),
+        focus_label=view.label(req.focus) if req.focus else None,
     )
 
 

@@ -32,7 +32,8 @@ def _session_or_404(ws_id: int) -> WorkSession:
 def _put_error(form, exc: operations.WorkSessionError) -> None:
     """Put an operation's error on the form field it names (``area`` is ``area_id``,
     ``inviter`` is ``inviter_id``, ...), else on top of the form."""
-    names = {exc.field: f"{exc.field}_id"} if hasattr(form, f"{exc.field}_id") else None
+    names = ({exc.field: f"{exc.field}_id"}
+             if exc.field and hasattr(form, f"{exc.field}_id") else None)
     if not put_error(form, exc, names):
         form.form_errors.append(str(exc))
 

@@ -24,7 +24,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from netwerk.db import utcnow
+from netwerk.db import rowcount, utcnow
 from netwerk.jobs import enqueue, job
 from netwerk.models import MailMessage
 from netwerk.notify import mail
@@ -67,7 +67,7 @@ def _take(session: Session, message_id_: int) -> bool:
             or_((outbox.c.state == WAIT) & (outbox.c.next_attempt_at <= now),
                 (outbox.c.state == BUSY) & (outbox.c.lease_until < now)))
         .values(state=BUSY, lease_until=now + lease, attempts=outbox.c.attempts + 1))
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 @job("send_mail")
@@ -83,7 +83,7 @@ def send_mail(message_id: int) -> str:
         session.rollback()
         return "niet aan de beurt"
     session.commit()  # the lease is ours, visible to every other worker
-    message = session.get(MailMessage, message_id)
+    message = session.get_one(MailMessage, message_id)  # _take found it
     try:
         mail.send(config["MAIL_URL"], mail.build_message(
             config["MAIL_FROM"], message.to_addr, message.subject, message.body,

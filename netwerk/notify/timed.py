@@ -61,10 +61,10 @@ def due_reminders(session: Session, today) -> int:
         .join(User, User.professional_id == PlanAction.professional_id)
         .where(PlanAction.done.is_(False), PlanAction.due == tomorrow,
                Case.status != CaseStatus.GESLOTEN, User.active.is_(True))).all()
-    for action_id, case_id, due, reference, user_id in rows:
+    for action_id, case_id, _due, reference, user_id in rows:
         notify(session, [user_id], "action_due", f"/casussen/{case_id}#actie-{action_id}",
                _("Casus %(ref)s: een actie voor je moet morgen klaar zijn", ref=reference),
-               key=f"action-due:{action_id}:{due.isoformat()}", case_id=case_id)
+               key=f"action-due:{action_id}:{tomorrow.isoformat()}", case_id=case_id)
     return len(rows)
 
 
@@ -90,7 +90,7 @@ def digests(session: Session, today) -> int:
                          "netwerk: " + _("je dagelijkse overzicht"), body)
             sent += 1
         for nid in ids[user_id]:
-            session.get(Notification, nid).digest_state = "verstuurd"
+            session.get_one(Notification, nid).digest_state = "verstuurd"
     session.flush()
     return sent
 

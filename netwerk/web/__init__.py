@@ -12,8 +12,8 @@ from netwerk.web.args import (
            parse_int,
 )
 from netwerk.web.commit import commit_or_flash
-from netwerk.web.fetch import get_or_404
+from netwerk.web.fetch import get_or_404, own_account
 
 __all__ = ["MAX_ID", "BadArgument", "arg_enum", "arg_id", "arg_int", "arg_page", "commit_or_flash",
-           "get_or_404",
+           "get_or_404", "own_account",
            "parse_id", "parse_int"]

@@ -1,13 +1,17 @@
-"""Fetch-or-404: the one way a view turns an id into a row."""
+"""Fetch-or-404: the one way a view turns an id into a row; and the signed-in account's row."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from flask import abort
+from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from netwerk.web.args import parse_id
+
+if TYPE_CHECKING:
+    from netwerk.models import User
 
 T = TypeVar("T")
 
@@ -22,3 +26,11 @@ def get_or_404(session: Session, model: type[T], ident: object, **options) -> T:
     if row is None:
         abort(404)
     return row
+
+
+def own_account(session: Session) -> User:
+    """The signed-in user's own ``User`` row in ``session`` (the pages that change one's own
+    account work on it; ``current_user`` is the copy the login loader made)."""
+    from netwerk.models import User
+
+    return session.get_one(User, current_user.id)
