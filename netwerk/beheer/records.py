@@ -248,12 +248,19 @@ def _add_to_record(kind: str, obj_id: int, write, problems_of, done: str):
     return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=obj_id), 303)
 
 
-def _part_of(row_model, row_id: int, obj_id: int, parent_id: str):
-    """The part ``row_id`` of record ``obj_id``; 404 when it belongs to another record."""
+def _remove_part(kind: str, obj_id: int, row_model, row_id: int, parent_id: str, remove,
+                 done: str):
+    """Remove the part ``row_id`` of record ``obj_id`` (404 when it belongs to another record)
+    after the record's own access check; ``remove(row)`` writes and audits."""
     row = get_or_404(db.session, row_model, row_id)
     if getattr(row, parent_id) != obj_id:
         abort(404)
-    return row
+    section = BY_KIND[kind]
+    _require_object(section, get_or_404(db.session, editing.KINDS[kind].model, obj_id))
+    remove(row)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=obj_id), 303)
 
 
 @bp.post("/diensten/<int:obj_id>/regels")
@@ -270,12 +277,9 @@ def add_rule(obj_id: int):
 
 @bp.post("/diensten/<int:obj_id>/regels/<int:rule_id>/verwijderen")
 def remove_rule(obj_id: int, rule_id: int):
-    rule = _part_of(EligibilityRule, rule_id, obj_id, "service_id")
-    _require_object(BY_KIND["services"], rule.service)
-    editing.remove_rule(db.session, current_user, rule)
-    db.session.commit()
-    flash(_("Toegangsregel verwijderd."), "success")
-    return redirect(url_for("beheer.diensten_detail", obj_id=obj_id), 303)
+    return _remove_part("services", obj_id, EligibilityRule, rule_id, "service_id",
+                        lambda rule: editing.remove_rule(db.session, current_user, rule),
+                        _("Toegangsregel verwijderd."))
 
 
 @bp.post("/organisaties/<int:obj_id>/domeinen")
@@ -291,8 +295,6 @@ def add_domain(obj_id: int):
 
 @bp.post("/organisaties/<int:obj_id>/domeinen/<int:domain_id>/verwijderen")
 def remove_domain(obj_id: int, domain_id: int):
-    row = _part_of(EmailDomain, domain_id, obj_id, "organisation_id")
-    _require_object(BY_KIND["organisations"], row.organisation)
-    joining.remove_domain(db.session, current_user, row)
-    db.session.commit()
-    return redirect(url_for("beheer.organisaties_detail", obj_id=obj_id), 303)
+    return _remove_part("organisations", obj_id, EmailDomain, domain_id, "organisation_id",
+                        lambda row: joining.remove_domain(db.session, current_user, row),
+                        _("E-maildomein verwijderd."))

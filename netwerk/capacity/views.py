@@ -298,61 +298,63 @@ def _load_hold(capacity_id: int, hold_id: int) -> tuple[Capacity, CapacityHold]:
     return capacity, hold
 
 
-def _answer(capacity: Capacity, hold: CapacityHold, do, done: str, form=None):
+def _hold_step(capacity_id: int, hold_id: int, may, form, refused: str, do, done: str):
+    """One step on a hold: 404 for a hold of another place, 403 unless ``may(capacity, hold)``,
+    400 with ``refused`` for a stale or invalid form; then ``do(hold, form)`` and commit, or 409
+    with the reason it could not be done (a reason missing on a decline is shown at its field)."""
+    capacity, hold = _load_hold(capacity_id, hold_id)
+    if not may(capacity, hold):
+        abort(403)
+    decline = {hold.id: form} if isinstance(form, DeclineForm) else None
+    if not form.validate_on_submit():
+        return _render_detail(capacity, 400, decline_forms=decline, message=refused)
     try:
-        do()
+        do(hold, form)
     except operations.CapacityError as exc:
         db.session.rollback()
-        if form is not None and exc.field == "reason":
+        if decline and exc.field == "reason":
             put_error(form, exc)
-            return _render_detail(capacity, 400, decline_forms={hold.id: form},
-                                  message=exc.message)
+            return _render_detail(capacity, 400, decline_forms=decline, message=exc.message)
         return _render_detail(capacity, 409, message=exc.message)
     db.session.commit()
     flash(done, "success")
     return redirect(url_for(".detail", capacity_id=capacity.id), 303)
 
 
+def _provider(capacity: Capacity, hold: CapacityHold) -> bool:
+    return policy.can_answer_hold(current_user, capacity)
+
+
+def _claimant(capacity: Capacity, hold: CapacityHold) -> bool:
+    return policy.can_withdraw_hold(current_user, hold)
+
+
 @bp.post("/plek/<int:capacity_id>/reserveringen/<int:hold_id>/bevestigen")
 def confirm_hold(capacity_id: int, hold_id: int):
     """The provider confirms: the place is taken."""
-    capacity, hold = _load_hold(capacity_id, hold_id)
-    policy.require(policy.can_answer_hold, capacity)
-    form = CsrfForm()
-    if not form.validate_on_submit():
-        return _render_detail(capacity, 400, message=_("Niet bevestigd: ververs de pagina."))
-    return _answer(capacity, hold,
-                   lambda: holds.confirm(db.session, hold.id, current_user.id),
-                   _("Reservering bevestigd: de plek is ingenomen."))
+    return _hold_step(capacity_id, hold_id, _provider, CsrfForm(),
+                      _("Niet bevestigd: ververs de pagina."),
+                      lambda hold, form: holds.confirm(db.session, hold.id, current_user.id),
+                      _("Reservering bevestigd: de plek is ingenomen."))
 
 
 @bp.post("/plek/<int:capacity_id>/reserveringen/<int:hold_id>/afwijzen")
 def decline_hold(capacity_id: int, hold_id: int):
     """The provider declines with a reason: the place is free again."""
-    capacity, hold = _load_hold(capacity_id, hold_id)
-    policy.require(policy.can_answer_hold, capacity)
-    form = DeclineForm()
-    if not form.validate_on_submit():
-        return _render_detail(capacity, 400, decline_forms={hold.id: form},
-                              message=_("Niet afgewezen: kijk de reden na."))
-    return _answer(capacity, hold,
-                   lambda: holds.decline(db.session, hold.id, current_user.id,
-                                         form.reason.data or ""),
-                   _("Reservering afgewezen: de plek is weer vrij."), form)
+    return _hold_step(capacity_id, hold_id, _provider, DeclineForm(),
+                      _("Niet afgewezen: kijk de reden na."),
+                      lambda hold, form: holds.decline(db.session, hold.id, current_user.id,
+                                                       form.reason.data or ""),
+                      _("Reservering afgewezen: de plek is weer vrij."))
 
 
 @bp.post("/plek/<int:capacity_id>/reserveringen/<int:hold_id>/intrekken")
 def withdraw_hold(capacity_id: int, hold_id: int):
     """The claimant no longer needs the place: free again."""
-    capacity, hold = _load_hold(capacity_id, hold_id)
-    if not policy.can_withdraw_hold(current_user, hold):
-        abort(403)
-    form = CsrfForm()
-    if not form.validate_on_submit():
-        return _render_detail(capacity, 400, message=_("Niet ingetrokken: ververs de pagina."))
-    return _answer(capacity, hold,
-                   lambda: holds.withdraw(db.session, hold.id, current_user.id),
-                   _("Reservering ingetrokken: de plek is weer vrij."))
+    return _hold_step(capacity_id, hold_id, _claimant, CsrfForm(),
+                      _("Niet ingetrokken: ververs de pagina."),
+                      lambda hold, form: holds.withdraw(db.session, hold.id, current_user.id),
+                      _("Reservering ingetrokken: de plek is weer vrij."))
 
 
 @bp.post("/plek/<int:capacity_id>/claimen")
