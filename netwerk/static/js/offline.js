@@ -63,25 +63,21 @@
     return a;
   }
 
+  function span(cls, text) {
+    var el = document.createElement("span");
+    el.className = cls;
+    el.textContent = text;
+    return el;
+  }
+
   function row(name, meta, number, display, canText) {
     var li = document.createElement("li");
     li.className = "contact";
     var who = document.createElement("div");
     who.className = "contact-who";
-    var n = document.createElement("span");
-    n.className = "name";
-    n.textContent = name;
-    var m = document.createElement("span");
-    m.className = "meta";
-    m.textContent = meta;
-    who.appendChild(n);
-    who.appendChild(m);
-    if (number) {
-      var shown = document.createElement("span");
-      shown.className = "meta";
-      shown.textContent = display;
-      who.appendChild(shown);
-    }
+    who.appendChild(span("name", name));
+    who.appendChild(span("meta", meta));
+    if (number) { who.appendChild(span("meta", display)); }
     li.appendChild(who);
     if (number) {
       li.appendChild(link("call contact-call", "tel:" + number, words.call,
@@ -93,10 +89,7 @@
         li.appendChild(more);
       }
     } else {
-      var none = document.createElement("span");
-      none.className = "meta contact-call";
-      none.textContent = words.noNumber;
-      li.appendChild(none);
+      li.appendChild(span("meta contact-call", words.noNumber));
     }
     return li;
   }
