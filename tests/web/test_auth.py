@@ -7,6 +7,7 @@ import pytest
 from netwerk.app import PUBLIC_ENDPOINTS, SELF_AUTHENTICATING_BLUEPRINTS
 from netwerk.db import db
 from tests.conftest import PASSWORD
+from tests.redis_db import redis_url
 
 
 def _get_routes(app):
@@ -166,8 +167,8 @@ def test_home_links_to_admin_pages_only_for_the_beheerder(users, auth, client):
     assert 'href="/import"' in page and 'href="/export/hsds.json"' in page
 
 
-# The database is flushed: point NETWERK_TEST_REDIS_URL at one nobody else uses.
-REDIS_URL = os.environ.get("NETWERK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# The database is flushed: one of its own (tests/redis_db.py).
+REDIS_URL = redis_url(1)
 
 
 def _redis_reachable() -> bool:
@@ -182,8 +183,6 @@ def _redis_reachable() -> bool:
 
 def test_sign_in_limit_is_shared_between_workers_through_redis(database_url, users):
     """Two app instances (two workers) with the same Redis count one limit together."""
-    import os
-
     if not _redis_reachable():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("Redis is not reachable at 127.0.0.1:6379")

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from netwerk.models import MailMessage
 from netwerk.notify import notify
+from tests.redis_db import redis_url
 
-REDIS_URL = os.environ.get("NETWERK_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+REDIS_URL = redis_url(0)  # flushed: a database of its own (tests/redis_db.py)
 ROOT = Path(__file__).resolve().parents[2]
 
 
