@@ -49,8 +49,14 @@ def job(name: str):
 
 
 def enqueue(session: Session, name: str, key: str, delay: float = 0, **kwargs) -> None:
-    """Run job ``name`` with ``kwargs`` once ``session`` commits (after ``delay`` seconds)."""
-    session.info.setdefault(_PENDING, []).append((name, key, delay, kwargs))
+    """Run job ``name`` with ``kwargs`` once ``session`` commits (after ``delay`` seconds).
+
+    The key names the job: asked for twice with one key (in one transaction, or while the
+    first is still waiting on the queue), it runs once."""
+    pending = session.info.setdefault(_PENDING, [])
+    if any(p[1] == key for p in pending):
+        return
+    pending.append((name, key, delay, kwargs))
 
 
 @event.listens_for(Session, "after_commit")
@@ -155,10 +161,15 @@ class LocalRunner:
             log.exception("job %s (%s) failed", name, key)
 
     def submit(self, name: str, key: str, delay: float, kwargs: dict) -> None:
+        from apscheduler.jobstores.base import ConflictingIdError
+
         scheduler = self._ensure()
         when = datetime.now().astimezone() + timedelta(seconds=delay)
-        scheduler.add_job(self._run, "date", run_date=when, args=(name, key, kwargs),
-                          id=f"{key}@{when.timestamp()}", replace_existing=True)
+        try:  # the key is the id: a job still waiting under it is not added again
+            scheduler.add_job(self._run, "date", run_date=when, args=(name, key, kwargs),
+                              id=key, replace_existing=False)
+        except ConflictingIdError:
+            log.info("job %s (%s) already waiting", name, key)
 
     def shutdown(self) -> None:
         if self._scheduler is not None:
@@ -191,11 +202,25 @@ class RQRunner:
             self._queue = Queue(QUEUE_NAME, connection=redis_connection(self.url))
         return self._queue
 
+    def waiting(self, job_id: str) -> bool:
+        """Whether the job ``job_id`` is still to run (queued, scheduled or deferred): asked
+        for again, RQ would put it on the queue a second time."""
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job, JobStatus
+
+        try:
+            status = Job.fetch(job_id, connection=self.queue().connection).get_status()
+        except NoSuchJobError:
+            return False
+        return status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+
     def submit(self, name: str, key: str, delay: float, kwargs: dict) -> None:
         queue = self.queue()
         options = {"job_id": rq_job_id(key), "result_ttl": 600, "failure_ttl": 7 * 86400,
                    "job_timeout": self.app.config["JOB_TIMEOUT_SECONDS"]}
         try:
+            if self.waiting(options["job_id"]):
+                return
             if delay:
                 queue.enqueue_in(timedelta(seconds=delay), rq_entry, name, kwargs, **options)
             else:
@@ -252,6 +277,14 @@ def work(app, burst: bool = False, simple: bool = False) -> None:
     from rq import SimpleWorker, Worker
 
     _WORKER_APP = app
+    _load_jobs()
+    # RQ forks a work horse per job: configure the ORM once here, so every horse inherits
+    # the configured mappers instead of configuring them again for each job.
+    from sqlalchemy.orm import configure_mappers
+
+    import netwerk.models  # noqa: F401
+
+    configure_mappers()
     connection = redis_connection(app.config["REDIS_URL"])
     runner = RQRunner(app)
     scheduler = None

@@ -132,6 +132,9 @@ class Config:
     MAIL_TIMEOUT_SECONDS = _env_int("NETWERK_MAIL_TIMEOUT_SECONDS", 10)
     MAIL_LEASE_SECONDS = _env_int("NETWERK_MAIL_LEASE_SECONDS", 120)
     MAIL_MAX_ATTEMPTS = _env_int("NETWERK_MAIL_MAX_ATTEMPTS", 10)
+    # The tick re-queues a waiting message only this long after its time (before that, its
+    # own job is about to send it).
+    MAIL_SWEEP_AFTER_SECONDS = _env_int("NETWERK_MAIL_SWEEP_AFTER_SECONDS", 60)
     # The address links in e-mail start with (the request's own host when not set).
     BASE_URL = (os.environ.get("NETWERK_BASE_URL") or "").rstrip("/") or None
     # RQ on Redis when set (worked by `netwerk worker`); otherwise jobs run in the app process.

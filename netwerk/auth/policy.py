@@ -276,6 +276,12 @@ def can_import(user: User) -> bool:
     return is_admin(user)
 
 
+def can_view_import_run(user: User) -> bool:
+    """An import's page and progress: the beheerders (who started it and the others: an
+    import changes the whole network, any beheerder may need to see how it went)."""
+    return is_admin(user)
+
+
 def can_export(user: User) -> bool:
     """Downloading the whole network (HSDS export): a beheerder only."""
     return is_admin(user)

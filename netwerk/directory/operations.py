@@ -29,7 +29,9 @@ from netwerk.models import (
     ReportResolution,
     User,
 )
+from netwerk.models.enums import REPORT_REASON_LABELS
 from netwerk.models.report import NOTE_MAX
+from netwerk.notify import notify
 from netwerk.phone import InvalidPhoneNumber, normalize
 from netwerk.privacy import find_identifiers
 from netwerk.text import bad_character
@@ -290,12 +292,13 @@ def _open_report_of(session: Session, user, **target) -> RecordReport | None:
 
 
 def report_filed(session: Session, report: RecordReport) -> list[User]:
-    """A report was filed: the accounts that should hear of it — the person themself, the
-    organisatiebeheerders of the organisation, else the beheerders.
+    """A report was filed: tell the accounts that should hear of it — the person themself, the
+    organisatiebeheerders of the organisation, else the beheerders — never the reporter.
 
-    THE place where the owners are to be notified: once ``notify(...)`` exists, it is called
-    here for each of these accounts (with the record and the reason; never the remark, which
-    stays in the app). Until then the queue (/verifieren/meldingen) is how they find out."""
+    They are told with kind ``report`` (netwerk/notify): the inbox line names the record and
+    the fixed reason; the free text of "anders" stays in the app (the queue
+    /verifieren/meldingen), and the e-mail carries only that there is a report and the link.
+    Returns the accounts told."""
     organisation_id = report.organisation_id
     query = select(User).where(User.active)
     if report.professional_id is not None:
@@ -312,12 +315,24 @@ def report_filed(session: Session, report: RecordReport) -> list[User]:
         from netwerk.models import Role
 
         admins = list(session.scalars(query.where(User.role == Role.BEHEERDER)))
-    seen, recipients = set(), []
+    seen, recipients = {report.reporter_id}, []
     for account in own + admins:
         if account.id not in seen:
             seen.add(account.id)
             recipients.append(account)
+    notify(session, [a.id for a in recipients], "report", "/verifieren/meldingen",
+           _report_line(session, report), key=f"report:{report.id}")
     return recipients
+
+
+def _report_line(session: Session, report: RecordReport) -> str:
+    """The inbox line of a report: which record and the chosen reason (not the free text)."""
+    reason = str(REPORT_REASON_LABELS[ReportReason(report.reason)])
+    if report.professional_id is not None:
+        name = session.get_one(Professional, report.professional_id).name
+        return _("Melding over %(name)s: %(reason)s", name=name, reason=reason)
+    org = session.get_one(Organisation, report.organisation_id)
+    return _("Melding over %(name)s: %(reason)s", name=org.name, reason=reason)
 
 
 def resolve_report(session: Session, user, report: RecordReport,

@@ -245,6 +245,7 @@ def run_import(session: Session, sources: Iterable[Source], dry_run: bool = Fals
     report = importer.check()
     if dry_run or not report.ok:
         return report
+    _begin_for_sqlite(session)
     try:
         with session.begin_nested():
             importer.apply()
@@ -261,3 +262,16 @@ def run_import(session: Session, sources: Iterable[Source], dry_run: bool = Fals
             reason=type(exc).__name__)))
     return report
 
+
+
+def _begin_for_sqlite(session: Session) -> None:
+    """The standard library's sqlite3 begins a transaction only before an INSERT, UPDATE or
+    DELETE; a SAVEPOINT issued first starts one of its own, and its RELEASE commits. Then the
+    caller could no longer roll the import back (the import job does, when it fails after
+    writing). Begin the transaction first, so the savepoint is nested in it."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN")

@@ -6,7 +6,8 @@ expired lease (a worker killed mid-send) — commits that, talks SMTP, and marks
 ``verstuurd`` (emptying the body). A failure puts it back to ``wacht`` with a later
 ``next_attempt_at`` (1, 2, 4 … minutes, at most an hour) and the error; after
 ``MAIL_MAX_ATTEMPTS`` it is ``mislukt`` (kept, never deleted; the notification stays in the
-inbox). ``sweep`` (run by the tick) re-queues every due message, so a lost job, a Redis
+inbox). ``sweep`` (run by the tick) re-queues every message overdue by
+``MAIL_SWEEP_AFTER_SECONDS`` (not one whose own job is about to send it), so a lost job, a Redis
 restart or a dead worker delays a message but never loses it, and a message that was taken
 is not taken again before its lease ends: each message is sent once. The one window left is
 a worker killed after the SMTP server accepted the message and before ``verstuurd`` was
@@ -109,10 +110,13 @@ def send_mail(message_id: int) -> str:
 
 
 def sweep(session: Session, limit: int = 1000) -> int:
-    """Ask again for every message that is due (waiting, or held past its lease)."""
+    """Ask again for every message left behind: waiting for ``MAIL_SWEEP_AFTER_SECONDS`` past
+    its time (its own job, just queued or retrying, is left to send it), or held past its
+    lease."""
     now = utcnow()
+    overdue = now - timedelta(seconds=current_app.config["MAIL_SWEEP_AFTER_SECONDS"])
     due = list(session.scalars(select(MailMessage.id).where(
-        or_((MailMessage.state == WAIT) & (MailMessage.next_attempt_at <= now),
+        or_((MailMessage.state == WAIT) & (MailMessage.next_attempt_at <= overdue),
             (MailMessage.state == BUSY) & (MailMessage.lease_until < now)))
         .order_by(MailMessage.id).limit(limit)))
     slot = int(now.timestamp()) // 60

@@ -1,7 +1,8 @@
 """The timed jobs, all run by one ``tick`` (every ``JOB_TICK_SECONDS``; the worker's
 scheduler or the app's own, docs/loops.md):
 
-* every tick: expire the holds that are due, re-queue the mail that is due;
+* every tick: expire the holds that are due, re-queue the mail that is overdue, mark an
+  import whose process died as failed (netwerk/interchange/jobs.py);
 * once a day, from ``DIGEST_HOUR`` (Europe/Amsterdam): reminders the day before an action is
   due, the daily digests;
 * once a month (with the first daily run of the month): owners of records not verified for
@@ -112,6 +113,7 @@ def stale_records(session: Session, month: str, now: datetime) -> int:
 def tick(session: Session, now: datetime | None = None) -> dict:
     """One round of the timed work; commits after each step. Returns what it did."""
     from netwerk.capacity.holds import expire_due
+    from netwerk.interchange.jobs import reap as reap_imports
 
     now = now or utcnow()
     done: dict = {"expired": 0}
@@ -122,6 +124,8 @@ def tick(session: Session, now: datetime | None = None) -> dict:
             break
         done["expired"] += n
     done["mail"] = outbox.sweep(session)
+    session.commit()
+    done["imports"] = reap_imports(session, now)
     session.commit()
     local = now.astimezone(LOCAL)
     if local.hour >= current_app.config["DIGEST_HOUR"] and _claim_run(

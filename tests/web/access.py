@@ -24,6 +24,7 @@ from netwerk.models import (
     CapacitySubscription,
     Case,
     HoldStatus,
+    JobRun,
     Notification,
     Organisation,
     PlanAction,
@@ -116,6 +117,14 @@ def build_world(session, make) -> World:
                                         capacity_type_id=capacity.capacity_type_id,
                                         area_id=gemeente.id)
     session.add(subscription)
+    # A finished web import (a dry run) started by the beheerder: its page and status.json.
+    from netwerk.interchange.jobs import StoredReport
+
+    import_run = JobRun(key="import-matrix", kind="import", state="klaar",
+                        options='{"dry_run": true}', user_id=users["beheerder"].id,
+                        result=StoredReport(ok=True, dry_run=True,
+                                            lines=["organisaties: 1 rijen"]).to_json())
+    session.add(import_run)
     session.commit()
     ids = {
         "case": case.id, "other_case": other_case.id, "action": action.id,
@@ -139,6 +148,7 @@ def build_world(session, make) -> World:
         "report": report.id,
         "matrix_email": users["medewerker"].email,
         "hold": hold.id, "notification": message.id, "subscription": subscription.id,
+        "import_run": import_run.id,
     }
     return World(ids=ids, users=users)
 

@@ -237,6 +237,11 @@ MATRIX: dict[str, Row] = {
     # --- import and export: a beheerder only ----------------------------------------------
     "interchange.upload": Row("/import", get=only({"beheerder": 200}),
                               post=only({"beheerder": 200})),  # form again: no file
+    # An import's page and what its progress bar polls: every beheerder (the one who started
+    # it and the others), nobody else (refused before the run is looked up).
+    "interchange.import_run": Row("/import/{import_run}", get=only({"beheerder": 200})),
+    "interchange.run_status_json": Row("/import/{import_run}/status.json",
+                                       get=only({"beheerder": 200})),
     # A template is a header and one made-up example row: any signed-in user may read it.
     "interchange.template": Row("/import/sjablonen/professionals.csv", get=everyone(200)),
     "interchange.hsds": Row("/export/hsds.json", get=only({"beheerder": 200})),

@@ -295,6 +295,7 @@ PATH_VALUES = {
     "token": "=onbekend", "obj_id": "=1", "user_id": "=1", "report_id": "report",
     "rest": "=medewerker@matrix.example/mijn-wijken/",
     "hold_id": "hold", "notification_id": "notification", "subscription_id": "subscription",
+    "run_id": "import_run",
 }
 SKIP = {"static"}
 
@@ -389,6 +390,15 @@ def test_unknown_ids_answer_404(app, world):
                 "/werksessies/groei?gebied=2147483647", "/netwerk/data.json?gebied=2147483647",
                 "/netwerk/data.json?sessie=999999", "/netwerk/tafel/verslag?gebied=2147483647"):
         assert client.get(url).status_code == 404, url
+
+
+def test_disguised_import_run_ids_answer_404(app, world):
+    client = _client(app, "beheerder@matrix.example")
+    for ident in ("2147483648", "99999999999999999999", "0", "-1", "²", "%C2%B2", "1e3",
+                  "0x1", "abc", "999999"):
+        for suffix in ("", "/status.json"):
+            url = f"/import/{ident}{suffix}"
+            assert client.get(url).status_code == 404, url
 
 
 def test_api_unknown_enum_is_a_dutch_json_400(app, session, world):

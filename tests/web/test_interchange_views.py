@@ -11,11 +11,14 @@ from netwerk.models import Organisation
 ORGS = b"key;name;sector;phone\r\norg-x;Stichting \xe9\xe9n;welzijn;030 123 4567\r\n"
 
 
-def upload(client, files, dry_run):
+def upload(client, files, dry_run, follow_redirects=True):
+    """Upload on /import; the import runs as a job (inline in the tests) and its page at
+    /import/<run> shows the report."""
     data = {"files": [(io.BytesIO(body), name) for name, body in files]}
     if dry_run:
         data["dry_run"] = "y"
-    return client.post("/import", data=data, content_type="multipart/form-data")
+    return client.post("/import", data=data, content_type="multipart/form-data",
+                       follow_redirects=follow_redirects)
 
 
 def test_only_a_beheerder_may_import_or_export(client, auth, users):

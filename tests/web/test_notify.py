@@ -50,7 +50,15 @@ def test_an_smtp_failure_is_retried_and_the_message_kept(app, session, users, sm
     # Not due yet: the tick leaves it.
     tick(session)
     assert _messages(session)[0].attempts == 1
+    # Just due: its own (delayed) job is about to send it, the tick leaves it alone ...
     session.execute(update(MailMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+    session.commit()
+    tick(session)
+    assert _messages(session)[0].attempts == 1 and smtp.messages == []
+    # ... overdue by NETWERK_MAIL_SWEEP_AFTER_SECONDS (its job was lost): the tick sends it.
+    overdue = app.config["MAIL_SWEEP_AFTER_SECONDS"] + 1
+    session.execute(update(MailMessage).values(
+        next_attempt_at=utcnow() - timedelta(seconds=overdue)))
     session.commit()
     tick(session)
     [got] = smtp.wait_for(1)
@@ -76,7 +84,8 @@ def test_a_server_that_is_down_loses_nothing(app, session, users):
     server.controller = Controller(server, hostname="127.0.0.1", port=port)
     server.controller.start()
     try:
-        session.execute(update(MailMessage).values(next_attempt_at=utcnow()))
+        session.execute(update(MailMessage).values(next_attempt_at=utcnow() - timedelta(
+            seconds=app.config["MAIL_SWEEP_AFTER_SECONDS"] + 1)))
         session.commit()
         tick(session)
         assert len(server.wait_for(1)) == 1

@@ -14,6 +14,7 @@ from werkzeug.security import generate_password_hash
 from netwerk.capacity import holds
 from netwerk.capacity import operations as capacity_ops
 from netwerk.db import utcnow
+from netwerk.directory.operations import file_report
 from netwerk.matching import operations as case_ops
 from netwerk.matching.queries import analyse_case
 from netwerk.models import (
@@ -28,7 +29,7 @@ from netwerk.models import (
     Role,
     User,
 )
-from netwerk.notify import KINDS, notify
+from netwerk.notify import KINDS
 from netwerk.notify.timed import tick
 
 CHEAP = generate_password_hash("x" * 12, method="pbkdf2:sha256:1000")
@@ -112,8 +113,9 @@ def test_no_email_carries_case_content(app, session, seeded, smtp):
     holds.expire_due(session, utcnow() + timedelta(days=1))
     session.commit()
     # A "klopt niet" report (the directory calls notify) and the monthly stale records.
-    notify(session, [staff.id], "report", f"/personen/{staff.professional_id}",
-           "Nummer klopt niet", key="report:test")
+    # Its free text ("anders") carries case content here: it must stay out of the mail.
+    file_report(session, coordinator, reason="anders", note="Kent het gezin al jaren goed",
+                professional=session.get(Professional, staff.professional_id))
     session.execute(update(Professional).values(verified_at=utcnow() - timedelta(days=400)))
     session.commit()
     tick(session, today)

@@ -129,3 +129,37 @@ def test_report_and_check_predicates_and_filters_agree(app, session, make, seede
     elif principal == "organisatiebeheerder":
         assert any(r.organisation_id == own_org for r in reports if r.id in by_filter)
         assert len(by_filter) > 2
+
+
+@pytest.mark.parametrize("principal", list(PRINCIPALS) + ["zonder_persoon"])
+def test_hold_answer_predicate_and_filter_agree(app, session, make, seeded, principal):
+    """Who answers a hold (confirm, decline, sees the open holds) on a capacity: the predicate
+    ``can_answer_hold`` and its twin ``hold_answerer_filter`` (which picks the accounts told
+    of a new hold) agree for every capacity of the demo network."""
+    from netwerk.models import Capacity, Role, User
+
+    world = build_world(session, make)
+    if principal == "zonder_persoon":  # an account that is nobody in the directory
+        user = make.user(Role.MEDEWERKER, professional=None, email="zonder@matrix.example")
+        session.commit()
+    else:
+        user = _principal(world, principal)
+    capacities = session.scalars(select(Capacity).order_by(Capacity.id)).all()
+    organisations = {c.service.organisation_id for c in capacities}
+    assert len(organisations) >= 2
+    by_predicate = {c.id for c in capacities if policy.can_answer_hold(user, c)}
+    if PRINCIPALS.get(principal, ...) is None:  # nobody signed in: no account to select
+        assert by_predicate == set()
+        return
+    answering = {org for org in organisations if session.scalar(
+        select(User.id).where(User.id == user.id, policy.hold_answerer_filter(org)))}
+    by_filter = {c.id for c in capacities if c.service.organisation_id in answering}
+    assert by_predicate == by_filter
+    if principal == "beheerder":
+        assert by_filter == {c.id for c in capacities}
+    elif principal == "zonder_persoon":
+        assert by_filter == set()
+    elif principal == "medewerker":
+        own = session.get(Professional, user.professional_id).organisation_id
+        assert by_filter == {c.id for c in capacities
+                             if c.service.organisation_id == own} != set()

@@ -84,7 +84,7 @@ def test_a_text_area_keeps_its_line_breaks_but_refuses_escape(seeded, session, m
 
 def _upload(client, name: str, body: bytes):
     return client.post("/import", data={"files": [(io.BytesIO(body), name)]},
-                       content_type="multipart/form-data")
+                       content_type="multipart/form-data", follow_redirects=True)
 
 
 def test_import_refuses_control_characters_in_a_cell(client, auth, users, session):
