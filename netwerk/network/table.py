@@ -31,6 +31,7 @@ from netwerk.network.graph import (
     ORGANISATION,
     PROFESSIONAL,
     area_graph,
+    area_organisations,
     cached,
     data_version,
     network_counter,
@@ -87,7 +88,7 @@ def _build(session: Session, req: queries.MapRequest, version: tuple) -> _Base:
     area = session.get_one(Area, req.area_id)
     graph, people, level, messages = queries._selection(session, req, version)
     full_people = area_graph(session, req.area_id, None, version=version)
-    full_orgs = organisation_graph(full_people)
+    full_orgs = area_organisations(session, req.area_id, None, version)
     stored = positions.area_positions(session, req.area_id, full_orgs, full_people)
 
     if level == ORGANISATION:
@@ -107,7 +108,8 @@ def _build(session: Session, req: queries.MapRequest, version: tuple) -> _Base:
         stored = {n: (x * positions.SCALE, y * positions.SCALE)
                   for n, (x, y) in render.positions(org_graph).items()}
 
-    found = analysis.analyse(org_graph if level != PROFESSIONAL else person_graph)
+    found = analysis.analyse(org_graph if level != PROFESSIONAL else person_graph,
+                             with_clusters=False)
     sessions = _timeline(session, req)
     first_node, first_edge = _first_seen(session, req.area_id, sessions, version)
     names = sector_names()
@@ -199,7 +201,7 @@ def _first_seen(session: Session, area_id: int, sessions: list[WorkSession],
     edges: dict[tuple[str, str], int] = {}
     for index, ws in enumerate(sessions):
         people = area_graph(session, area_id, ws.id, version=version)
-        orgs = organisation_graph(people)
+        orgs = area_organisations(session, area_id, ws.id, version)
         for graph in (people, orgs):
             for node in graph:
                 nodes.setdefault(node, index)
