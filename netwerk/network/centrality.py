@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Hashable
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -75,7 +76,7 @@ def _dependencies(matrix: sparse.csr_matrix, sources: np.ndarray) -> np.ndarray:
 
 
 def betweenness(graph: nx.Graph, k: int | None = None,
-                seed: int | None = None) -> dict[Hashable, float]:
+                seed: int | None = None) -> dict[Any, float]:
     """Normalized shortest-path betweenness of every node (unweighted), exact when ``k`` is
     None, else estimated from ``k`` sources drawn with ``seed`` — equal (to rounding) to
     ``nx.betweenness_centrality(graph, k=k, seed=seed)``."""
