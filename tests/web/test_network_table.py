@@ -395,3 +395,36 @@ def test_report_shows_the_growth_and_draws_the_map(seeded, session, client, auth
     assert [int(o) for o, _new in rows] == [4, 7, 11]
     assert [int(new) for _o, new in rows][1:] == [3, 4]
     assert html.count("<line ") > 3 and "Lister" in html
+
+
+def test_a_warm_view_and_a_poll_read_no_ties(seeded, session, client, auth, users, app):
+    """Once built, the table's data is answered from the cache: the statements of a warm
+    view and of a poll never touch the ties (on PostgreSQL the fingerprint over the area's
+    ties was the cost of every view)."""
+    from sqlalchemy import event
+
+    from netwerk.db import db
+
+    auth.login(users["medewerker"])
+    nieuwegein = _area(session, "Nieuwegein")
+    first = client.get(f"/netwerk/data.json?gebied={nieuwegein.id}")
+    assert first.status_code == 200
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        warm = client.get(f"/netwerk/data.json?gebied={nieuwegein.id}")
+        poll = client.get(f"/netwerk/data.json?gebied={nieuwegein.id}",
+                          headers={"If-None-Match": first.headers["ETag"]})
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert warm.status_code == 200 and warm.get_json()["nodes"]
+    assert poll.status_code == 304
+    assert statements, "the data counter is asked"
+    touching = [s for s in statements if re.search(r"\bties\b", s)]
+    assert touching == [], touching
