@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from netwerk.network import centrality
+
 SEED = 20261126
 # Above this many nodes betweenness is estimated from a fixed sample of sources.
 EXACT_BETWEENNESS_MAX = 500
@@ -217,13 +219,14 @@ def betweenness(graph: nx.Graph) -> tuple[dict[str, float], bool]:
     """Betweenness centrality, exact up to EXACT_BETWEENNESS_MAX nodes; above that estimated
     from a fixed sample of sources: BETWEENNESS_SAMPLE, fewer (not under
     BETWEENNESS_MIN_SAMPLE) when the graph is so dense that the sample would visit more than
-    BETWEENNESS_EDGE_BUDGET edges. Returns (values, sampled)."""
+    BETWEENNESS_EDGE_BUDGET edges. The values are networkx's (``nx.betweenness_centrality``
+    with the same sample), computed by netwerk.network.centrality. Returns (values, sampled)."""
     n = graph.number_of_nodes()
     if n <= EXACT_BETWEENNESS_MAX:
-        return nx.betweenness_centrality(graph), False
+        return centrality.betweenness(graph), False
     m = max(graph.number_of_edges(), 1)
     k = max(BETWEENNESS_MIN_SAMPLE, min(BETWEENNESS_SAMPLE, BETWEENNESS_EDGE_BUDGET // m))
-    return nx.betweenness_centrality(graph, k=min(k, n), seed=SEED), True
+    return centrality.betweenness(graph, k=min(k, n), seed=SEED), True
 
 
 def burt_constraint(graph: nx.Graph, nodes: Iterable[str]) -> dict[str, float]:
@@ -248,7 +251,11 @@ def burt_constraint(graph: nx.Graph, nodes: Iterable[str]) -> dict[str, float]:
         for j in neighbours:
             if j == i:
                 continue
-            indirect = sum(share(i, q) * share(q, j) for q in graph[j] if q in neighbours
+            theirs = graph[j]
+            # the shared neighbours, looked up from the smaller side (a hub has hundreds)
+            small, large = (neighbours, theirs) if len(neighbours) < len(theirs) else \
+                (theirs, neighbours)
+            indirect = sum(share(i, q) * share(q, j) for q in small if q in large
                            and q not in (i, j))
             total += (share(i, j) + indirect) ** 2
         result[i] = total
@@ -334,9 +341,10 @@ class Analysis:
     sampled: bool = False
 
 
-def analyse(graph: nx.Graph) -> Analysis:
-    """Everything shown beside the map, in one pass."""
-    centrality = betweenness(graph)
+def analyse(graph: nx.Graph, with_clusters: bool = True) -> Analysis:
+    """Everything shown beside the map, in one pass (without the Louvain clusters when
+    ``with_clusters`` is false: the table does not show them)."""
+    between = betweenness(graph)
     return Analysis(
         nodes=graph.number_of_nodes(),
         edges=graph.number_of_edges(),
@@ -344,10 +352,10 @@ def analyse(graph: nx.Graph) -> Analysis:
         isolated=isolated(graph),
         cut_points=cut_points(graph),
         bridges=bridges(graph),
-        brokers=brokers(graph, centrality=centrality),
-        clusters=clusters(graph),
-        betweenness=centrality[0],
-        sampled=centrality[1],
+        brokers=brokers(graph, centrality=between),
+        clusters=clusters(graph) if with_clusters else [],
+        betweenness=between[0],
+        sampled=between[1],
     )
 
 

@@ -45,6 +45,7 @@ from netwerk.network.graph import (
     ORGANISATION,
     PROFESSIONAL,
     area_graph,
+    area_organisations,
     cached,
     cluster_graph,
     data_version,
@@ -143,7 +144,11 @@ def _selection(session: Session, req: MapRequest,
     if level == PROFESSIONAL and people.number_of_nodes() > render.MAX_DRAWN_NODES:
         level = ORGANISATION
         messages.append(wording.too_many_professionals(people.number_of_nodes()))
-    graph = organisation_graph(people) if level == ORGANISATION else people
+    if level == ORGANISATION:
+        graph = (organisation_graph(people) if req.sectors else
+                 area_organisations(session, req.area_id, req.work_session_id, version))
+    else:
+        graph = people
     if req.focus:
         if req.focus in graph:
             graph = ego(graph, req.focus, req.steps)
@@ -267,7 +272,8 @@ def growth_frames(session: Session, area_id: int, level: str = ORGANISATION) -> 
 
     def build() -> list[tuple[int, nx.Graph, analysis.GrowthStep, dict]]:
         people = [area_graph(session, area_id, ws.id, version=version) for ws in sessions]
-        graphs = [organisation_graph(p) if level == ORGANISATION else p for p in people]
+        graphs = [area_organisations(session, area_id, ws.id, version)
+                  if level == ORGANISATION else p for ws, p in zip(sessions, people, strict=True)]
         steps = analysis.growth(graphs)
         frames = []
         for ws, graph, person_graph, step in zip(sessions, graphs, people, steps, strict=True):

@@ -18,7 +18,6 @@ made in a case shows its origin and date only to who may see that case
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -28,9 +27,11 @@ from sqlalchemy.orm import Session
 from netwerk.models import Area, Attendance, Professional, WorkSession
 from netwerk.network import analysis, palette, positions, queries, render, wording
 from netwerk.network.graph import (
+    CLUSTER,
     ORGANISATION,
     PROFESSIONAL,
     area_graph,
+    area_organisations,
     cached,
     data_version,
     network_counter,
@@ -41,6 +42,8 @@ from netwerk.network.wording import sector_names
 # Above this many professionals the answer carries organisations only (the page says so).
 PEOPLE_LIMIT = 3000
 SHOWCASE_ITEMS = 8
+FORMAT = 2  # the compact answer (``_build``); 1 was one object per edge with named fields
+KINDS = {"o": ORGANISATION, "p": PROFESSIONAL, "c": CLUSTER}
 
 
 def etag(session: Session, req: queries.MapRequest, viewer, minimum: int) -> str:
@@ -55,39 +58,57 @@ def etag(session: Session, req: queries.MapRequest, viewer, minimum: int) -> str
     return hashlib.sha256(raw).hexdigest()[:32]
 
 
-@dataclass
-class _Base:
-    payload: dict[str, Any]
-    person_ties: nx.Graph  # the drawn ties between people, with source/since/case_id
-
-
 def table_data(session: Session, req: queries.MapRequest, viewer, minimum: int) -> dict:
-    """The answer of ``/netwerk/data.json`` for ``viewer``."""
+    """The answer of ``/netwerk/data.json`` for ``viewer`` (compact: see ``_build``)."""
     version = data_version(session, req.area_id)
     base = cached(session, ("table", req), lambda: _build(session, req, version),
                   area_id=req.area_id, version=version)
-    payload = dict(base.payload)
-    ties = base.person_ties.copy()
-    queries._hide_case_provenance(session, ties, viewer)
-    edges = list(payload["edges"])
-    for a, b, data in ties.edges(data=True):
-        entry = {"from": a, "to": b, "kind": PROFESSIONAL, "s": data.get("s")}
-        if data.get("source"):
-            entry["source"] = data["source"]
-        if data.get("since"):
-            entry["since"] = data["since"]
-        edges.append(entry)
-    payload["edges"] = edges
+    payload = dict(base)
     payload["analysis"] = {**payload["analysis"],
                            **_missing(session, req, version, viewer, minimum)}
     return payload
 
 
-def _build(session: Session, req: queries.MapRequest, version: tuple) -> _Base:
+def node_kind(node: dict[str, Any]) -> str:
+    """A compact node's kind, told by its id (``o…``, ``p…``, ``c…``)."""
+    return KINDS.get(node["id"][:1], ORGANISATION)
+
+
+def edge_ends(payload: dict[str, Any], edge: list) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The two nodes of a compact edge ``[i, j, w, s]``."""
+    nodes = payload["nodes"]
+    return nodes[edge[0]], nodes[edge[1]]
+
+
+def edge_kind(payload: dict[str, Any], edge: list) -> str:
+    """A tie between two professionals, or a line between organisations (or clusters)."""
+    a, b = edge_ends(payload, edge)
+    both = node_kind(a) == PROFESSIONAL and node_kind(b) == PROFESSIONAL
+    return PROFESSIONAL if both else ORGANISATION
+
+
+def edge_weight(edge: list) -> int:
+    return edge[2] if len(edge) > 2 else 1
+
+
+def edge_session(edge: list) -> int | None:
+    return edge[3] if len(edge) > 3 else None
+
+
+def _build(session: Session, req: queries.MapRequest, version: tuple) -> dict[str, Any]:
+    """The part of the answer that is the same for every viewer, compact: nodes are objects
+    with ``id``, ``label``, ``x``, ``y`` (whole pixels), ``sec`` (sector), ``deg``, ``bc``
+    (betweenness, left out when 0), ``s`` (the first work session it was in the network
+    after, left out when none), for an organisation ``n`` (its people), for a professional
+    ``org`` (organisation id) and ``role``; a node's kind is told by its id (``o``, ``p``,
+    ``c``). Edges are ``[i, j, w, s]`` with ``i`` and ``j`` indexes into ``nodes`` (a line
+    between two professionals is a tie between people, else a line between organisations),
+    ``w`` the weight and ``s`` the first session, trailing defaults (1, none) left out. The
+    ties carry no origin or date: the page does not show them."""
     area = session.get_one(Area, req.area_id)
     graph, people, level, messages = queries._selection(session, req, version)
     full_people = area_graph(session, req.area_id, None, version=version)
-    full_orgs = organisation_graph(full_people)
+    full_orgs = area_organisations(session, req.area_id, None, version)
     stored = positions.area_positions(session, req.area_id, full_orgs, full_people)
 
     if level == ORGANISATION:
@@ -107,7 +128,8 @@ def _build(session: Session, req: queries.MapRequest, version: tuple) -> _Base:
         stored = {n: (x * positions.SCALE, y * positions.SCALE)
                   for n, (x, y) in render.positions(org_graph).items()}
 
-    found = analysis.analyse(org_graph if level != PROFESSIONAL else person_graph)
+    found = analysis.analyse(org_graph if level != PROFESSIONAL else person_graph,
+                             with_clusters=False)
     sessions = _timeline(session, req)
     first_node, first_edge = _first_seen(session, req.area_id, sessions, version)
     names = sector_names()
@@ -116,37 +138,23 @@ def _build(session: Session, req: queries.MapRequest, version: tuple) -> _Base:
     sectors_present: set[str] = set()
     org_betweenness = found.betweenness if level != PROFESSIONAL else {}
     for node, data in org_graph.nodes(data=True):
-        x, y = stored.get(node, (0.0, 0.0))
         sector = data.get("sector", "")
         sectors_present.add(sector)
-        nodes.append({
-            "id": node, "label": str(data.get("label", node)), "x": x, "y": y,
-            "kind": ORGANISATION if level != "cluster" else "cluster",
-            "organisation": int(node[1:]) if node.startswith("o") else None,
-            "sector": sector, "deg": org_graph.degree(node),
-            "bc": round(org_betweenness.get(node, 0.0), 4),
-            "people": len(data.get("people", [])) or int(data.get("size", 0)),
-            "s": first_node.get(node),
-        })
+        nodes.append(_node(node, data, stored, sector, org_graph.degree(node),
+                           org_betweenness.get(node, 0.0), first_node.get(node),
+                           n=len(data.get("people", [])) or int(data.get("size", 0))))
     person_betweenness = found.betweenness if level == PROFESSIONAL else {}
     for node, data in person_graph.nodes(data=True):
-        x, y = stored.get(node, (0.0, 0.0))
-        sectors_present.add(data.get("sector", ""))
-        nodes.append({
-            "id": node, "label": str(data.get("label", node)), "x": x, "y": y,
-            "kind": PROFESSIONAL, "organisation": data.get("organisation_id"),
-            "orgLabel": data.get("organisation", ""), "role": data.get("role", ""),
-            "sector": data.get("sector", ""), "deg": person_graph.degree(node),
-            "bc": round(person_betweenness.get(node, 0.0), 4),
-            "s": first_node.get(node),
-        })
-    edges = [{"from": a, "to": b, "kind": ORGANISATION, "w": int(d.get("weight", 1)),
-              "s": first_edge.get(_key(a, b))}
+        sector = data.get("sector", "")
+        sectors_present.add(sector)
+        nodes.append(_node(node, data, stored, sector, person_graph.degree(node),
+                           person_betweenness.get(node, 0.0), first_node.get(node),
+                           org=data.get("organisation_id"), role=data.get("role", "")))
+    index = {n["id"]: i for i, n in enumerate(nodes)}
+    edges = [_edge(index[a], index[b], int(d.get("weight", 1)), first_edge.get(_key(a, b)))
              for a, b, d in org_graph.edges(data=True)]
-    ties = nx.Graph()
-    for a, b, d in person_graph.edges(data=True):
-        ties.add_edge(a, b, source=d.get("source", ""), since=d.get("since", ""),
-                      case_id=d.get("case_id", 0), s=first_edge.get(_key(a, b)))
+    edges += [_edge(index[a], index[b], 1, first_edge.get(_key(a, b)))
+              for a, b in person_graph.edges()]
 
     ws = session.get(WorkSession, req.work_session_id) if req.work_session_id else None
     attendees = []
@@ -155,7 +163,8 @@ def _build(session: Session, req: queries.MapRequest, version: tuple) -> _Base:
             select(Attendance.professional_id)
             .join(Professional, Professional.id == Attendance.professional_id)
             .where(Attendance.work_session_id == ws.id).order_by(Professional.name))]
-    payload = {
+    return {
+        "format": FORMAT,
         "area": {"id": area.id, "name": area.name, "kind": area.kind.value},
         "level": level,
         "session": _session_json(ws, sessions) if ws is not None else None,
@@ -169,7 +178,29 @@ def _build(session: Session, req: queries.MapRequest, version: tuple) -> _Base:
         "edges": edges,
         "analysis": _analysis(found, person_graph if with_people else nx.Graph()),
     }
-    return _Base(payload, ties)
+
+
+def _node(node: str, data: dict, stored: dict[str, positions.Point], sector: str, degree: int,
+          betweenness: float, first: int | None, **more: Any) -> dict[str, Any]:
+    """One compact node: what the page draws, defaults left out."""
+    x, y = stored.get(node, (0.0, 0.0))
+    entry: dict[str, Any] = {"id": node, "label": str(data.get("label", node)),
+                             "x": round(x), "y": round(y), "sec": sector, "deg": degree}
+    bc = round(betweenness, 4)
+    if bc:
+        entry["bc"] = bc
+    if first is not None:
+        entry["s"] = first
+    entry.update((k, v) for k, v in more.items() if v not in (None, ""))
+    return entry
+
+
+def _edge(i: int, j: int, weight: int, first: int | None) -> list[int]:
+    """One compact edge: ``[i, j]``, ``[i, j, w]`` or ``[i, j, w, s]`` (indexes into
+    ``nodes``, the weight when not 1, the first session when there is one)."""
+    if first is not None:
+        return [i, j, weight, first]
+    return [i, j, weight] if weight != 1 else [i, j]
 
 
 def _key(a: str, b: str) -> tuple[str, str]:
@@ -199,7 +230,7 @@ def _first_seen(session: Session, area_id: int, sessions: list[WorkSession],
     edges: dict[tuple[str, str], int] = {}
     for index, ws in enumerate(sessions):
         people = area_graph(session, area_id, ws.id, version=version)
-        orgs = organisation_graph(people)
+        orgs = area_organisations(session, area_id, ws.id, version)
         for graph in (people, orgs):
             for node in graph:
                 nodes.setdefault(node, index)
@@ -241,22 +272,23 @@ def _missing(session: Session, req: queries.MapRequest, version: tuple, viewer,
 def growth_counts(payload: dict) -> list[dict[str, Any]]:
     """Per work session: organisations, people and lines between organisations by then, and
     how many were new (the report's growth figures)."""
+    nodes = [(node_kind(n), n.get("s")) for n in payload["nodes"]]
+    lines = [(edge_kind(payload, e), edge_session(e)) for e in payload["edges"]]
     rows = []
     for ws in payload["sessions"]:
         k = ws["index"]
 
         def upto(items, kind, k=k):
-            return sum(1 for i in items if i.get("kind") == kind and i.get("s") is not None
-                       and i["s"] <= k)
+            return sum(1 for i_kind, s in items if i_kind == kind and s is not None and s <= k)
 
         def new(items, kind, k=k):
-            return sum(1 for i in items if i.get("kind") == kind and i.get("s") == k)
+            return sum(1 for i_kind, s in items if i_kind == kind and s == k)
 
-        rows.append({"session": ws, "organisations": upto(payload["nodes"], ORGANISATION),
-                     "new_organisations": new(payload["nodes"], ORGANISATION),
-                     "people": upto(payload["nodes"], PROFESSIONAL),
-                     "lines": upto(payload["edges"], ORGANISATION),
-                     "new_lines": new(payload["edges"], ORGANISATION)})
+        rows.append({"session": ws, "organisations": upto(nodes, ORGANISATION),
+                     "new_organisations": new(nodes, ORGANISATION),
+                     "people": upto(nodes, PROFESSIONAL),
+                     "lines": upto(lines, ORGANISATION),
+                     "new_lines": new(lines, ORGANISATION)})
     return rows
 
 
@@ -275,7 +307,7 @@ def print_drawing(payload: dict, width: float = 1000.0, height: float = 700.0,
                   labels: int = 30) -> dict[str, Any]:
     """The organisation map drawn for paper (an SVG in the report template): positions scaled
     into ``width`` × ``height``, the ``labels`` best-connected organisations named."""
-    orgs = [n for n in payload["nodes"] if n["kind"] != PROFESSIONAL]
+    orgs = [n for n in payload["nodes"] if node_kind(n) != PROFESSIONAL]
     if not orgs:
         return {"width": width, "height": height, "nodes": [], "edges": [], "legend": []}
     xs, ys = [n["x"] for n in orgs], [n["y"] for n in orgs]
@@ -292,15 +324,18 @@ def print_drawing(payload: dict, width: float = 1000.0, height: float = 700.0,
     for n in orgs:
         x, y = at(n)
         where[n["id"]] = (x, y)
-        style = payload["sectors"].get(n["sector"], {"colour": "#6B6B6B", "shape": "circle"})
+        style = payload["sectors"].get(n["sec"], {"colour": "#6B6B6B", "shape": "circle"})
         r = 6 + 9 * (n["deg"] / top_deg) ** 0.5
         nodes.append({"x": round(x, 1), "y": round(y, 1), "label": n["label"],
                       "named": n["id"] in named, "colour": style["colour"],
                       "path": _shape_path(style["shape"], r), "r": r})
-    edges = [{"x1": round(where[e["from"]][0], 1), "y1": round(where[e["from"]][1], 1),
-              "x2": round(where[e["to"]][0], 1), "y2": round(where[e["to"]][1], 1),
-              "w": round(1 + min(5, (e.get("w") or 1) ** 0.5), 1)}
-             for e in payload["edges"] if e["from"] in where and e["to"] in where]
+    edges = []
+    for e in payload["edges"]:
+        a, b = (n["id"] for n in edge_ends(payload, e))
+        if a in where and b in where:
+            edges.append({"x1": round(where[a][0], 1), "y1": round(where[a][1], 1),
+                          "x2": round(where[b][0], 1), "y2": round(where[b][1], 1),
+                          "w": round(1 + min(5, edge_weight(e) ** 0.5), 1)})
     legend = [{"name": st["name"], "colour": st["colour"], "path": _shape_path(st["shape"], 7)}
               for st in payload["sectors"].values()]
     return {"width": width, "height": height, "nodes": nodes, "edges": edges, "legend": legend}

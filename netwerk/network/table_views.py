@@ -5,7 +5,9 @@ network blueprint (netwerk.network.blueprint); imported by views.py."""
 
 from __future__ import annotations
 
+import gzip
 import io
+import json
 
 import segno
 from flask import (
@@ -13,7 +15,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -40,24 +41,28 @@ def _filters(strict: bool):
 
 @bp.route("/netwerk/data.json")
 def table_data():
-    """The map of an area (same parameters as ``/netwerk``) as JSON for the table: nodes with
-    their stored positions, lines, sessions, and what the analysis found. Answers ``304`` to
-    ``If-None-Match`` with the current tag (the table polls it)."""
+    """The map of an area (same parameters as ``/netwerk``) as compact JSON for the table:
+    nodes with their stored positions, lines, sessions, and what the analysis found
+    (netwerk.network.table). Gzipped when the browser accepts it; a weak ETag, and ``304``
+    to ``If-None-Match`` with the current tag (the table polls it)."""
     policy.require(policy.can_view_network)
     filters = _filters(strict=True)
     if filters.request is None:
         abort(404)
     minimum = current_app.config["NETWERK_MIN_COUNT"]
     tag = table.etag(db.session, filters.request, current_user, minimum)
-    headers = {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"}
-    if request.if_none_match.contains(tag):
+    headers = {"ETag": f'W/"{tag}"', "Cache-Control": "private, no-cache",
+               "Vary": "Accept-Encoding"}
+    if request.if_none_match.contains_weak(tag):
         return Response(status=304, headers=headers)
     payload = table.table_data(db.session, filters.request, current_user, minimum)
     payload["version"] = tag
     payload["errors"] = filters.errors
-    response = jsonify(payload)
-    response.headers.update(headers)
-    return response
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    if "gzip" in request.accept_encodings:
+        body = gzip.compress(body, compresslevel=6, mtime=0)
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, mimetype="application/json", headers=headers)
 
 
 @bp.route("/netwerk/tafel")

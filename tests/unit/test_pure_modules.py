@@ -24,6 +24,7 @@ PURE_MODULES = [
     "netwerk.i18n",
     "netwerk.settings",
     "netwerk.network.analysis",
+    "netwerk.network.centrality",
 ]
 
 

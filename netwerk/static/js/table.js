@@ -1,9 +1,10 @@
-/* The facilitator's table (/netwerk/tafel): draws /netwerk/data.json as SVG with the stored
-   positions, places labels greedily without overlap (the names that matter first, the rest
-   on hover or tap), filters in the browser (sector, level, session timeline), finds and flies
-   to a node, focuses on one node (1 or 2 steps, the rest dimmed), steps through what the
-   analysis found, animates the growth from session to session, polls the data with its ETag
-   so check-ins appear live, and exports the drawn view as SVG or PNG.
+/* The facilitator's table (/netwerk/tafel), part 1 of 3: the data and the drawing. Loads
+   /netwerk/data.json (compact, decoded here), draws it as SVG with the stored positions and
+   places labels greedily without overlap (the names that matter first, the rest on hover or
+   tap), and sets data-drawn="1" and the performance mark "tafel-drawn" once drawn.
+   table-view.js (part 2) adds fit, zoom, pan, fly, the panel, find, legend and timeline;
+   table-story.js (part 3) the showcase, live polling, export and the controls, and starts it.
+   The parts share window.netwerkTafelParts; loaded in that order with plain script tags.
    Every text goes in with textContent; no inline styles (CSP). */
 (function () {
   "use strict";
@@ -13,7 +14,7 @@
   var NS = "http://www.w3.org/2000/svg";
   var svg = document.getElementById("tafel-kaart");
   var NEW = "#f2b705";
-  var POLL_MS = 3000;
+  var P = window.netwerkTafelParts = {};  // shared with table-view.js and table-story.js
 
   function el(name, attrs, parent) {
     var e = document.createElementNS(NS, name);
@@ -49,8 +50,32 @@
     }).then(function (data) { if (data) { take(data, first); } });
   }
 
+  // The compact answer (format 2: short keys, edges as [i, j, w, s] with indexes into nodes, a
+  // node's kind told by its id) becomes the objects the page works with; an answer of
+  // format 1 (one object per edge) is taken as it is.
+  var KINDS = {o: "organisation", p: "professional", c: "cluster"};
+  function decode(data) {
+    if (data.format !== 2) { return; }
+    var orgLabels = {};
+    data.nodes = data.nodes.map(function (c) {
+      var kind = KINDS[c.id.charAt(0)] || "organisation";
+      var n = {id: c.id, label: c.label, x: c.x, y: c.y, kind: kind, sector: c.sec, deg: c.deg || 0,
+               bc: c.bc || 0, s: c.s === undefined ? null : c.s, people: c.n || 0, role: c.role || "",
+               organisation: kind === "professional" ? c.org : (kind === "organisation" ? parseInt(c.id.slice(1), 10) : null)};
+      if (kind === "organisation") { orgLabels[n.organisation] = n.label; }
+      return n;
+    });
+    data.nodes.forEach(function (n) { if (n.kind === "professional") { n.orgLabel = orgLabels[n.organisation] || ""; } });
+    data.edges = data.edges.map(function (e) {
+      var a = data.nodes[e[0]], b = data.nodes[e[1]];
+      return {from: a.id, to: b.id, kind: a.kind === "professional" && b.kind === "professional" ? "professional" : "organisation",
+              w: e.length > 2 ? e[2] : 1, s: e.length > 3 ? e[3] : null};
+    });
+  }
+
   function take(data, first) {
     var before = S.byId, added = [];
+    decode(data);
     S.data = data; S.byId = {}; S.nodes = data.nodes; S.edges = data.edges;
     data.nodes.forEach(function (n) {
       S.byId[n.id] = n;
@@ -71,13 +96,13 @@
       (S.adj[e.to] = S.adj[e.to] || []).push(e.from);
     });
     if (first && data.level === "professional") { S.level = "professional"; }
-    timeline(first);
-    legend();
+    P.timeline(first);
+    P.legend();
     build();
-    buildSlides();
-    if (first) { fit(); } else { draw(); }
+    P.buildSlides();
+    if (first) { P.fit(); } else { draw(); }
     if (added.length) {
-      announce(T["new"] + added.slice(0, 6).map(function (n) { return n.label; }).join(", "));
+      P.announce(T["new"] + added.slice(0, 6).map(function (n) { return n.label; }).join(", "));
       setTimeout(draw, 12000);
     }
   }
@@ -184,6 +209,11 @@
       e.el.setAttribute("opacity", dim ? 0.08 : 0.75);
     });
     labels(W, H, shown);
+    if (S.data && !S.drawnAt) {  // the first drawing of the data: for the tests and the bench
+      S.drawnAt = performance.now();
+      if (performance.mark) { performance.mark("tafel-drawn"); }
+      root.setAttribute("data-drawn", "1");
+    }
   }
 
   // Greedy label placement: most important first, four places tried around each node, a label
@@ -280,393 +310,9 @@
     });
   }
 
-  // -- view: fit, zoom, pan, fly ------------------------------------------------------------------
-  function bounds(list) {
-    var b = {x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity};
-    list.forEach(function (n) {
-      b.x0 = Math.min(b.x0, n.x); b.y0 = Math.min(b.y0, n.y); b.x1 = Math.max(b.x1, n.x); b.y1 = Math.max(b.y1, n.y);
-    });
-    return b;
-  }
-  function viewFor(list) {
-    var W = svg.clientWidth, H = svg.clientHeight;
-    if (!list.length) { return {k: 1, x: W / 2, y: H / 2}; }
-    var b = bounds(list), padX = Math.min(260, W * 0.18), padY = Math.min(140, H * 0.16);
-    var k = Math.min((W - 2 * padX) / Math.max(b.x1 - b.x0, 1), (H - 2 * padY) / Math.max(b.y1 - b.y0, 1));
-    k = Math.min(k, 2.5);
-    return {k: k, x: W / 2 - k * (b.x0 + b.x1) / 2, y: H / 2 - k * (b.y0 + b.y1) / 2};
-  }
-  function fit() {
-    var v = viewFor(S.nodes.filter(candidate));
-    S.fitK = v.k; S.view = v; draw();
-  }
-  function fly(target, ms) {
-    var from = S.view, start = performance.now();
-    ms = ms || 600;
-    function step(t) {
-      var p = Math.min(1, (t - start) / ms), e = p < 0.5 ? 2 * p * p : 1 - Math.pow(-2 * p + 2, 2) / 2;
-      S.view = {k: from.k + (target.k - from.k) * e, x: from.x + (target.x - from.x) * e, y: from.y + (target.y - from.y) * e};
-      render();
-      if (p < 1) { requestAnimationFrame(step); }
-    }
-    requestAnimationFrame(step);
-  }
-  function flyTo(list, maxK) {
-    var v = viewFor(list);
-    if (list.length === 1 || v.k > (maxK || Infinity)) {
-      var k = Math.min(Math.max(S.view.k, (S.fitK || 1) * 1.8), maxK || 3);
-      var b = bounds(list);
-      v = {k: k, x: svg.clientWidth / 2 - k * (b.x0 + b.x1) / 2, y: svg.clientHeight / 2 - k * (b.y0 + b.y1) / 2};
-    }
-    fly(v);
-  }
-  function zoomAt(factor, cx, cy) {
-    var v = S.view, k = Math.max(0.02, Math.min(20, v.k * factor));
-    S.view = {k: k, x: cx - (cx - v.x) * (k / v.k), y: cy - (cy - v.y) * (k / v.k)};
-    draw();
-  }
-  svg.addEventListener("wheel", function (ev) {
-    ev.preventDefault();
-    var r = svg.getBoundingClientRect();
-    zoomAt(Math.exp(-ev.deltaY * 0.0015), ev.clientX - r.left, ev.clientY - r.top);
-  }, {passive: false});
-  var pointers = {}, drag = null;
-  svg.addEventListener("pointerdown", function (ev) {
-    pointers[ev.pointerId] = {x: ev.clientX, y: ev.clientY};
-    drag = {x: ev.clientX, y: ev.clientY, vx: S.view.x, vy: S.view.y, moved: false,
-            node: nodeOf(ev.target), pinch: null};
-    if (Object.keys(pointers).length === 2) {
-      var p = Object.keys(pointers).map(function (k) { return pointers[k]; });
-      drag.pinch = {d: Math.hypot(p[0].x - p[1].x, p[0].y - p[1].y), k: S.view.k};
-    }
-  });
-  svg.addEventListener("pointermove", function (ev) {
-    if (!drag) {
-      var over = nodeOf(ev.target);
-      if ((over && over.id) !== S.hover) { S.hover = over ? over.id : null; draw(); }
-      return;
-    }
-    if (pointers[ev.pointerId]) { pointers[ev.pointerId] = {x: ev.clientX, y: ev.clientY}; }
-    var keys = Object.keys(pointers);
-    if (drag.pinch && keys.length === 2) {
-      var a = pointers[keys[0]], b = pointers[keys[1]], r = svg.getBoundingClientRect();
-      var d = Math.hypot(a.x - b.x, a.y - b.y);
-      zoomAt((drag.pinch.k * d / drag.pinch.d) / S.view.k, (a.x + b.x) / 2 - r.left, (a.y + b.y) / 2 - r.top);
-      drag.moved = true;
-      return;
-    }
-    var dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
-    if (Math.abs(dx) + Math.abs(dy) > 4) { drag.moved = true; }
-    if (drag.moved) { S.view = {k: S.view.k, x: drag.vx + dx, y: drag.vy + dy}; draw(); }
-  });
-  function up(ev) {
-    delete pointers[ev.pointerId];
-    if (!drag) { return; }
-    var d = drag;
-    drag = Object.keys(pointers).length ? drag : null;
-    if (!d.moved && ev.type === "pointerup") { tap(d.node); }
-  }
-  svg.addEventListener("pointerup", up);
-  svg.addEventListener("pointercancel", up);
-  function nodeOf(target) {
-    var g = target && target.closest ? target.closest(".knoop") : null;
-    return g ? S.byId[g.getAttribute("data-id")] : null;
-  }
 
-  // -- tap: open an organisation's people, show the panel ----------------------------------------
-  function tap(n) {
-    if (!n) { select(null); return; }
-    if (n.kind === "organisation" && S.level === "organisation") {
-      if (S.expanded[n.organisation]) { delete S.expanded[n.organisation]; } else { S.expanded[n.organisation] = true; }
-    }
-    select(n.id);
-  }
-  var panel = document.getElementById("tafel-paneel");
-  function select(id) {
-    S.selected = id;
-    var n = id && S.byId[id];
-    panel.hidden = !n;
-    if (n) {
-      document.getElementById("tafel-paneel-naam").textContent = n.label;
-      var sector = (S.data.sectors[n.sector] || {}).name || n.sector;
-      var what = [n.kind === "professional" ? (n.role || T.person) + " · " + n.orgLabel : sector,
-                  fmt(T.linesOf, {n: n.deg})];
-      if (n.kind === "organisation") { what.splice(1, 0, n.people + " " + T.people); }
-      document.getElementById("tafel-paneel-wat").textContent = what.join(" · ");
-      var list = document.getElementById("tafel-paneel-mensen");
-      while (list.firstChild) { list.removeChild(list.firstChild); }
-      if (n.kind === "organisation") {
-        S.nodes.filter(function (p) { return p.kind === "professional" && p.organisation === n.organisation; })
-          .sort(function (a, b) { return a.label.localeCompare(b.label); })
-          .forEach(function (p) {
-            var li = document.createElement("li");
-            var b = document.createElement("button");
-            b.type = "button"; b.textContent = p.label + (p.role ? " · " + p.role : "");
-            b.addEventListener("click", function () { S.expanded[n.organisation] = true; select(p.id); flyTo([p]); });
-            li.appendChild(b); list.appendChild(li);
-          });
-      }
-      root.querySelector("[data-action=focus0]").hidden = !S.focus;
-    }
-    draw();
-  }
-
-  // -- find --------------------------------------------------------------------------------------
-  var find = document.getElementById("tafel-zoekveld"), hits = document.getElementById("tafel-treffers");
-  find.addEventListener("input", function () {
-    var q = norm(find.value.trim());
-    while (hits.firstChild) { hits.removeChild(hits.firstChild); }
-    if (q.length < 2) { hits.hidden = true; return; }
-    var found = S.nodes.filter(function (n) { return norm(n.label).indexOf(q) >= 0; })
-      .sort(function (a, b) { return (norm(a.label).indexOf(q) - norm(b.label).indexOf(q)) || b.rank - a.rank; }).slice(0, 8);
-    found.forEach(function (n) {
-      var li = document.createElement("li"), b = document.createElement("button");
-      b.type = "button";
-      b.textContent = n.label + (n.orgLabel ? " · " + n.orgLabel : "");
-      b.addEventListener("click", function () { goTo(n); });
-      li.appendChild(b); hits.appendChild(li);
-    });
-    hits.hidden = !found.length;
-  });
-  find.addEventListener("keydown", function (ev) {
-    if (ev.key === "Enter") { var b = hits.querySelector("button"); if (b) { b.click(); } }
-    if (ev.key === "Escape") { find.value = ""; hits.hidden = true; }
-  });
-  function goTo(n) {
-    hits.hidden = true; find.value = n.label;
-    if (n.kind === "professional" && S.level === "organisation") { S.expanded[n.organisation] = true; }
-    if (S.hidden[n.sector]) { delete S.hidden[n.sector]; legend(); }
-    if (!inFrame(n)) { S.frame = S.maxFrame; syncSlider(); }
-    select(n.id);
-    flyTo([n]);
-  }
-
-  // -- legend: tap a sector to hide or show it ---------------------------------------------------
-  function legend() {
-    var ul = document.getElementById("tafel-legenda");
-    while (ul.firstChild) { ul.removeChild(ul.firstChild); }
-    Object.keys(S.data.sectors).forEach(function (key) {
-      var st = S.data.sectors[key], li = document.createElement("li"), b = document.createElement("button");
-      b.type = "button";
-      b.setAttribute("aria-pressed", S.hidden[key] ? "false" : "true");
-      var icon = el("svg", {width: 22, height: 22, viewBox: "-12 -12 24 24", "aria-hidden": "true"});
-      el("path", {d: shapePath(st.shape, 8), fill: st.colour, stroke: "#ffffff", "stroke-width": 1.5}, icon);
-      b.appendChild(icon);
-      b.appendChild(document.createTextNode(st.name));
-      b.addEventListener("click", function () {
-        if (S.hidden[key]) { delete S.hidden[key]; } else { S.hidden[key] = true; }
-        b.setAttribute("aria-pressed", S.hidden[key] ? "false" : "true");
-        draw();
-      });
-      li.appendChild(b); ul.appendChild(li);
-    });
-  }
-
-  // -- timeline: the network after each session, growing in place --------------------------------
-  var slider = document.getElementById("tafel-stap"), sliderText = document.getElementById("tafel-stap-tekst");
-  function timeline(first) {
-    var sessions = S.data.sessions, bar = document.getElementById("tafel-tijdlijn");
-    bar.hidden = !sessions.length;
-    if (!sessions.length) { S.frame = null; return; }
-    var withNow = !S.data.session;
-    S.maxFrame = withNow ? sessions.length : sessions.length - 1;
-    slider.max = S.maxFrame;
-    if (first) { S.frame = withNow ? null : S.maxFrame; }
-    syncSlider();
-  }
-  function frameValue() { return S.frame === null ? S.maxFrame : S.frame; }
-  function syncSlider() {
-    slider.value = frameValue();
-    var sessions = S.data.sessions, k = frameValue();
-    var orgs = S.nodes.filter(function (n) { return n.kind === "organisation" && inFrame(n); }).length;
-    var label = k >= sessions.length ? T.now : fmt(T.after, {n: k + 1}) + ": " + sessions[k].title + " (" + sessions[k].date + ")";
-    sliderText.textContent = label + " · " + fmt(T.orgCount, {n: orgs});
-  }
-  slider.addEventListener("input", function () {
-    var k = parseInt(slider.value, 10);
-    S.frame = k >= S.data.sessions.length ? null : k;
-    syncSlider(); draw();
-  });
-  function play() {
-    if (S.playing) { clearTimeout(S.playing); S.playing = null; return; }
-    var k = 0;
-    function next() {
-      S.frame = k >= S.data.sessions.length ? null : k;
-      syncSlider(); draw();
-      k += 1;
-      S.playing = k <= S.maxFrame ? setTimeout(next, 1800) : null;
-    }
-    next();
-  }
-
-  // -- showcase: one slide per finding -------------------------------------------------------------
-  function resolve(id) {  // a person on an organisation map stands for their organisation
-    var n = S.byId[id];
-    if (!n) { return null; }
-    if (n.kind === "professional" && S.level === "organisation" && !S.expanded[n.organisation]) { return "o" + n.organisation; }
-    return id;
-  }
-  function buildSlides() {
-    var a = S.data.analysis, slides = [], label = function (id) { return (S.byId[id] || {}).label || id; };
-    var orgs = S.nodes.filter(function (n) { return n.kind === "organisation"; }).length;
-    var people = S.nodes.filter(function (n) { return n.kind === "professional"; }).length;
-    var orgLines = S.edges.filter(function (e) { return e.kind === "organisation"; }).length;
-    slides.push({title: T.slideOverview + " " + S.data.area.name, text: fmt(T.slideOverviewText, {o: orgs, p: people, l: orgLines}), ids: []});
-    slides.push({title: T.slideIsolated, text: a.isolated.length ? T.slideIsolatedText : T.slideIsolatedNone,
-                 items: a.isolated.map(label), ids: a.isolated});
-    a.cutPoints.slice(0, 3).forEach(function (c) { slides.push({title: T.slideCut, text: c.text, ids: [c.node].concat(c.cutOff), main: c.node}); });
-    a.bridges.slice(0, 2).forEach(function (b) { slides.push({title: T.slideBridge, text: b.text, ids: [b.a, b.b].concat(b.side)}); });
-    if (a.brokers.length) {
-      slides.push({title: T.slideBrokers, text: T.slideBrokersText,
-                   items: a.brokers.slice(0, 5).map(function (b) { return b.label + " — " + fmt(T.reach, {n: b.reach}); }),
-                   ids: a.brokers.slice(0, 5).map(function (b) { return b.node; })});
-    }
-    slides.push({title: T.slideMissing, text: a.missingSectors.length ? "" : T.slideMissingNone,
-                 items: a.missingSectors.map(function (m) { return m.name + (m.candidates.length ? " — " + fmt(T.by, {names: m.candidates.slice(0, 3).join(", ")}) : ""); }),
-                 ids: []});
-    slides.push({title: T.slideUnconnected, text: a.unconnected.length ? T.slideUnconnectedText : T.slideUnconnectedNone,
-                 items: a.unconnected.map(function (c) { return c.label + (c.covers.length ? " (" + c.covers.map(function (d) { return d[0]; }).join(", ") + ")" : ""); }),
-                 ids: a.unconnected.map(function (c) { return c.node; })});
-    S.slides = slides;
-    if (S.slide >= 0) { showSlide(Math.min(S.slide, slides.length - 1)); }
-  }
-  var story = document.getElementById("tafel-verhaal");
-  function showSlide(i) {
-    S.slide = i;
-    if (i < 0) { story.hidden = true; S.highlight = null; draw(); return; }
-    var s = S.slides[i];
-    story.hidden = false;
-    document.getElementById("tafel-verhaal-teller").textContent = fmt(T.of, {i: i + 1, n: S.slides.length});
-    document.getElementById("tafel-verhaal-kop").textContent = s.title;
-    document.getElementById("tafel-verhaal-tekst").textContent = s.text;
-    var ul = document.getElementById("tafel-verhaal-lijst");
-    while (ul.firstChild) { ul.removeChild(ul.firstChild); }
-    (s.items || []).slice(0, 8).forEach(function (t) { var li = document.createElement("li"); li.textContent = t; ul.appendChild(li); });
-    var hl = null, list = [];
-    if (s.ids.length) {
-      hl = {};
-      s.ids.forEach(function (id) { var r = resolve(id); if (r && S.byId[r]) { hl[r] = true; } });
-      list = Object.keys(hl).map(function (id) { return S.byId[id]; }).filter(visible);
-      if (!list.length) { hl = null; }
-    }
-    S.highlight = hl; S.focus = null;
-    if (list.length) { flyTo(list, (S.fitK || 1) * 2.2); } else { fit(); }
-  }
-
-  // -- live: poll the data (ETag) so check-ins and new ties appear ---------------------------------
-  var status = document.getElementById("tafel-melding"), statusTimer = null;
-  function announce(text) {
-    status.textContent = text;
-    clearTimeout(statusTimer);
-    statusTimer = setTimeout(function () { status.textContent = ""; }, 10000);
-  }
-  function poll() {
-    setTimeout(function () {
-      (document.visibilityState === "hidden" ? Promise.resolve() : load(false)).catch(function () {}).then(poll);
-    }, POLL_MS);
-  }
-
-  // -- export: the drawn view as SVG or PNG ---------------------------------------------------------
-  function svgText() {
-    var copy = svg.cloneNode(true);
-    copy.setAttribute("width", svg.clientWidth); copy.setAttribute("height", svg.clientHeight);
-    copy.setAttribute("viewBox", "0 0 " + svg.clientWidth + " " + svg.clientHeight);
-    Array.prototype.forEach.call(copy.querySelectorAll("[display=none]"), function (e) { e.parentNode.removeChild(e); });
-    return new XMLSerializer().serializeToString(copy);
-  }
-  function fileName(ext) { return "netwerk-" + norm(S.data.area.name).replace(/[^a-z0-9]+/g, "-") + "." + ext; }
-  function save(href, name) {
-    var a = document.createElement("a");
-    a.href = href; a.download = name; document.body.appendChild(a); a.click(); a.remove();
-  }
-  function exportSvg() { save("data:image/svg+xml;charset=utf-8," + encodeURIComponent(svgText()), fileName("svg")); }
-  function exportPng() {
-    var img = new Image(), scale = 2;
-    img.onload = function () {
-      var c = document.createElement("canvas");
-      c.width = svg.clientWidth * scale; c.height = svg.clientHeight * scale;
-      var ctx = c.getContext("2d");
-      ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, c.width, c.height);
-      ctx.drawImage(img, 0, 0, c.width, c.height);
-      save(c.toDataURL("image/png"), fileName("png"));
-    };
-    img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svgText());
-  }
-
-  // -- controls ----------------------------------------------------------------------------------
-  root.addEventListener("click", function (ev) {
-    var b = ev.target.closest("[data-action]");
-    if (!b) { return; }
-    var action = b.getAttribute("data-action"), W = svg.clientWidth, H = svg.clientHeight;
-    if (action === "in") { zoomAt(1.4, W / 2, H / 2); }
-    if (action === "uit") { zoomAt(1 / 1.4, W / 2, H / 2); }
-    if (action === "passend") { fit(); }
-    if (action === "niveau") {
-      S.level = S.level === "organisation" ? "professional" : "organisation";
-      b.setAttribute("aria-pressed", S.level === "professional" ? "true" : "false");
-      b.textContent = S.level === "professional" ? T.orgButton : T.peopleButton;
-      if (S.selected && !candidate(S.byId[S.selected])) { select(null); }
-      fit();
-    }
-    if (action === "verhaal") { showSlide(0); }
-    if (action === "legenda") {
-      var aside = root.querySelector(".tafel-legenda");
-      aside.classList.toggle("open");
-      b.setAttribute("aria-pressed", aside.classList.contains("open") ? "true" : "false");
-      draw();
-    }
-    if (action === "vorige") { showSlide(Math.max(0, S.slide - 1)); }
-    if (action === "volgende") { showSlide(Math.min(S.slides.length - 1, S.slide + 1)); }
-    if (action === "sluit-verhaal") { showSlide(-1); }
-    if (action === "sluit-paneel") { S.focus = null; select(null); }
-    if (action === "focus1" || action === "focus2") {
-      if (S.selected) {
-        S.focus = {id: S.selected, steps: action === "focus1" ? 1 : 2};
-        S.highlight = null;
-        var f = focusSet();
-        flyTo(S.nodes.filter(function (n) { return f[n.id] && visible(n); }), (S.fitK || 1) * 3);
-        root.querySelector("[data-action=focus0]").hidden = false;
-      }
-    }
-    if (action === "focus0") { S.focus = null; b.hidden = true; draw(); }
-    if (action === "afspelen") { play(); }
-    if (action === "qr") {
-      var qr = document.getElementById("tafel-qr");
-      qr.hidden = !qr.hidden; b.setAttribute("aria-pressed", qr.hidden ? "false" : "true");
-    }
-    if (action === "svg") { exportSvg(); }
-    if (action === "png") { exportPng(); }
-    if (action === "volledig") {
-      if (document.fullscreenElement) { document.exitFullscreen(); }
-      else if (root.requestFullscreen) { root.requestFullscreen().catch(function () {}); }
-    }
-  });
-  document.addEventListener("keydown", function (ev) {
-    if (ev.target.tagName === "INPUT" || ev.target.tagName === "SELECT") { return; }
-    if (S.slide >= 0 && ev.key === "ArrowRight") { showSlide(Math.min(S.slides.length - 1, S.slide + 1)); }
-    if (S.slide >= 0 && ev.key === "ArrowLeft") { showSlide(Math.max(0, S.slide - 1)); }
-    if (ev.key === "Escape") { showSlide(-1); S.focus = null; select(null); }
-  });
-  document.getElementById("tafel-gebied").addEventListener("change", function (ev) {
-    var url = new URL(S.url, window.location.href);
-    url.searchParams.set("gebied", ev.target.value);
-    url.searchParams.delete("sessie");
-    S.url = url.pathname + url.search; S.expanded = {}; S.hidden = {}; S.focus = null; S.highlight = null;
-    var page = new URL(window.location.href);
-    page.searchParams.set("gebied", ev.target.value); page.searchParams.delete("sessie");
-    history.replaceState(null, "", page.pathname + page.search);
-    load(true).catch(function () {});
-  });
-  function placeOverlays() {
-    var bar = root.querySelector(".tafel-balk").getBoundingClientRect();
-    root.querySelector(".tafel-legenda").style.top = (bar.bottom + 8) + "px";
-    panel.style.top = (bar.bottom + 8) + "px";
-  }
-  placeOverlays();
-  window.addEventListener("resize", function () { placeOverlays(); fit(); });
-
-  load(true).then(function () { root.setAttribute("data-drawn", "1"); poll(); }).catch(function () {
-    announce("De kaart kon niet geladen worden.");
-  });
+  P.S = S; P.T = T; P.root = root; P.svg = svg; P.el = el; P.fmt = fmt; P.norm = norm;
+  P.load = load; P.inFrame = inFrame; P.candidate = candidate; P.visible = visible;
+  P.focusSet = focusSet; P.shapePath = shapePath; P.draw = draw; P.render = render;
   window.netwerkTafel = S;  // for the browser tests and the bench
 }());
