@@ -2,17 +2,20 @@
 
 Only professionals whose organisation has a service serving the case's area (its wijk, the
 gemeente or the regio above it) are loaded, with the ties among them: a handful of indexed
-queries per case, whatever the size of the national network.
+queries per case, whatever the size of the national network (the statements are in
+netwerk/matching/statements.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
+from netwerk.matching import statements
 from netwerk.matching.model import (
     Candidate,
     CaseFacts,
@@ -27,29 +30,34 @@ from netwerk.models import (
     AreaKind,
     Case,
     Domain,
-    EligibilityRule,
-    Organisation,
-    Professional,
-    Service,
-    Tie,
     case_opposing,
     describe_rule,
-    professional_areas,
-    professional_domains,
-    service_areas,
-    service_domains,
 )
 from netwerk.models.enums import may_coordinate_by_default
 
 
 def area_chain(session: Session, area_id: int) -> list[int]:
-    """The area and its ancestors: [wijk, gemeente, regio]."""
-    chain = [area_id]
-    parent = session.scalar(select(Area.parent_id).where(Area.id == area_id))
-    while parent is not None and parent not in chain:
+    """The area and its ancestors: [wijk, gemeente, regio] (one statement)."""
+    row = session.connection().execute(statements.CHAIN, {"area": area_id}).first()
+    if row is None:
+        return [area_id]
+    chain = [a for a in row[:3] if a is not None]
+    parent = row[3]
+    while parent is not None and parent not in chain:  # deeper than regio/gemeente/wijk
         chain.append(parent)
         parent = session.scalar(select(Area.parent_id).where(Area.id == parent))
     return chain
+
+
+def _levels(chain: list[int]) -> tuple[int, int | None, int | None]:
+    """(wijk, gemeente, regio) of a chain (the case's area first)."""
+    return (chain[0], chain[1] if len(chain) > 2 else None,
+            chain[-1] if len(chain) > 1 else None)
+
+
+def _rule(r) -> Rule:
+    return Rule(str(r.kind), r.value, r.int_value, describe_rule(r.kind, r.value, r.int_value),
+                r.description or "")
 
 
 def case_facts(case: Case) -> CaseFacts:
@@ -104,113 +112,71 @@ def load_network(session: Session, area_id: int, language: str | None = None,
 
     With ``needs`` (domain slugs) only professionals covering one of them are loaded, and
     "two steps out" then runs through another such professional. Languages are only read when
-    the client speaks another language than Dutch.
+    the client speaks another language than Dutch. Three statements after the area chain
+    (netwerk/matching/statements.py): the serving services with their organisations, domains
+    and rules; the people with their domains and level; the ties among them.
     """
     chain = area_chain(session, area_id)
     run = session.connection().execute  # Core rows: no ORM identity map for read-only data
-    wijk = chain[0]
-    gemeente = chain[1] if len(chain) > 2 else None
-    regio = chain[-1] if len(chain) > 1 else None
+    wijk, gemeente, regio = _levels(chain)
 
-    serving = select(service_areas.c.service_id).where(service_areas.c.area_id.in_(chain))
-    services = run(
-        select(Service.id, Service.name, Service.organisation_id).where(Service.id.in_(serving))
-    ).all()
+    services: dict[int, tuple[str, int]] = {}
+    domains_of: dict[int, set[str]] = defaultdict(set)
+    rules_of: dict[int, dict[int, Rule]] = defaultdict(dict)
+    org_names: dict[int, str] = {}
+    org_sector: dict[int, str] = {}
+    org_leads: dict[int, bool] = {}
+    for r in run(statements.SERVICES, {"chain": chain}):
+        services[r.id] = (r.name, r.organisation_id)
+        if r.slug is not None:
+            domains_of[r.id].add(r.slug)
+        if r.rule_id is not None and r.rule_id not in rules_of[r.id]:
+            rules_of[r.id][r.rule_id] = _rule(r)
+        oid = r.organisation_id
+        if oid not in org_names:
+            org_names[oid], org_sector[oid] = r.organisation, str(r.sector)
+            org_leads[oid] = (may_coordinate_by_default(str(r.sector)) if r.may_coordinate is None
+                              else bool(r.may_coordinate))
     if not services:
         return Network(())
-    org_ids = {s.organisation_id for s in services}
-    service_ids = [s.id for s in services]
-    domains_of: dict[int, set[str]] = defaultdict(set)
-    for sid, slug in run(
-        select(service_domains.c.service_id, Domain.slug)
-        .join(Domain, Domain.id == service_domains.c.domain_id)
-        .where(service_domains.c.service_id.in_(service_ids))
-    ):
-        domains_of[sid].add(slug)
-    rules_of: dict[int, list[Rule]] = defaultdict(list)
-    for r in run(
-        select(EligibilityRule.service_id, EligibilityRule.kind, EligibilityRule.value,
-               EligibilityRule.int_value, EligibilityRule.description)
-        .where(EligibilityRule.service_id.in_(service_ids))
-        .order_by(EligibilityRule.id)
-    ):
-        text = describe_rule(r.kind, r.value, r.int_value)
-        rules_of[r.service_id].append(
-            Rule(str(r.kind), r.value, r.int_value, text, r.description or ""))
     offers_of: dict[int, list[Offer]] = defaultdict(list)
-    for s in sorted(services, key=lambda s: s.id):
-        offers_of[s.organisation_id].append(
-            Offer(s.id, s.name, frozenset(domains_of[s.id]), tuple(rules_of[s.id]))
-        )
-    org_names, org_sector, org_leads = {}, {}, {}
-    for oid, name, sector, may in run(
-        select(Organisation.id, Organisation.name, Organisation.sector,
-               Organisation.may_coordinate).where(Organisation.id.in_(org_ids))
-    ):
-        org_names[oid], org_sector[oid] = name, str(sector)
-        org_leads[oid] = may_coordinate_by_default(str(sector)) if may is None else bool(may)
+    for sid in sorted(services):
+        name, oid = services[sid]
+        offers_of[oid].append(Offer(sid, name, frozenset(domains_of[sid]),
+                                    tuple(rules_of[sid][k] for k in sorted(rules_of[sid]))))
+    offers = {oid: tuple(found) for oid, found in offers_of.items()}
 
-    people = run(
-        select(Professional.id, Professional.name, Professional.role, Professional.organisation_id,
-               Professional.caseload, Professional.caseload_max, Professional.available,
-               Professional.may_coordinate,
-               *([Professional.languages] if language and language != "nl" else []))
-        .where(Professional.active, Professional.organisation_id.in_(org_ids))
-    ).all()
-    skills: dict[int, set[str]] = defaultdict(set)
-    for pid, slug in run(
-        select(professional_domains.c.professional_id, Domain.slug)
-        .join(Domain, Domain.id == professional_domains.c.domain_id)
-        .where(professional_domains.c.professional_id.in_([p.id for p in people]))
-    ):
-        skills[pid].add(slug)
+    foreign = bool(language and language != "nl")
+    params: dict = {"chain": chain, "wijk": wijk, "gemeente": gemeente, "regio": regio}
     if needs is not None:
-        # Only people who cover at least one of the case's domains take part.
-        wanted = set(needs)
-        people = [p for p in people if skills[p.id] & wanted]
-    people_ids = sorted(p.id for p in people)
-    if not people_ids:
+        params["needs"] = sorted(set(needs))
+    people: dict[int, Any] = {}
+    skills: dict[int, set[str]] = defaultdict(set)
+    for p in run(statements.people(foreign, needs is not None), params):
+        if p.level is None or p.level > 2:
+            continue  # works outside the case's regio
+        people.setdefault(p.id, p)
+        if p.slug is not None:
+            skills[p.id].add(p.slug)
+    if not people:
         return Network(())
-    parent = aliased(Area)
-    levels: dict[int, int] = {}  # professional -> 0 wijk, 1 gemeente, 2 regio
-    for pid, aid, pa, gpa in run(
-        select(professional_areas.c.professional_id, Area.id, Area.parent_id, parent.parent_id)
-        .join(Area, Area.id == professional_areas.c.area_id)
-        .outerjoin(parent, parent.id == Area.parent_id)
-        .where(professional_areas.c.professional_id.in_(people_ids))
-    ):
-        if aid == wijk:
-            level = 0
-        elif gemeente is not None and gemeente in (aid, pa):
-            level = 1
-        elif regio is not None and regio in (aid, pa, gpa):
-            level = 2
-        else:
-            continue
-        levels[pid] = min(level, levels.get(pid, 3))
     names = ("wijk", "gemeente", "regio")
     candidates = tuple(
         Candidate(
             id=p.id, name=p.name, organisation_id=p.organisation_id,
             organisation=org_names.get(p.organisation_id, ""),
-            domains=frozenset(skills[p.id]), proximity=names[levels[p.id]],
-            offers=tuple(offers_of[p.organisation_id]), caseload=p.caseload,
+            domains=frozenset(skills[p.id]), proximity=names[p.level],
+            offers=offers.get(p.organisation_id, ()), caseload=p.caseload,
             caseload_max=p.caseload_max, available=p.available,
-            languages=frozenset(getattr(p, "languages", None) or ["nl"]), role=p.role,
+            languages=frozenset((p.languages if foreign else None) or ["nl"]), role=p.role,
             sector=org_sector.get(p.organisation_id, ""),
             may_coordinate=(org_leads.get(p.organisation_id, False) if p.may_coordinate is None
                             else bool(p.may_coordinate)),
         )
-        for p in sorted(people, key=lambda p: p.id)
-        if p.id in levels
+        for p in (people[pid] for pid in sorted(people))
     )
-    # One index probe per person (ties.a_id), the other end checked here: asking the database
-    # for both ends at once makes SQLite probe every pair.
-    known = {p.id for p in people}
-    ties = frozenset(
-        (a, b) for a, b in run(select(Tie.a_id, Tie.b_id).where(Tie.a_id.in_(people_ids)))
-        if b in known
-    )
+    ids = sorted(people)
+    ties = frozenset((a, b) for a, b in run(statements.TIES, {"people": ids, "people_too": ids}))
     return Network(candidates, ties)
 
 
@@ -223,94 +189,57 @@ def load_outward(session: Session, area_id: int, domains: Iterable[str]) -> tupl
     serving the wijk itself, another wijk of its gemeente (``buurwijk``), the gemeente, the
     regio or an area in it; and, for a domain with none of those, a bounded number elsewhere.
     Each with the area it serves, its rules, intake route and number (the rules are checked
-    against the case by netwerk.matching.missing)."""
+    against the case by netwerk.matching.missing). Two statements: the regio, then (only for
+    domains the regio does not offer) beyond it."""
     domains = sorted(set(domains))
     if not domains:
         return ()
     run = session.connection().execute
     chain = area_chain(session, area_id)
-    wijk = chain[0]
-    gemeente = chain[1] if len(chain) > 2 else None
-    regio = chain[-1] if len(chain) > 1 else None
-    parent = aliased(Area)
-    # The regio's areas with their level as seen from the wijk.
-    levels: dict[int, tuple[str, str]] = {}  # area id -> (level, name)
-    if regio is not None:
-        rows = run(
-            select(Area.id, Area.name, Area.kind, Area.parent_id, parent.parent_id)
-            .outerjoin(parent, parent.id == Area.parent_id)
-            .where((Area.id == regio) | (Area.parent_id == regio) | (parent.parent_id == regio))
-        ).all()
-    else:
-        rows = run(select(Area.id, Area.name, Area.kind, Area.parent_id, Area.parent_id)
-                   .where(Area.id == wijk)).all()
-    for aid, name, kind, pa, _gpa in rows:
-        if aid == wijk:
-            level = "wijk"
-        elif gemeente is not None and pa == gemeente and str(kind) == AreaKind.WIJK:
-            level = "buurwijk"
-        elif aid == gemeente:
-            level = "gemeente"
-        else:
-            level = "regio"
-        levels[aid] = (level, name)
-    domain_ids = dict(run(select(Domain.id, Domain.slug).where(Domain.slug.in_(domains))).all())
-    if not domain_ids:
-        return ()
-    found: list[tuple[int, int, str]] = []  # (service id, area id, level)
-    area_names: dict[int, str] = {a: n for a, (_lvl, n) in levels.items()}
+    wijk, gemeente, regio = _levels(chain)
+    in_regio = regio is not None
+    params: dict = {"domains": domains, "regio": regio, "near": [wijk]}
+
+    def level(r) -> str:
+        if r.area_id == wijk:
+            return "wijk"
+        if gemeente is not None and r.area_parent == gemeente and str(r.area_kind) == AreaKind.WIJK:
+            return "buurwijk"
+        if r.area_id == gemeente:
+            return "gemeente"
+        return "regio"
+
+    found: dict[tuple[int, int], str] = {}  # (service id, area id) -> level
+    details: dict[int, Any] = {}
+    area_names: dict[int, str] = {}
     service_domain: dict[int, set[str]] = defaultdict(set)
-    if levels:
-        for sid, aid, did in run(
-            select(service_areas.c.service_id, service_areas.c.area_id,
-                   service_domains.c.domain_id)
-            .join(service_domains, service_domains.c.service_id == service_areas.c.service_id)
-            .where(service_areas.c.area_id.in_(levels),
-                   service_domains.c.domain_id.in_(domain_ids))
-        ):
-            found.append((sid, aid, levels[aid][0]))
-            service_domain[sid].add(domain_ids[did])
-    near = {domain for domains_ in service_domain.values() for domain in domains_}
-    for did, slug in domain_ids.items():
-        if slug in near:
-            continue
-        for sid, aid, name in run(
-            select(service_areas.c.service_id, service_areas.c.area_id, Area.name)
-            .join(service_domains, service_domains.c.service_id == service_areas.c.service_id)
-            .join(Area, Area.id == service_areas.c.area_id)
-            .where(service_domains.c.domain_id == did,
-                   service_areas.c.area_id.not_in(list(levels) or [-1]))
-            .order_by(Area.name, service_areas.c.service_id).limit(ELSEWHERE_LIMIT)
-        ):
-            found.append((sid, aid, "elders"))
-            service_domain[sid].add(slug)
-            area_names[aid] = name
+    rules_of: dict[int, dict[int, Rule]] = defaultdict(dict)
+
+    def take(rows, level_of) -> None:
+        for r in rows:
+            found[(r.id, r.area_id)] = level_of(r)
+            details.setdefault(r.id, r)
+            area_names[r.area_id] = r.area
+            service_domain[r.id].add(r.slug)
+            if r.rule_id is not None and r.rule_id not in rules_of[r.id]:
+                rules_of[r.id][r.rule_id] = _rule(r)
+
+    take(run(statements.outward_near(in_regio), params), level)
+    near = {d for ds in service_domain.values() for d in ds}
+    missing = [d for d in domains if d not in near]
+    if missing:
+        take(run(statements.outward_elsewhere(in_regio),
+                 {**params, "missing": missing, "limit": ELSEWHERE_LIMIT}),
+             lambda _r: "elders")
     if not found:
         return ()
-    service_ids = sorted({sid for sid, _a, _l in found})
-    services = {s.id: s for s in run(
-        select(Service.id, Service.name, Service.intake_route, Service.organisation_id,
-               Organisation.name.label("organisation"), Organisation.phone,
-               Organisation.intake_route.label("org_intake"))
-        .join(Organisation, Organisation.id == Service.organisation_id)
-        .where(Service.id.in_(service_ids)))}
-    rules_of: dict[int, list[Rule]] = defaultdict(list)
-    for r in run(
-        select(EligibilityRule.service_id, EligibilityRule.kind, EligibilityRule.value,
-               EligibilityRule.int_value, EligibilityRule.description)
-        .where(EligibilityRule.service_id.in_(service_ids)).order_by(EligibilityRule.id)
-    ):
-        rules_of[r.service_id].append(Rule(str(r.kind), r.value, r.int_value,
-                                           describe_rule(r.kind, r.value, r.int_value),
-                                           r.description or ""))
     return tuple(
         OutwardOffer(
-            organisation_id=services[sid].organisation_id,
-            organisation=services[sid].organisation, service=services[sid].name,
-            domains=frozenset(service_domain[sid]), level=level, area=area_names.get(aid, ""),
-            rules=tuple(rules_of[sid]),
-            intake_route=services[sid].intake_route or services[sid].org_intake or "",
-            phone=services[sid].phone,
+            organisation_id=s.organisation_id, organisation=s.organisation, service=s.name,
+            domains=frozenset(service_domain[sid]), level=lvl, area=area_names.get(aid, ""),
+            rules=tuple(rules_of[sid][k] for k in sorted(rules_of[sid])),
+            intake_route=s.intake_route or s.org_intake or "", phone=s.phone,
         )
-        for sid, aid, level in sorted(set(found))
+        for (sid, aid), lvl in sorted(found.items())
+        for s in (details[sid],)
     )

@@ -9,35 +9,28 @@ not in the template or the view.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass, replace
 
-from sqlalchemy import case as sql_case
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from netwerk.auth import policy
 from netwerk.i18n import _
+from netwerk.matching import cache as answers
 from netwerk.matching import wording
+from netwerk.matching.cache import analysis_cache as analysis_cache  # the tests empty it
 from netwerk.matching.engine import match, needs_searched_outward, with_lead
-from netwerk.matching.loader import area_chain, load_case_facts, load_network, load_outward
+from netwerk.matching.loader import load_case_facts, load_network, load_outward
 from netwerk.matching.model import Answer, CaseFacts, Network
 from netwerk.models import (
     Area,
     AreaKind,
     Case,
     Domain,
-    EligibilityRule,
     Organisation,
     Professional,
-    Service,
-    Tie,
     professional_areas,
-    professional_domains,
-    service_areas,
 )
-from netwerk.network.cache import GraphCache
 
 # How many capable candidates the lead choice offers (plus the involved and the lead).
 LEAD_CHOICES = 6
@@ -78,61 +71,6 @@ def configured_weights(weights=None, need_weights=None) -> tuple[dict, dict]:
     return dict(weights), dict(need_weights)
 
 
-# One cache of case analyses per database engine: (case, facts, weights) built under the data
-# version of what matching reads (``matching_version``).
-_caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_caches_lock = threading.Lock()
-ANALYSIS_CACHE_SIZE = 256
-
-
-def analysis_cache(session: Session) -> GraphCache:
-    engine = session.get_bind()
-    engine = getattr(engine, "engine", engine)
-    with _caches_lock:
-        cache = _caches.get(engine)
-        if cache is None:
-            cache = _caches[engine] = GraphCache(ANALYSIS_CACHE_SIZE)
-        return cache
-
-
-def matching_version(session: Session, area_id: int) -> tuple:
-    """A fingerprint of what matching reads for a case in ``area_id``: the services serving
-    the wijk, gemeente or regio (count, ids, their areas and rules), and the people of their
-    organisations (count, latest update, caseloads, availability, may-coordinate, their
-    domains and work areas), the organisations (latest update) and the ties touching those
-    people (count and highest id per end). Any change a suggestion depends on changes it."""
-    chain = area_chain(session, area_id)
-    serving = select(service_areas.c.service_id).where(service_areas.c.area_id.in_(chain))
-    orgs = select(Service.organisation_id).where(Service.id.in_(serving))
-    people = select(Professional.id).where(Professional.organisation_id.in_(orgs))
-    services = session.execute(
-        select(func.count(), func.sum(service_areas.c.service_id))
-        .where(service_areas.c.area_id.in_(chain))).one()
-    rules = session.execute(select(func.count(), func.max(EligibilityRule.id))
-                            .where(EligibilityRule.service_id.in_(serving))).one()
-    staff = session.execute(
-        select(func.count(), func.max(Professional.updated_at), func.sum(Professional.caseload),
-               func.sum(Professional.caseload_max),
-               func.sum(sql_case((Professional.available, Professional.id), else_=0)),
-               func.sum(sql_case((Professional.may_coordinate.is_(None), 0),
-                                 (Professional.may_coordinate.is_(True), Professional.id),
-                                 else_=-Professional.id)))
-        .where(Professional.organisation_id.in_(orgs))).one()
-    skills = session.scalar(select(func.count()).select_from(professional_domains)
-                            .where(professional_domains.c.professional_id.in_(people)))
-    places = session.scalar(select(func.count()).select_from(professional_areas)
-                            .where(professional_areas.c.professional_id.in_(people)))
-    org_state = session.execute(select(func.max(Organisation.updated_at), func.count())
-                                .where(Organisation.id.in_(orgs))).one()
-    # Only the ties touching these people (indexed on both ends): counting the whole table
-    # cost ~0.5 s per intake on the national network (bench/matching.py).
-    ties = tuple(session.execute(select(func.count(), func.max(Tie.id))
-                                 .where(end.in_(people))).one()
-                 for end in (Tie.a_id, Tie.b_id))
-    return (tuple(chain), tuple(services), tuple(rules), tuple(map(str, staff)), skills,
-            places, tuple(map(str, org_state)), tuple(tuple(t) for t in ties))
-
-
 def _analyse(session: Session, case: Case, facts: CaseFacts, weights: dict,
              need_weights: dict) -> CaseAnalysis:
     network = load_network(session, case.area_id, case.language,
@@ -147,17 +85,16 @@ def analyse_case(session: Session, case: Case, weights=None, need_weights=None,
                  cached: bool = True) -> CaseAnalysis:
     """Load the case and its network (bounded queries, plus the outward search for needs
     nobody in the wijk covers) and match once; the answer is kept per case, facts, weights
-    and data version, so the next page view of an unchanged case does not match again."""
+    and data version (netwerk/matching/cache.py), so the next page view of an unchanged case
+    does not match again, and any change the answer depends on is seen at the next one."""
     session.flush()
     weights, need_weights = configured_weights(weights, need_weights)
     facts = load_case_facts(session, case)
     if not cached:
         return _analyse(session, case, facts, weights, need_weights)
-    key = ("case_analysis", case.id, case.area_id, facts, tuple(sorted(weights.items())),
-           tuple(sorted(need_weights.items())))
-    return analysis_cache(session).get(
-        key, matching_version(session, case.area_id),
-        lambda: _analyse(session, case, facts, weights, need_weights))
+    key = ("case_analysis", case.id, case.area_id, case.language, facts,
+           tuple(sorted(weights.items())), tuple(sorted(need_weights.items())))
+    return answers.cached(session, key, lambda: _analyse(session, case, facts, weights, need_weights))
 
 
 def answer_for(session: Session, case: Case, weights=None, need_weights=None) -> Answer:
