@@ -30,12 +30,12 @@ from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz.distance import OSA
-from sqlalchemy import bindparam, literal_column, select, text
+from sqlalchemy import bindparam, exists, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from netwerk.db import utcnow
 from netwerk.directory.languages import index_word, language_code
-from netwerk.models import Organisation, Professional
+from netwerk.models import Organisation, Professional, professional_areas
 from netwerk.models.professional import initials_of
 from netwerk.phone import display as _display
 from netwerk.phone import offers_messages, try_normalize
@@ -378,10 +378,17 @@ def _number_owners(session: Session, number: str | None, suffix: str | None) -> 
 # --- the search --------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=200_000)
+def name_words_of(name: str) -> tuple[str, ...]:
+    """``words(name)``, remembered between searches (the same names come back as hits and typo
+    candidates; folding them is most of the Python time of a search)."""
+    return tuple(words(name))
+
+
 def _one_typo_away(query_words: list[str], name: str) -> bool:
     """Every query word is a word of ``name``, a prefix of one, or (five letters or more) one
     edit away from a word or a same-length prefix of one."""
-    name_words = words(name)
+    name_words = name_words_of(name)
     for q in query_words:
         ok = any(w == q or w.startswith(q) for w in name_words)
         if not ok and len(q) >= FUZZY_MIN_LENGTH:
@@ -400,12 +407,16 @@ def search(
     q: str,
     *,
     viewer_area_ids: set[int] | frozenset[int] = frozenset(),
+    viewer_id: int | None = None,
     stale_after_days: int = 180,
     now: datetime | None = None,
     people_limit: int = PEOPLE_LIMIT,
     org_limit: int = ORG_LIMIT,
 ) -> SearchResult:
-    """Find professionals and organisations for ``q``; see the module docstring."""
+    """Find professionals and organisations for ``q``; see the module docstring.
+
+    The searcher's own wijken: ``viewer_id`` (a professional's id; their wijken are compared in
+    the statement that loads the hits, no statement of their own) or ``viewer_area_ids``."""
     q = (q or "").strip()[:200]
     result = SearchResult(query=q)
     if not q:
@@ -452,7 +463,9 @@ def search(
                 ):
                     people.setdefault(pid, TIER_FUZZY)
 
-    result.people = _people_hits(session, people, plain, viewer_area_ids, stale_before)
+    result.people = _people_hits(
+        session, people, plain, viewer_area_ids, viewer_id, stale_before
+    )
     result.organisations = _org_hits(session, orgs, plain)
     result.organisations_first = _organisations_first(result, plain)
     return result
@@ -460,7 +473,7 @@ def search(
 
 def _name_matches(query_words: list[str], name: str) -> bool:
     """Every query word starts a word of ``name`` (or, five letters or more, is a typo of one)."""
-    return bool(query_words) and _one_typo_away(query_words, normalise(name))
+    return bool(query_words) and _one_typo_away(query_words, name)
 
 
 def _organisations_first(result: SearchResult, query_words: list[str]) -> bool:
@@ -490,6 +503,18 @@ def _areas_column(session: Session):
     ).label("wijken")
 
 
+def _shares_wijk_column(viewer_id: int | None):
+    """Whether the hit works in one of the viewer's wijken (false without a viewer)."""
+    if viewer_id is None:
+        return literal_column("0").label("shares")
+    hit, viewer = professional_areas.alias("hp"), professional_areas.alias("vp")
+    return exists().where(
+        hit.c.professional_id == Professional.id,
+        viewer.c.professional_id == viewer_id,
+        viewer.c.area_id == hit.c.area_id,
+    ).label("shares")
+
+
 def _parse_areas(value: str | None) -> list[tuple[int, str]]:
     if not value:
         return []
@@ -505,9 +530,11 @@ def _people_hits(
     tiers: dict[int, str],
     query_words: list[str],
     viewer_area_ids: set[int] | frozenset[int],
+    viewer_id: int | None,
     stale_before: datetime,
 ) -> list[PersonHit]:
-    """The hits' rows and wijken in one statement, sorted."""
+    """The hits' rows, wijken and whether they share a wijk with the viewer in one statement,
+    sorted."""
     if not tiers:
         return []
     order = {pid: n for n, pid in enumerate(tiers)}
@@ -516,16 +543,18 @@ def _people_hits(
             Professional.id, Professional.name, Professional.role, Professional.organisation_id,
             Organisation.name, Professional.mobile, Professional.landline, Professional.email,
             Professional.verified_at, Professional.photo_updated_at, _areas_column(session),
+            _shares_wijk_column(viewer_id),
         )
         .join(Organisation, Organisation.id == Professional.organisation_id)
         .where(Professional.id.in_(bindparam("ids", list(tiers), expanding=True)))
     ).all()
     hits = []
-    for pid, name, role, org_id, org_name, mobile, landline, email, verified, photo_at, wijken in rows:
-        name_words = words(name)
+    for (pid, name, role, org_id, org_name, mobile, landline, email, verified, photo_at, wijken,
+         shares) in rows:
+        name_words = name_words_of(name)
         on_name = all(any(w.startswith(q) for w in name_words) for q in query_words)
         mine = _parse_areas(wijken)
-        own = any(area_id in viewer_area_ids for area_id, _ in mine)
+        own = bool(shares) or any(area_id in viewer_area_ids for area_id, _ in mine)
         hits.append(
             (
                 (_TIER_ORDER[tiers[pid]], not own, not on_name, order[pid]),
