@@ -28,7 +28,9 @@ async ([text]) => {
   const input = document.getElementById('q');
   const target = document.getElementById('results') || document.getElementById('q-panel');
   const times = [];
+  const parts = [];
   input.value = '';
+  performance.clearResourceTimings();
   for (let i = 2; i <= text.length; i++) {
     const value = text.slice(0, i);
     const drawn = new Promise((resolve) => {
@@ -43,10 +45,21 @@ async ([text]) => {
     const start = performance.now();
     input.value = value;
     input.dispatchEvent(new Event('input', { bubbles: true }));
-    times.push((await drawn) - start);
+    const end = await drawn;
+    times.push(end - start);
+    const wanted = 'q=' + encodeURIComponent(value);
+    const entry = performance.getEntriesByType('resource')
+      .filter((e) => e.name.includes('format=json') && e.name.endsWith(wanted)).pop();
+    if (entry && entry.startTime >= start - 1) {
+      // Where the time went: before the request, the server's answer (request sent to first
+      // byte), the body, and the page's own work after it (JSON, DOM, the next frame).
+      parts.push([entry.requestStart - start, entry.responseStart - entry.requestStart,
+                  entry.responseEnd - entry.responseStart, end - entry.responseEnd,
+                  entry.encodedBodySize]);
+    }
     await new Promise((r) => setTimeout(r, 60));   // a person types ~ 8 letters a second
   }
-  return times;
+  return [times, parts];
 }
 """
 
@@ -56,7 +69,8 @@ def _pct(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
 
 
-def measure(base: str, browser, debounce: int, rounds: int) -> list[float]:
+def measure(base: str, browser, debounce: int, rounds: int,
+            parts: list | None = None) -> list[float]:
     from tests.e2e.conftest import LOGINS
 
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL")
@@ -73,7 +87,10 @@ def measure(base: str, browser, debounce: int, rounds: int) -> list[float]:
     for _ in range(rounds):
         page.goto(base + "/")                      # a fresh page: nothing remembered
         for word in WORDS:
-            samples += page.evaluate(_MEASURE, [word])
+            times, where = page.evaluate(_MEASURE, [word])
+            samples += times
+            if parts is not None:
+                parts += where
     context.close()
     return samples
 
@@ -95,7 +112,8 @@ def main(argv: list[str] | None = None) -> None:
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )
         measure(base, browser, 0, 1)               # warm up the server and the browser
-        now = measure(base, browser, 0, args.rounds)
+        parts: list = []
+        now = measure(base, browser, 0, args.rounds, parts)
         old = measure(base, browser, 150, args.rounds)
         browser.close()
     n50, n95 = statistics.median(now), _pct(now, 0.95)
@@ -105,6 +123,16 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'now (no debounce)':28}{n50:8.1f}{n95:8.1f}")
     print(f"{'baseline (150 ms debounce)':28}{o50:8.1f}{o95:8.1f}")
     print(f"ratio baseline/now: p50 {o50 / n50:.1f}×, p95 {o95 / n95:.1f}×")
+    if parts:
+        print(f"where the time goes now ({len(parts)} answered requests, p50 / p95 ms):")
+        labels = ["keystroke to request sent", "server (request to first byte)",
+                  "response body", "page: JSON, DOM, next frame"]
+        for i, label in enumerate(labels):
+            column = [p[i] for p in parts]
+            print(f"  {label:34}{statistics.median(column):8.1f}{_pct(column, 0.95):8.1f}")
+        sizes = [p[4] for p in parts]
+        print(f"  {'response size (bytes)':34}{statistics.median(sizes):8.0f}"
+              f"{_pct(sizes, 0.95):8.0f}")
     print(f"goal ≤ 100 ms: {'gehaald' if n95 <= 100 else 'NIET gehaald'} (p95 {n95:.1f} ms)")
 
 

@@ -4,7 +4,7 @@ user's current session version (a password change set directly still ends every 
 
 from __future__ import annotations
 
-from netwerk.auth.sessions import find_session
+from netwerk.auth.sessions import user_of_session
 from netwerk.db import db
 from netwerk.models import User
 
@@ -15,9 +15,9 @@ def load_user(user_id: str) -> User | None:
         uid, version = int(raw_id), int(raw_version)
     except ValueError:
         return None
-    if not key or find_session(db.session, uid, key) is None:
+    if not key:
         return None
-    user = db.session.get(User, uid)
+    user = user_of_session(db.session, uid, key)  # the account and its live session: one statement
     if user is None or not user.active or user.session_version != version:
         return None
     user.session_key = key

@@ -234,16 +234,6 @@ def favourites_of(session: Session, user_id: int, *options) -> list[Professional
     ))
 
 
-def viewer_area_ids(session: Session, professional_id: int | None) -> frozenset[int]:
-    """The ids of the wijken a professional works in (the searcher's own wijken)."""
-    if professional_id is None:
-        return frozenset()
-    return frozenset(session.scalars(
-        select(professional_areas.c.area_id)
-        .where(professional_areas.c.professional_id == professional_id)
-    ))
-
-
 # -- numbers people can trust: reports, freshness, history ------------------------------------
 def open_reports(session: Session, *, professional_id: int | None = None,
                  organisation_id: int | None = None) -> list[RecordReport]:

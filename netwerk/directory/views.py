@@ -8,7 +8,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -54,15 +53,6 @@ def _stale_days() -> int:
     return int(current_app.config.get("STALE_AFTER_DAYS", 180))
 
 
-def _viewer_area_ids() -> frozenset[int]:
-    """The signed-in user's wijken, read once per request (one statement, no profile load)."""
-    if "viewer_area_ids" not in g:
-        g.viewer_area_ids = queries.viewer_area_ids(
-            db.session, getattr(current_user, "professional_id", None)
-        )
-    return g.viewer_area_ids
-
-
 def _professional_or_404(professional_id: int, *options) -> Professional:
     return get_or_404(db.session, Professional, professional_id, options=options)
 
@@ -82,7 +72,8 @@ def search_page():
     """Search people and organisations; ``format=json`` gives the same results as JSON."""
     q = request.args.get("q", "")
     result = search(
-        db.session, q, viewer_area_ids=_viewer_area_ids(), stale_after_days=_stale_days()
+        db.session, q, viewer_id=getattr(current_user, "professional_id", None),
+        stale_after_days=_stale_days()
     )
     if request.args.get("format") == "json":
         return jsonify(result.as_json())

@@ -166,6 +166,23 @@ def test_search_page_html_and_json(client, auth, users, people):
     assert {"id", "role", "match", "stale", "verified_at", "own_wijk"} <= person.keys()
 
 
+def test_the_searchers_own_wijk_comes_first_and_is_marked(client, auth, users, people, session):
+    """A worker in Galecop searching "jansen" sees Anna Jansen (Galecop) first, marked as their
+    wijk, and Piet Jansen (Batau-Noord) after, not marked; a worker elsewhere sees neither
+    marked."""
+    worker = users["medewerker"]
+    worker.professional.areas = [people["other"]]
+    session.commit()
+    auth.login(worker)
+    found = client.get("/zoeken?q=jansen&format=json").get_json()["people"]
+    assert [(p["name"], p["own_wijk"]) for p in found] == [
+        ("Anna Jansen", True), ("Piet Jansen", False)]
+    auth.logout()
+    auth.login(users["coordinator"])
+    found = client.get("/zoeken?q=jansen&format=json").get_json()["people"]
+    assert not any(p["own_wijk"] for p in found)
+
+
 def test_search_needs_sign_in(client, people):
     response = client.get("/zoeken?q=ozturk&format=json")
     assert response.status_code == 302

@@ -52,6 +52,8 @@
     av.setAttribute("aria-hidden", "true");
     if (h.has_photo) {
       var img = el("img");
+      img.loading = "lazy";
+      img.decoding = "async";
       img.src = "/personen/" + h.id + "/foto";
       img.alt = "";
       av.appendChild(img);
@@ -93,12 +95,22 @@
 
   function say(text) { if (status) { status.textContent = text; } }
 
-  function render(data) {
+  // Everything is built off the page and put in with one replaceChildren: one style and layout
+  // pass per answer, not one per card (static/css/netwerk.css also lets the browser skip
+  // cards below the fold: content-visibility).
+  function put(nodes) {
+    if (target.replaceChildren) { target.replaceChildren(nodes); return; }
     target.textContent = "";
-    if (!data.query) { open(false); say(""); return; }
+    target.appendChild(nodes);
+  }
+
+  function render(data) {
+    var out = document.createDocumentFragment();
+    if (!data.query) { put(out); open(false); say(""); return; }
     var n = data.people.length, m = data.organisations.length;
     if (!n && !m) {
-      target.appendChild(el("p", "search-empty", "Niets gevonden voor ‘" + data.query + "’."));
+      out.appendChild(el("p", "search-empty", "Niets gevonden voor ‘" + data.query + "’."));
+      put(out);
       say("Niets gevonden.");
       open(true);
       return;
@@ -110,7 +122,7 @@
       h.appendChild(el("span", "muted small", "(" + n + ")"));
       people.appendChild(h);
       var ul = el("ul", "list results-people");
-      data.people.forEach(function (p) { ul.appendChild(person(p)); });
+      for (var i = 0; i < n; i++) { ul.appendChild(person(data.people[i])); }
       people.appendChild(ul);
       sections.push(people);
     }
@@ -118,16 +130,17 @@
       var orgs = document.createDocumentFragment();
       orgs.appendChild(el("h2", "search-heading", "Organisaties"));
       var ol = el("ul", "list results-orgs");
-      data.organisations.forEach(function (o) { ol.appendChild(organisation(o)); });
+      for (var j = 0; j < m; j++) { ol.appendChild(organisation(data.organisations[j])); }
       orgs.appendChild(ol);
       if (data.organisations_first) { sections.unshift(orgs); } else { sections.push(orgs); }
     }
-    sections.forEach(function (s) { target.appendChild(s); });
+    for (var k = 0; k < sections.length; k++) { out.appendChild(sections[k]); }
     if (!pageResults) {
       var all = el("a", "search-all", "Alle resultaten op de zoekpagina");
       all.href = url + "?q=" + encodeURIComponent(data.query);
-      target.appendChild(all);
+      out.appendChild(all);
     }
+    put(out);
     say((n ? n + (n === 1 ? " persoon" : " personen") : "") + (n && m ? " en " : "") +
         (m ? m + (m === 1 ? " organisatie" : " organisaties") : "") + " gevonden.");
     open(true);
