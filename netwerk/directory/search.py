@@ -263,13 +263,17 @@ def _pg_index_select(kind: str, words_: list[Word], limit: int, params: dict) ->
 
 
 def _index_hits(
-    session: Session, words_: list[Word], people_limit: int, org_limit: int
-) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    session: Session, words_: list[Word], people_limit: int, org_limit: int,
+    typo_word: str | None = None,
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]], dict[str, list[tuple[int, str]]] | None]:
     """(id, tier) of the exact matches, then the prefix matches, best first, for people and for
-    organisations.
+    organisations; and the typo candidates of ``typo_word`` when they were looked up too.
 
-    SQLite: FTS5 queries per kind (whole words; beginnings only when they left room).
-    PostgreSQL: one statement for both kinds (a round trip is the cost there).
+    SQLite: FTS5 queries per kind (whole words; beginnings only when they left room); the typo
+    step is the caller's (None).
+    PostgreSQL: one statement for both kinds (a round trip is the cost there) and, for
+    ``typo_word``, the typo step in the same statement, run by the server only when the words
+    found fewer than ``FEW`` (the same rule as the caller's).
     """
     if _is_sqlite(session):
         out = []
@@ -283,17 +287,31 @@ def _index_hits(
                     if i not in seen
                 ]
             out.append(hits[:limit])
-        return out[0], out[1]
+        return out[0], out[1], None
     params: dict = {}
     statement = (
-        f"({_pg_index_select('people', words_, people_limit, params)}) UNION ALL "
-        f"({_pg_index_select('orgs', words_, org_limit, params)})"
+        f"WITH hits AS MATERIALIZED (({_pg_index_select('people', words_, people_limit, params)})"
+        f" UNION ALL ({_pg_index_select('orgs', words_, org_limit, params)}))"
+        " SELECT kind, id, exact, NULL AS key FROM hits"
     )
+    if typo_word:
+        params["few"] = FEW
+        statement += " UNION ALL " + _pg_typo_select(
+            ("people", "orgs"), typo_word, params, gate="(SELECT count(*) FROM hits) < :few"
+        )
     people: list[tuple[int, str]] = []
     orgs: list[tuple[int, str]] = []
-    for kind, found_id, exact in session.execute(text(statement), params):
-        (people if kind == "p" else orgs).append((found_id, TIER_EXACT if exact else TIER_PREFIX))
-    return people, orgs
+    candidates: dict[str, list[tuple[int, str]]] | None = (
+        {"people": [], "orgs": []} if typo_word else None
+    )
+    for kind, found_id, exact, key in session.execute(text(statement), params):
+        if kind == "p":
+            people.append((found_id, TIER_EXACT if exact else TIER_PREFIX))
+        elif kind == "o":
+            orgs.append((found_id, TIER_EXACT if exact else TIER_PREFIX))
+        elif candidates is not None:
+            candidates[kind].append((found_id, key))
+    return people, orgs, candidates
 
 
 def fuzzy_trigrams(word: str) -> list[str]:
@@ -338,19 +356,35 @@ def _fuzzy_candidates(
                 rows = list(session.execute(query, {"m": any_gram, "n": limit}))
             out[kind] = [(r[0], r[1]) for r in rows]
         return out
-    parts = []
-    for kind in kinds:
-        table, id_col = _PG_TABLES[kind]
-        parts.append(
-            f"(SELECT '{kind}' AS kind, {id_col} AS id, key FROM {table} "
-            f"WHERE typo_keys && CAST(:keys AS text[]) LIMIT :n)"
-        )
-    found = session.execute(
-        text(" UNION ALL ".join(parts)), {"keys": typo_keys(word), "n": limit}
-    )
-    for kind, found_id, key in found:
+    params: dict = {}
+    for kind, found_id, key in session.execute(
+        text(_pg_typo_select(kinds, word, params, limit=limit)), params
+    ):
         out[kind].append((found_id, key))
     return out
+
+
+def _pg_typo_select(
+    kinds: tuple[str, ...], word: str, params: dict, gate: str = "",
+    limit: int = FUZZY_CANDIDATES,
+) -> str:
+    """PostgreSQL: (kind, id, NULL, key) of the rows sharing a deletion key with ``word``
+    (``typo_keys && keys``), at most ``limit`` per kind; with ``gate``, only when that SQL
+    condition holds (a one-time filter: nothing is read otherwise).
+
+    The keys come through a subquery the planner cannot see into: given the literal keys it
+    estimates from the column's statistics that thousands of rows share one (a name's every
+    beginning is a key), and with the LIMIT it then reads the table in order, hoping to stop
+    early, which for a real typo means all of it (100,000 rows, each array compared: ~0.5 s).
+    Not seeing them, it takes the default of a few rows, so the GIN index.
+    """
+    params["typo_keys"], params["typo_n"] = typo_keys(word), limit
+    where = "typo_keys && (SELECT CAST(:typo_keys AS text[]))" + (f" AND {gate}" if gate else "")
+    return " UNION ALL ".join(
+        f"(SELECT '{kind}' AS kind, {_PG_TABLES[kind][1]} AS id, NULL AS exact, key "
+        f"FROM {_PG_TABLES[kind][0]} WHERE {where} LIMIT :typo_n)"
+        for kind in kinds
+    )
 
 
 def _number_owners(session: Session, number: str | None, suffix: str | None) -> list[tuple[str, int]]:
@@ -448,17 +482,18 @@ def search(
     words_ = [] if (number or suffix) else query_words(q)
     plain = [w.text for w in words_]
     if words_:
-        people_hits, org_hits = _index_hits(session, words_, people_limit, org_limit)
+        longest = max(plain, key=len)
+        typo_word = longest if FUZZY_MIN_LENGTH <= len(longest) <= FUZZY_MAX_LENGTH else None
+        people_hits, org_hits, candidates = _index_hits(
+            session, words_, people_limit, org_limit, typo_word
+        )
         for i, tier in people_hits:
             people.setdefault(i, tier)
         for i, tier in org_hits:
             orgs.setdefault(i, tier)
-        longest = max(plain, key=len)
-        if (
-            len(people) + len(orgs) < FEW
-            and FUZZY_MIN_LENGTH <= len(longest) <= FUZZY_MAX_LENGTH
-        ):
-            candidates = _fuzzy_candidates(session, longest, ("people", "orgs"))
+        if typo_word and len(people) + len(orgs) < FEW:
+            if candidates is None:
+                candidates = _fuzzy_candidates(session, typo_word, ("people", "orgs"))
             for kind, found, limit in (("people", people, people_limit), ("orgs", orgs, org_limit)):
                 for i, key in candidates[kind]:
                     if i not in found and len(found) < limit and _one_typo_away(plain, key):
