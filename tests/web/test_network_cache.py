@@ -80,3 +80,36 @@ def test_the_network_operations_empty_the_cache(seeded, session, client, auth, u
         "notes": ""})
     assert response.status_code == 302
     assert len(cache_for(session)) == 0
+
+
+def _counter(session) -> int:
+    from sqlalchemy import text
+
+    return session.scalar(text("SELECT version FROM data_versions WHERE name = 'network'"))
+
+
+def test_a_bulk_write_raises_the_data_version_and_a_later_one_again(seeded, session, make):
+    """Written as an import writes (executemany: one statement per row), 40 new ties are seen
+    after commit; on PostgreSQL the counter moves once for the transaction, not once per row
+    (a national load updated one row a million times). A savepoint rolled back takes its
+    raise with it, and the transaction's next write still raises."""
+    from sqlalchemy import insert
+
+    people = [make.professional() for _ in range(10)]
+    session.commit()
+    pairs = [(a.id, b.id) for i, a in enumerate(people) for b in people[i + 1:]][:40]
+    before = _counter(session)
+    session.execute(insert(Tie), [{"a_id": a, "b_id": b, "kind": TieKind.KENT} for a, b in pairs])
+    session.commit()
+    after = _counter(session)
+    assert after > before
+    if session.get_bind().dialect.name == "postgresql":
+        assert after == before + 1
+
+    rest = [(a.id, b.id) for i, a in enumerate(people) for b in people[i + 1:]][40:]
+    nested = session.begin_nested()
+    session.execute(insert(Tie), [{"a_id": rest[0][0], "b_id": rest[0][1], "kind": TieKind.KENT}])
+    nested.rollback()
+    session.execute(insert(Tie), [{"a_id": rest[1][0], "b_id": rest[1][1], "kind": TieKind.KENT}])
+    session.commit()
+    assert _counter(session) > after
