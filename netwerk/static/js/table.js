@@ -141,9 +141,9 @@
 
   function build() {
     [gEdges, gSpokes, gNodes, gLabels].forEach(function (g) { while (g.firstChild) { g.removeChild(g.firstChild); } });
-    S.edges.forEach(function (e) {
-      e.el = el("line", {"stroke": "#8a9699", "stroke-linecap": "round"}, gEdges);
-    });
+    // lines and spokes are made when first shown (at the professionals level the lines
+    // between organisations never are, at the organisations level the ties between people)
+    S.edges.forEach(function (e) { e.el = null; });
     S.nodes.forEach(function (n) {
       n.el = el("g", {"class": "knoop", "data-id": n.id, "tabindex": "-1"}, gNodes);
       n.ring = el("path", {d: shapePath(n.shape, n.r + 5), fill: "none", stroke: NEW, "stroke-width": 0}, n.el);
@@ -151,7 +151,7 @@
       var title = el("title", {}, n.el);
       title.textContent = n.label + (n.orgLabel ? " (" + n.orgLabel + ")" : "");
       n.text = null;
-      if (n.kind === "professional") { n.spoke = el("line", {"stroke": "#c3cbcd", "stroke-dasharray": "3 4"}, gSpokes); }
+      n.spoke = null;
     });
   }
 
@@ -185,19 +185,21 @@
         (S.frame !== null && S.frame > 0 && n.s === S.frame) || (hl && hl[n.id]) || S.selected === n.id;
       n.ring.setAttribute("stroke-width", isNew ? 5 : 0);
       n.ring.setAttribute("stroke", (hl && hl[n.id]) || S.selected === n.id ? "#000000" : NEW);
-      if (n.spoke) {
+      if (n.kind === "professional") {
         var org = S.byId["o" + n.organisation];
         if (org && shown[org.id] && S.level === "organisation") {
+          if (!n.spoke) { n.spoke = el("line", {"stroke": "#c3cbcd", "stroke-dasharray": "3 4"}, gSpokes); }
           n.spoke.removeAttribute("display");
           n.spoke.setAttribute("x1", org.sx); n.spoke.setAttribute("y1", org.sy);
           n.spoke.setAttribute("x2", n.sx); n.spoke.setAttribute("y2", n.sy);
           n.spoke.setAttribute("opacity", dim ? 0.15 : 1);
-        } else { n.spoke.setAttribute("display", "none"); }
+        } else if (n.spoke) { n.spoke.setAttribute("display", "none"); }
       }
     });
     S.edges.forEach(function (e) {
       var a = S.byId[e.from], b = S.byId[e.to];
-      if (!a || !b || !shown[a.id] || !shown[b.id] || !inFrame(e)) { e.el.setAttribute("display", "none"); return; }
+      if (!a || !b || !shown[a.id] || !shown[b.id] || !inFrame(e)) { if (e.el) { e.el.setAttribute("display", "none"); } return; }
+      if (!e.el) { e.el = el("line", {"stroke": "#8a9699", "stroke-linecap": "round"}, gEdges); }
       e.el.removeAttribute("display");
       e.el.setAttribute("x1", a.sx.toFixed(1)); e.el.setAttribute("y1", a.sy.toFixed(1));
       e.el.setAttribute("x2", b.sx.toFixed(1)); e.el.setAttribute("y2", b.sy.toFixed(1));
