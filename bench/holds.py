@@ -18,7 +18,8 @@ given (that database's public schema is DROPPED and recreated for each part); th
 3. **Worker throughput**: ``--messages`` messages in the outbox sent by ``netwerk worker
    --burst`` (forking, and ``--simple``), messages per second from the first to the last
    arrival, against the same run's baseline: plain smtplib sending the same messages to the
-   same server, one connection per message as the job does.
+   same server, one connection per message as the job does; and RQ's own floor, no-op jobs
+   through its forking worker and its SimpleWorker.
 """
 
 from __future__ import annotations
@@ -310,6 +311,7 @@ def throughput(label: str, url: str, redis_url: str, n: int, log_dir: Path) -> N
             print(f"throughput {label:10} worker {mode:6} n={n} {steady:.0f} msg/s "
                   f"(first to last arrival; {n / (times[-1] - started):.0f} msg/s with the "
                   f"worker's start)")
+        floor = rq_floor(redis_url, n)
         before = smtp.count()
         start = time.time()
         server = mail.parse_mail_url(smtp.url)
@@ -322,8 +324,31 @@ def throughput(label: str, url: str, redis_url: str, n: int, log_dir: Path) -> N
         print(f"throughput {label:10} baseline smtplib n={n} {baseline:.0f} msg/s (one "
               f"connection per message); worker/baseline: fork "
               f"{figures['fork'] / baseline:.2f}, simple {figures['simple'] / baseline:.2f}")
+        print(f"throughput {label:10} RQ floor (no-op jobs) fork {floor['fork']:.0f} jobs/s, "
+              f"simple {floor['simple']:.0f} jobs/s; worker/floor: fork "
+              f"{figures['fork'] / floor['fork']:.2f}, simple "
+              f"{figures['simple'] / floor['simple']:.2f}")
     finally:
         smtp.stop()
+
+
+def rq_floor(redis_url: str, n: int) -> dict[str, float]:
+    """RQ's own cost per job on this machine: ``n`` no-op jobs (``time.sleep(0)``) worked by
+    RQ's forking worker and by its SimpleWorker, from this process."""
+    from redis import Redis
+    from rq import Queue, SimpleWorker, Worker
+
+    connection = Redis.from_url(redis_url)
+    queue = Queue("bench-noop", connection=connection)
+    rates = {}
+    for mode, worker_class in (("fork", Worker), ("simple", SimpleWorker)):
+        for _ in range(n):
+            queue.enqueue(time.sleep, 0)
+        start = time.time()
+        worker_class([queue], connection=connection).work(burst=True, logging_level="WARNING")
+        rates[mode] = n / (time.time() - start)
+    connection.flushdb()
+    return rates
 
 
 def main() -> int:
@@ -334,7 +359,10 @@ def main() -> int:
     parser.add_argument("--free", type=int, default=10)
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--messages", type=int, default=300)
+    parser.add_argument("--parts", default="holds,mail,throughput",
+                        help="which parts to run (comma separated)")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
@@ -342,14 +370,14 @@ def main() -> int:
         engines = [("sqlite", f"sqlite:///{tmp_path / 'holds.sqlite3'}")]
         if args.postgres:
             engines.append(("postgresql", args.postgres))
-        for label, url in engines:
+        for label, url in engines if "holds" in parts else []:
             ok &= concurrent_holds(label, url, args.claims, args.free, tmp_path)
-        for label, url in engines:
+        for label, url in engines if "mail" in parts else []:
             claim_to_mail(f"{label} in-app jobs", url, args.samples, tmp_path, None)
             if args.redis:
                 claim_to_mail(f"{label} netwerk worker", url, args.samples, tmp_path,
                               args.redis)
-        if args.redis:
+        if args.redis and "throughput" in parts:
             for label, url in engines:
                 throughput(label, url, args.redis, args.messages, tmp_path)
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())

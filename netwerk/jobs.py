@@ -22,6 +22,7 @@ A job is ``fn(**kwargs)`` registered with ``@job("name")``; it runs in an app co
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -268,6 +269,7 @@ def init_app(app) -> None:
 # -- the RQ side: what ``netwerk worker`` runs ---------------------------------------------
 
 _WORKER_APP = None
+_WORKER_PID = 0  # the worker's own process; a work horse forked from it has another
 
 
 def rq_entry(name: str, kwargs: dict) -> Any:
@@ -276,8 +278,9 @@ def rq_entry(name: str, kwargs: dict) -> Any:
         raise RuntimeError("netwerk worker has no app")
     from netwerk.db import db
 
-    with _WORKER_APP.app_context():  # a forked work horse never shares its parent's sockets
-        db.engine.dispose(close=False)
+    if os.getpid() != _WORKER_PID:  # a forked work horse never shares its parent's sockets
+        with _WORKER_APP.app_context():
+            db.engine.dispose(close=False)
     return run_job(_WORKER_APP, name, kwargs)
 
 
@@ -307,10 +310,10 @@ def warm(app) -> None:
 def work(app, burst: bool = False, simple: bool = False) -> None:
     """Work the queue until stopped: RQ's worker (with its scheduler for delayed jobs) and an
     APScheduler that enqueues the tick every ``JOB_TICK_SECONDS``."""
-    global _WORKER_APP
+    global _WORKER_APP, _WORKER_PID
     from rq import SimpleWorker, Worker
 
-    _WORKER_APP = app
+    _WORKER_APP, _WORKER_PID = app, os.getpid()
     warm(app)
     connection = redis_connection(app.config["REDIS_URL"])
     runner = RQRunner(app)
