@@ -22,6 +22,7 @@ A job is ``fn(**kwargs)`` registered with ``@job("name")``; it runs in an app co
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -40,12 +41,23 @@ QUEUE_NAME = "netwerk"
 _PENDING = "netwerk_jobs"
 
 
+WARMERS: list[Callable[[Session], None]] = []
+
+
 def job(name: str):
     """Register ``fn`` as the job ``name``."""
     def register(fn):
         JOBS[name] = fn
         return fn
     return register
+
+
+def warmer(fn: Callable[[Session], None]) -> Callable[[Session], None]:
+    """Register ``fn(session)``: run once by ``netwerk worker`` before it forks, doing what a
+    job does first in a fresh process (compiling its statements, the first e-mail message)
+    without changing anything — so no work horse pays for it again."""
+    WARMERS.append(fn)
+    return fn
 
 
 def enqueue(session: Session, name: str, key: str, delay: float = 0, **kwargs) -> None:
@@ -257,6 +269,7 @@ def init_app(app) -> None:
 # -- the RQ side: what ``netwerk worker`` runs ---------------------------------------------
 
 _WORKER_APP = None
+_WORKER_PID = 0  # the worker's own process; a work horse forked from it has another
 
 
 def rq_entry(name: str, kwargs: dict) -> Any:
@@ -265,26 +278,43 @@ def rq_entry(name: str, kwargs: dict) -> Any:
         raise RuntimeError("netwerk worker has no app")
     from netwerk.db import db
 
-    with _WORKER_APP.app_context():  # a forked work horse never shares its parent's sockets
-        db.engine.dispose(close=False)
+    if os.getpid() != _WORKER_PID:  # a forked work horse never shares its parent's sockets
+        with _WORKER_APP.app_context():
+            db.engine.dispose(close=False)
     return run_job(_WORKER_APP, name, kwargs)
+
+
+def warm(app) -> None:
+    """Do once, before RQ forks a work horse per job, what every horse would otherwise do
+    again (a horse starts from its parent's memory and loses what it learnt when it exits):
+    import the jobs, configure the ORM's mappers, connect once so the dialect knows its
+    database, and run the jobs' warmers (their statements compiled, rolled back). Then the
+    connection is closed: a horse never shares its parent's."""
+    from sqlalchemy.orm import configure_mappers
+
+    import netwerk.models  # noqa: F401
+    from netwerk.db import db
+
+    _load_jobs()
+    configure_mappers()
+    with app.app_context():
+        try:
+            for fn in WARMERS:
+                fn(db.session)
+        finally:
+            db.session.rollback()
+            db.session.remove()
+            db.engine.dispose()
 
 
 def work(app, burst: bool = False, simple: bool = False) -> None:
     """Work the queue until stopped: RQ's worker (with its scheduler for delayed jobs) and an
     APScheduler that enqueues the tick every ``JOB_TICK_SECONDS``."""
-    global _WORKER_APP
+    global _WORKER_APP, _WORKER_PID
     from rq import SimpleWorker, Worker
 
-    _WORKER_APP = app
-    _load_jobs()
-    # RQ forks a work horse per job: configure the ORM once here, so every horse inherits
-    # the configured mappers instead of configuring them again for each job.
-    from sqlalchemy.orm import configure_mappers
-
-    import netwerk.models  # noqa: F401
-
-    configure_mappers()
+    _WORKER_APP, _WORKER_PID = app, os.getpid()
+    warm(app)
     connection = redis_connection(app.config["REDIS_URL"])
     runner = RQRunner(app)
     scheduler = None

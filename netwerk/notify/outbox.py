@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from netwerk.db import rowcount, utcnow
-from netwerk.jobs import enqueue, job
+from netwerk.jobs import enqueue, job, warmer
 from netwerk.models import MailMessage
 from netwerk.notify import mail
 
@@ -107,6 +107,18 @@ def send_mail(message_id: int) -> str:
         state=SENT, sent_at=utcnow(), lease_until=None, body="", last_error=""))
     session.commit()
     return SENT
+
+
+@warmer
+def warm(session: Session) -> None:
+    """What ``send_mail`` does first in a fresh process, on no message (id 0): its statements
+    compiled, and one message built (the e-mail package sets itself up on first use)."""
+    _take(session, 0)
+    session.get(MailMessage, 0)
+    session.execute(update(outbox).where(outbox.c.id == 0).values(
+        state=SENT, sent_at=utcnow(), lease_until=None, body="", last_error=""))
+    session.rollback()
+    mail.build_message("a@b.invalid", "c@d.invalid", "netwerk", "netwerk", "<warm@netwerk>")
 
 
 def sweep(session: Session, limit: int = 1000) -> int:

@@ -63,12 +63,13 @@ class Servers:
 def start_servers(database_url: str, count: int, log_dir: Path,
                   extra_env: dict | None = None) -> Servers:
     """Start ``count`` threaded server processes on ``database_url``; wait until they answer.
-    Each works its own jobs (no Redis): its scheduler ticks every ``NETWERK_JOB_TICK_SECONDS``
-    (``extra_env`` may set it), so several processes expire holds at once."""
-    env = {**os.environ, "NETWERK_DATABASE_URL": database_url, "NETWERK_SECRET_KEY": SECRET,
-           "PYTHONPATH": str(ROOT), **(extra_env or {})}
-    env.pop("NETWERK_REDIS_URL", None)
-    env.pop("NETWERK_MAIL_URL", None)
+    Each works its own jobs (no Redis, no mail unless ``extra_env`` sets them): its scheduler
+    ticks every ``NETWERK_JOB_TICK_SECONDS`` (``extra_env`` may set it), so several processes
+    expire holds at once."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("NETWERK_REDIS_URL", "NETWERK_MAIL_URL")}
+    env.update({"NETWERK_DATABASE_URL": database_url, "NETWERK_SECRET_KEY": SECRET,
+                "PYTHONPATH": str(ROOT), **(extra_env or {})})
     servers = Servers()
     for i in range(count):
         port = _free_port()
