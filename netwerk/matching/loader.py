@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from netwerk.matching import statements
 from netwerk.matching.model import (
+    OUTWARD_LEVELS,
     Candidate,
     CaseFacts,
     Need,
@@ -27,7 +28,6 @@ from netwerk.matching.model import (
 )
 from netwerk.models import (
     Area,
-    AreaKind,
     Case,
     Domain,
     case_opposing,
@@ -184,13 +184,16 @@ def load_network(session: Session, area_id: int, language: str | None = None,
 ELSEWHERE_LIMIT = 40
 
 
-def load_outward(session: Session, area_id: int, domains: Iterable[str]) -> tuple[OutwardOffer, ...]:
+def load_outward(session: Session, area_id: int, domains: Iterable[str],
+                 keep: Iterable[int] = ()) -> tuple[OutwardOffer, ...]:
     """Services offering one of ``domains``, searched outward from the wijk ``area_id``: those
     serving the wijk itself, another wijk of its gemeente (``buurwijk``), the gemeente, the
     regio or an area in it; and, for a domain with none of those, a bounded number elsewhere.
     Each with the area it serves, its rules, intake route and number (the rules are checked
     against the case by netwerk.matching.missing). Two statements: the regio, then (only for
-    domains the regio does not offer) beyond it."""
+    domains the regio does not offer) beyond it. Offers farther than a domain's nearest offer
+    without rules cannot be the nearest and are left out, except those of the organisations
+    ``keep`` (the candidates' organisations: their people are named with their offer)."""
     domains = sorted(set(domains))
     if not domains:
         return ()
@@ -198,16 +201,11 @@ def load_outward(session: Session, area_id: int, domains: Iterable[str]) -> tupl
     chain = area_chain(session, area_id)
     wijk, gemeente, regio = _levels(chain)
     in_regio = regio is not None
-    params: dict = {"domains": domains, "regio": regio, "near": [wijk]}
+    params: dict = {"domains": domains, "regio": regio, "near": [wijk], "wijk": wijk,
+                    "gemeente": gemeente, "keep": sorted(set(keep))}
 
     def level(r) -> str:
-        if r.area_id == wijk:
-            return "wijk"
-        if gemeente is not None and r.area_parent == gemeente and str(r.area_kind) == AreaKind.WIJK:
-            return "buurwijk"
-        if r.area_id == gemeente:
-            return "gemeente"
-        return "regio"
+        return OUTWARD_LEVELS[r.level]
 
     found: dict[tuple[int, int], str] = {}  # (service id, area id) -> level
     details: dict[int, Any] = {}

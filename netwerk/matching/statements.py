@@ -23,6 +23,7 @@ from sqlalchemy.sql import Select
 
 from netwerk.models import (
     Area,
+    AreaKind,
     Domain,
     EligibilityRule,
     Organisation,
@@ -134,8 +135,7 @@ def _outward_columns() -> tuple:
     return (Service.id, Service.name, Service.intake_route, Service.organisation_id,
             Organisation.name.label("organisation"), Organisation.phone,
             Organisation.intake_route.label("org_intake"), _served.id.label("area_id"),
-            _served.name.label("area"), _served.kind.label("area_kind"),
-            _served.parent_id.label("area_parent"), Domain.slug,
+            _served.name.label("area"), Domain.slug,
             EligibilityRule.id.label("rule_id"), EligibilityRule.kind, EligibilityRule.value,
             EligibilityRule.int_value, EligibilityRule.description)
 
@@ -145,13 +145,30 @@ def _near_areas(in_regio: bool):
     return _regio_areas if in_regio else bindparam("near", expanding=True)
 
 
+# How far a served area is from the wijk: 0 the wijk, 1 another wijk of its gemeente (buurwijk),
+# 2 the gemeente, 3 elsewhere in the regio (OUTWARD_LEVELS).
+_OUTWARD_LEVEL = case(
+    (service_areas.c.area_id == bindparam("wijk"), 0),
+    ((_served.parent_id == bindparam("gemeente")) & (_served.kind == AreaKind.WIJK), 1),
+    (service_areas.c.area_id == bindparam("gemeente"), 2),
+    else_=3)
+
+
 @cache
 def outward_near(in_regio: bool) -> Select:
     """Services offering one of ``domains`` that serve an area of the regio (without a regio:
-    one of ``near``), one row per (served area, domain, rule), with the area's kind and parent
-    (the level as seen from the wijk is worked out from them)."""
-    return (
-        select(*_outward_columns())
+    one of ``near``), one row per (served area, domain, rule), with its level.
+
+    Only rows that can name a nearest organisation come back: per domain, a service without
+    rules at level L admits every case, so nothing farther than the nearest such L can be
+    the nearest; farther rows are left out, except those of the organisations ``keep`` (the
+    candidates', whose people are named with their own service's intake route and number).
+    """
+    rows = (
+        select(*_outward_columns(), _OUTWARD_LEVEL.label("level"),
+               func.min(case((EligibilityRule.id.is_(None), _OUTWARD_LEVEL)))
+               # + 0: no index gives this order, so the plan still starts from the areas
+               .over(partition_by=service_domains.c.domain_id + 0).label("bound"))
         .select_from(service_areas)
         .join(_served, _served.id == service_areas.c.area_id)
         .join(service_domains, service_domains.c.service_id == service_areas.c.service_id)
@@ -161,7 +178,11 @@ def outward_near(in_regio: bool) -> Select:
         .outerjoin(EligibilityRule, EligibilityRule.service_id == Service.id)
         .where(service_areas.c.area_id.in_(_near_areas(in_regio)),
                (service_domains.c.domain_id + 0).in_(_wanted_ids))
+        .subquery("near")
     )
+    return select(*(c for c in rows.c if c.name != "bound")).where(or_(
+        rows.c.bound.is_(None), rows.c.level <= rows.c.bound,
+        rows.c.organisation_id.in_(bindparam("keep", expanding=True))))
 
 
 @cache
