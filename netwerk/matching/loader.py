@@ -126,7 +126,7 @@ def load_network(session: Session, area_id: int, language: str | None = None,
     org_names: dict[int, str] = {}
     org_sector: dict[int, str] = {}
     org_leads: dict[int, bool] = {}
-    for r in run(statements.SERVICES, {"chain": chain}):
+    for r in run(statements.SERVICES, {"chain": chain}).all():
         services[r.id] = (r.name, r.organisation_id)
         if r.slug is not None:
             domains_of[r.id].add(r.slug)
@@ -152,7 +152,7 @@ def load_network(session: Session, area_id: int, language: str | None = None,
         params["needs"] = sorted(set(needs))
     people: dict[int, Any] = {}
     skills: dict[int, set[str]] = defaultdict(set)
-    for p in run(statements.people(foreign, needs is not None), params):
+    for p in run(statements.people(foreign, needs is not None), params).all():
         if p.level is None or p.level > 2:
             continue  # works outside the case's regio
         people.setdefault(p.id, p)
@@ -176,7 +176,8 @@ def load_network(session: Session, area_id: int, language: str | None = None,
         for p in (people[pid] for pid in sorted(people))
     )
     ids = sorted(people)
-    ties = frozenset((a, b) for a, b in run(statements.TIES, {"people": ids, "people_too": ids}))
+    rows = run(statements.TIES, {"people": ids, "people_too": ids}).all()
+    ties = frozenset((a, b) for a, b in rows)
     return Network(candidates, ties)
 
 
@@ -222,12 +223,12 @@ def load_outward(session: Session, area_id: int, domains: Iterable[str],
             if r.rule_id is not None and r.rule_id not in rules_of[r.id]:
                 rules_of[r.id][r.rule_id] = _rule(r)
 
-    take(run(statements.outward_near(in_regio), params), level)
+    take(run(statements.outward_near(in_regio), params).all(), level)
     near = {d for ds in service_domain.values() for d in ds}
     missing = [d for d in domains if d not in near]
     if missing:
         take(run(statements.outward_elsewhere(in_regio),
-                 {**params, "missing": missing, "limit": ELSEWHERE_LIMIT}),
+                 {**params, "missing": missing, "limit": ELSEWHERE_LIMIT}).all(),
              lambda _r: "elders")
     if not found:
         return ()
