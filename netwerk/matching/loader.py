@@ -150,35 +150,37 @@ def load_network(session: Session, area_id: int, language: str | None = None,
     params: dict = {"chain": chain, "wijk": wijk, "gemeente": gemeente, "regio": regio}
     if needs is not None:
         params["needs"] = sorted(set(needs))
-    people: dict[int, Any] = {}
+    people: dict[int, tuple] = {}
     skills: dict[int, set[str]] = defaultdict(set)
-    for p in run(statements.people(foreign, needs is not None), params).all():
-        if p.level is None or p.level > 2:
+    for row in run(statements.people(foreign, needs is not None), params).all():
+        # (id, name, role, organisation, caseload, max, available, may lead, level, slug, [languages])
+        pid, level, slug = row[0], row[8], row[9]
+        if level is None or level > 2:
             continue  # works outside the case's regio
-        people.setdefault(p.id, p)
-        if p.slug is not None:
-            skills[p.id].add(p.slug)
+        if pid not in people:
+            people[pid] = tuple(row)
+        if slug is not None:
+            skills[pid].add(slug)
     if not people:
         return Network(())
     names = ("wijk", "gemeente", "regio")
-    candidates = tuple(
-        Candidate(
-            id=p.id, name=p.name, organisation_id=p.organisation_id,
-            organisation=org_names.get(p.organisation_id, ""),
-            domains=frozenset(skills[p.id]), proximity=names[p.level],
-            offers=offers.get(p.organisation_id, ()), caseload=p.caseload,
-            caseload_max=p.caseload_max, available=p.available,
-            languages=frozenset((p.languages if foreign else None) or ["nl"]), role=p.role,
-            sector=org_sector.get(p.organisation_id, ""),
-            may_coordinate=(org_leads.get(p.organisation_id, False) if p.may_coordinate is None
-                            else bool(p.may_coordinate)),
-        )
-        for p in (people[pid] for pid in sorted(people))
-    )
+    nl = frozenset({"nl"})
+    candidates = []
+    for pid in sorted(people):
+        _id, name, role, oid, caseload, caseload_max, available, may, level = people[pid][:9]
+        languages = people[pid][10] if foreign else None
+        candidates.append(Candidate(
+            id=pid, name=name, organisation_id=oid, organisation=org_names.get(oid, ""),
+            domains=frozenset(skills[pid]), proximity=names[level], offers=offers.get(oid, ()),
+            caseload=caseload, caseload_max=caseload_max, available=available,
+            languages=frozenset(languages) if languages else nl, role=role,
+            sector=org_sector.get(oid, ""),
+            may_coordinate=org_leads.get(oid, False) if may is None else bool(may),
+        ))
     ids = sorted(people)
     rows = run(statements.TIES, {"people": ids, "people_too": ids}).all()
     ties = frozenset((a, b) for a, b in rows)
-    return Network(candidates, ties)
+    return Network(tuple(candidates), ties)
 
 
 # At most this many services are read per need when searching beyond the regio.
