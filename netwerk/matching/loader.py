@@ -29,8 +29,6 @@ from netwerk.matching.model import (
 from netwerk.models import (
     Area,
     Case,
-    Domain,
-    case_opposing,
     describe_rule,
 )
 from netwerk.models.enums import may_coordinate_by_default
@@ -78,20 +76,18 @@ def case_facts(case: Case) -> CaseFacts:
 
 
 def load_case_facts(session: Session, case: Case) -> CaseFacts:
-    """The case's facts read with two small queries (no lazy loading per need)."""
-    from netwerk.models import CaseInvolvement, CaseNeed
-
-    needs = session.execute(
-        select(Domain.slug, CaseNeed.weight).join(Domain, Domain.id == CaseNeed.domain_id)
-        .where(CaseNeed.case_id == case.id)
-    ).all()
-    involved = session.scalars(
-        select(CaseInvolvement.professional_id).where(CaseInvolvement.case_id == case.id)
-    ).all()
-    opposing = session.scalars(
-        select(case_opposing.c.organisation_id).where(case_opposing.c.case_id == case.id)
-    ).all()
-    area_name = session.scalar(select(Area.name).where(Area.id == case.area_id)) or ""
+    """The case's facts read with one statement (no lazy loading per need)."""
+    needs, involved, opposing, area_name = [], set(), set(), ""
+    for part, text, weight, number in session.connection().execute(
+            statements.CASE_FACTS, {"case": case.id, "area": case.area_id}).all():
+        if part == "need":
+            needs.append((text, weight))
+        elif part == "involved":
+            involved.add(number)
+        elif part == "opposing":
+            opposing.add(number)
+        else:
+            area_name = text or ""
     return CaseFacts(
         needs=tuple(Need(slug, str(weight)) for slug, weight in
                     sorted(needs, key=lambda n: (str(n[1]), n[0]))),

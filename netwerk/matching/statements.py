@@ -17,19 +17,36 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import String, bindparam, case, cast, exists, func, or_, select, true
+from sqlalchemy import (
+    Integer,
+    String,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from netwerk.models import (
     Area,
     AreaKind,
+    CaseInvolvement,
+    CaseNeed,
     Domain,
     EligibilityRule,
     Organisation,
     Professional,
     Service,
     Tie,
+    case_opposing,
     professional_areas,
     professional_domains,
     service_areas,
@@ -118,6 +135,21 @@ def people(with_languages: bool, with_needs: bool) -> Select:
 TIES = select(Tie.a_id, Tie.b_id).where(
     Tie.a_id.in_(bindparam("people", expanding=True)),
     (Tie.b_id + 0).in_(bindparam("people_too", expanding=True)),
+)
+
+# -- the case ------------------------------------------------------------------------------------
+
+_no_text, _no_number = cast(null(), String), cast(null(), Integer)
+# A case's needs (slug, weight), involved people, opposing organisations and its area's name, in
+# one statement: rows of (part, text, weight, number).
+CASE_FACTS = union_all(
+    select(literal("need"), Domain.slug, cast(CaseNeed.weight, String), _no_number)
+    .join(Domain, Domain.id == CaseNeed.domain_id).where(CaseNeed.case_id == bindparam("case")),
+    select(literal("involved"), _no_text, _no_text, CaseInvolvement.professional_id)
+    .where(CaseInvolvement.case_id == bindparam("case")),
+    select(literal("opposing"), _no_text, _no_text, case_opposing.c.organisation_id)
+    .where(case_opposing.c.case_id == bindparam("case")),
+    select(literal("area"), Area.name, _no_text, _no_number).where(Area.id == bindparam("area")),
 )
 
 # -- the outward search --------------------------------------------------------------------------
