@@ -97,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         people = session.scalar(select(func.count()).select_from(Professional))
         print(f"network: {people} professionals, {len(wijken)} wijken, {len(domains)} domains")
         tags = [t.value for t in ConstraintTag]
+        # The year's reference counter exists, as it does after a year's first intake (each
+        # case below is rolled back, which would otherwise make every intake the first).
+        operations.next_reference(session, date.today().year)
+        session.commit()
         timings, cpu, optimal, greedy_optimal, sizes, methods = [], [], 0, 0, [], {}
         candidates: list[int] = []
         kinds = {"crisis, involved unavailable": 0, "language nobody speaks": 0,

@@ -61,8 +61,8 @@ def check_basis(session: Session, case: Case | None, basis: BasisInput | None,
     if not people:
         return None
     today = today or utcnow().date()
-    who = _names(session, people)
     if basis is None or (basis.existing_id is None and not basis.kind):
+        who = _names(session, people)  # only for the message
         raise CaseError(_("Grondslag: leg vast op welke grond de casus met %(who)s gedeeld "
                           "wordt: toestemming van de cliënt (wanneer, waarvoor) of een "
                           "wettelijke grond. Er is niemand toegevoegd.", who=who),

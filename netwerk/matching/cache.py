@@ -114,7 +114,9 @@ def _remember_watched_statement(state) -> None:
         state.session.info[WROTE] = True
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget_watched_write(session: Session) -> None:
-    session.info.pop(WROTE, None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget_watched_write(session: Session, transaction) -> None:
+    # The outermost transaction ended (committed, rolled back or closed): its changes are
+    # either in the counter for everyone or gone.
+    if transaction.parent is None:
+        session.info.pop(WROTE, None)

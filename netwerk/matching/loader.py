@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from netwerk.matching import statements
 from netwerk.matching.model import (
+    OUTWARD_LEVELS,
     Candidate,
     CaseFacts,
     Need,
@@ -27,10 +28,7 @@ from netwerk.matching.model import (
 )
 from netwerk.models import (
     Area,
-    AreaKind,
     Case,
-    Domain,
-    case_opposing,
     describe_rule,
 )
 from netwerk.models.enums import may_coordinate_by_default
@@ -78,20 +76,18 @@ def case_facts(case: Case) -> CaseFacts:
 
 
 def load_case_facts(session: Session, case: Case) -> CaseFacts:
-    """The case's facts read with two small queries (no lazy loading per need)."""
-    from netwerk.models import CaseInvolvement, CaseNeed
-
-    needs = session.execute(
-        select(Domain.slug, CaseNeed.weight).join(Domain, Domain.id == CaseNeed.domain_id)
-        .where(CaseNeed.case_id == case.id)
-    ).all()
-    involved = session.scalars(
-        select(CaseInvolvement.professional_id).where(CaseInvolvement.case_id == case.id)
-    ).all()
-    opposing = session.scalars(
-        select(case_opposing.c.organisation_id).where(case_opposing.c.case_id == case.id)
-    ).all()
-    area_name = session.scalar(select(Area.name).where(Area.id == case.area_id)) or ""
+    """The case's facts read with one statement (no lazy loading per need)."""
+    needs, involved, opposing, area_name = [], set(), set(), ""
+    for part, text, weight, number in session.connection().execute(
+            statements.CASE_FACTS, {"case": case.id, "area": case.area_id}).all():
+        if part == "need":
+            needs.append((text, weight))
+        elif part == "involved":
+            involved.add(number)
+        elif part == "opposing":
+            opposing.add(number)
+        else:
+            area_name = text or ""
     return CaseFacts(
         needs=tuple(Need(slug, str(weight)) for slug, weight in
                     sorted(needs, key=lambda n: (str(n[1]), n[0]))),
@@ -126,7 +122,7 @@ def load_network(session: Session, area_id: int, language: str | None = None,
     org_names: dict[int, str] = {}
     org_sector: dict[int, str] = {}
     org_leads: dict[int, bool] = {}
-    for r in run(statements.SERVICES, {"chain": chain}):
+    for r in run(statements.SERVICES, {"chain": chain}).all():
         services[r.id] = (r.name, r.organisation_id)
         if r.slug is not None:
             domains_of[r.id].add(r.slug)
@@ -150,47 +146,53 @@ def load_network(session: Session, area_id: int, language: str | None = None,
     params: dict = {"chain": chain, "wijk": wijk, "gemeente": gemeente, "regio": regio}
     if needs is not None:
         params["needs"] = sorted(set(needs))
-    people: dict[int, Any] = {}
+    people: dict[int, tuple] = {}
     skills: dict[int, set[str]] = defaultdict(set)
-    for p in run(statements.people(foreign, needs is not None), params):
-        if p.level is None or p.level > 2:
+    for row in run(statements.people(foreign, needs is not None), params).all():
+        # (id, name, role, organisation, caseload, max, available, may lead, level, slug, [languages])
+        pid, level, slug = row[0], row[8], row[9]
+        if level is None or level > 2:
             continue  # works outside the case's regio
-        people.setdefault(p.id, p)
-        if p.slug is not None:
-            skills[p.id].add(p.slug)
+        if pid not in people:
+            people[pid] = tuple(row)
+        if slug is not None:
+            skills[pid].add(slug)
     if not people:
         return Network(())
     names = ("wijk", "gemeente", "regio")
-    candidates = tuple(
-        Candidate(
-            id=p.id, name=p.name, organisation_id=p.organisation_id,
-            organisation=org_names.get(p.organisation_id, ""),
-            domains=frozenset(skills[p.id]), proximity=names[p.level],
-            offers=offers.get(p.organisation_id, ()), caseload=p.caseload,
-            caseload_max=p.caseload_max, available=p.available,
-            languages=frozenset((p.languages if foreign else None) or ["nl"]), role=p.role,
-            sector=org_sector.get(p.organisation_id, ""),
-            may_coordinate=(org_leads.get(p.organisation_id, False) if p.may_coordinate is None
-                            else bool(p.may_coordinate)),
-        )
-        for p in (people[pid] for pid in sorted(people))
-    )
+    nl = frozenset({"nl"})
+    candidates = []
+    for pid in sorted(people):
+        _id, name, role, oid, caseload, caseload_max, available, may, level = people[pid][:9]
+        languages = people[pid][10] if foreign else None
+        candidates.append(Candidate(
+            id=pid, name=name, organisation_id=oid, organisation=org_names.get(oid, ""),
+            domains=frozenset(skills[pid]), proximity=names[level], offers=offers.get(oid, ()),
+            caseload=caseload, caseload_max=caseload_max, available=available,
+            languages=frozenset(languages) if languages else nl, role=role,
+            sector=org_sector.get(oid, ""),
+            may_coordinate=org_leads.get(oid, False) if may is None else bool(may),
+        ))
     ids = sorted(people)
-    ties = frozenset((a, b) for a, b in run(statements.TIES, {"people": ids, "people_too": ids}))
-    return Network(candidates, ties)
+    rows = run(statements.TIES, {"people": ids, "people_too": ids}).all()
+    ties = frozenset((a, b) for a, b in rows)
+    return Network(tuple(candidates), ties)
 
 
 # At most this many services are read per need when searching beyond the regio.
 ELSEWHERE_LIMIT = 40
 
 
-def load_outward(session: Session, area_id: int, domains: Iterable[str]) -> tuple[OutwardOffer, ...]:
+def load_outward(session: Session, area_id: int, domains: Iterable[str],
+                 keep: Iterable[int] = ()) -> tuple[OutwardOffer, ...]:
     """Services offering one of ``domains``, searched outward from the wijk ``area_id``: those
     serving the wijk itself, another wijk of its gemeente (``buurwijk``), the gemeente, the
     regio or an area in it; and, for a domain with none of those, a bounded number elsewhere.
     Each with the area it serves, its rules, intake route and number (the rules are checked
     against the case by netwerk.matching.missing). Two statements: the regio, then (only for
-    domains the regio does not offer) beyond it."""
+    domains the regio does not offer) beyond it. Offers farther than a domain's nearest offer
+    without rules cannot be the nearest and are left out, except those of the organisations
+    ``keep`` (the candidates' organisations: their people are named with their offer)."""
     domains = sorted(set(domains))
     if not domains:
         return ()
@@ -198,16 +200,11 @@ def load_outward(session: Session, area_id: int, domains: Iterable[str]) -> tupl
     chain = area_chain(session, area_id)
     wijk, gemeente, regio = _levels(chain)
     in_regio = regio is not None
-    params: dict = {"domains": domains, "regio": regio, "near": [wijk]}
+    params: dict = {"domains": domains, "regio": regio, "near": [wijk], "wijk": wijk,
+                    "gemeente": gemeente, "keep": sorted(set(keep))}
 
     def level(r) -> str:
-        if r.area_id == wijk:
-            return "wijk"
-        if gemeente is not None and r.area_parent == gemeente and str(r.area_kind) == AreaKind.WIJK:
-            return "buurwijk"
-        if r.area_id == gemeente:
-            return "gemeente"
-        return "regio"
+        return OUTWARD_LEVELS[r.level]
 
     found: dict[tuple[int, int], str] = {}  # (service id, area id) -> level
     details: dict[int, Any] = {}
@@ -224,12 +221,12 @@ def load_outward(session: Session, area_id: int, domains: Iterable[str]) -> tupl
             if r.rule_id is not None and r.rule_id not in rules_of[r.id]:
                 rules_of[r.id][r.rule_id] = _rule(r)
 
-    take(run(statements.outward_near(in_regio), params), level)
+    take(run(statements.outward_near(in_regio), params).all(), level)
     near = {d for ds in service_domain.values() for d in ds}
     missing = [d for d in domains if d not in near]
     if missing:
         take(run(statements.outward_elsewhere(in_regio),
-                 {**params, "missing": missing, "limit": ELSEWHERE_LIMIT}),
+                 {**params, "missing": missing, "limit": ELSEWHERE_LIMIT}).all(),
              lambda _r: "elders")
     if not found:
         return ()

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from netwerk import audit
-from netwerk.db import rowcount, utcnow
+from netwerk.db import utcnow
 from netwerk.i18n import _
 from netwerk.matching.basis import (  # noqa: F401 - part of this module's interface
     CONSENT_MAX_AGE_DAYS,
@@ -63,20 +63,18 @@ def next_reference(session: Session, year: int) -> str:
     UPDATE locks the year's row until the intake commits; the first intake of a year inserts
     it inside a savepoint and retries the UPDATE when another did so first)."""
     for _attempt in range(3):
-        bumped = rowcount(session.execute(
-            update(ReferenceCounter).where(ReferenceCounter.year == year)
-            .values(last=ReferenceCounter.last + 1)
-        ))
-        if not bumped:
+        counters = ReferenceCounter.__table__  # Core: nothing of the ORM's to synchronise
+        number = session.execute(
+            update(counters).where(counters.c.year == year)
+            .values(last=counters.c.last + 1).returning(counters.c.last)
+        ).scalar()
+        if number is None:
             try:
                 with session.begin_nested():
                     session.add(ReferenceCounter(year=year, last=_highest_issued(session, year)))
             except IntegrityError:
                 pass
             continue
-        number = session.scalar(select(ReferenceCounter.last)
-                                .where(ReferenceCounter.year == year)
-                                .execution_options(populate_existing=True))
         return f"{REFERENCE_PREFIX}-{year}-{number:04d}"
     raise CaseError(_("Er konden geen kenmerk worden uitgegeven; probeer het opnieuw."))
 

@@ -77,7 +77,8 @@ def _analyse(session: Session, case: Case, facts: CaseFacts, weights: dict,
                            needs={n.domain for n in facts.needs})
     outward = needs_searched_outward(facts, network)
     if outward:
-        network = replace(network, outward=load_outward(session, case.area_id, outward))
+        keep = {c.organisation_id for c in network.candidates}
+        network = replace(network, outward=load_outward(session, case.area_id, outward, keep))
     return CaseAnalysis(facts, network, match(facts, network, weights, need_weights))
 
 

@@ -17,18 +17,36 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import String, bindparam, case, cast, exists, func, or_, select, true
+from sqlalchemy import (
+    Integer,
+    String,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from netwerk.models import (
     Area,
+    AreaKind,
+    CaseInvolvement,
+    CaseNeed,
     Domain,
     EligibilityRule,
     Organisation,
     Professional,
     Service,
     Tie,
+    case_opposing,
     professional_areas,
     professional_domains,
     service_areas,
@@ -119,6 +137,21 @@ TIES = select(Tie.a_id, Tie.b_id).where(
     (Tie.b_id + 0).in_(bindparam("people_too", expanding=True)),
 )
 
+# -- the case ------------------------------------------------------------------------------------
+
+_no_text, _no_number = cast(null(), String), cast(null(), Integer)
+# A case's needs (slug, weight), involved people, opposing organisations and its area's name, in
+# one statement: rows of (part, text, weight, number).
+CASE_FACTS = union_all(
+    select(literal("need"), Domain.slug, cast(CaseNeed.weight, String), _no_number)
+    .join(Domain, Domain.id == CaseNeed.domain_id).where(CaseNeed.case_id == bindparam("case")),
+    select(literal("involved"), _no_text, _no_text, CaseInvolvement.professional_id)
+    .where(CaseInvolvement.case_id == bindparam("case")),
+    select(literal("opposing"), _no_text, _no_text, case_opposing.c.organisation_id)
+    .where(case_opposing.c.case_id == bindparam("case")),
+    select(literal("area"), Area.name, _no_text, _no_number).where(Area.id == bindparam("area")),
+)
+
 # -- the outward search --------------------------------------------------------------------------
 
 # The areas of the regio: the regio, its gemeenten and their wijken.
@@ -134,8 +167,7 @@ def _outward_columns() -> tuple:
     return (Service.id, Service.name, Service.intake_route, Service.organisation_id,
             Organisation.name.label("organisation"), Organisation.phone,
             Organisation.intake_route.label("org_intake"), _served.id.label("area_id"),
-            _served.name.label("area"), _served.kind.label("area_kind"),
-            _served.parent_id.label("area_parent"), Domain.slug,
+            _served.name.label("area"), Domain.slug,
             EligibilityRule.id.label("rule_id"), EligibilityRule.kind, EligibilityRule.value,
             EligibilityRule.int_value, EligibilityRule.description)
 
@@ -145,13 +177,30 @@ def _near_areas(in_regio: bool):
     return _regio_areas if in_regio else bindparam("near", expanding=True)
 
 
+# How far a served area is from the wijk: 0 the wijk, 1 another wijk of its gemeente (buurwijk),
+# 2 the gemeente, 3 elsewhere in the regio (OUTWARD_LEVELS).
+_OUTWARD_LEVEL = case(
+    (service_areas.c.area_id == bindparam("wijk"), 0),
+    ((_served.parent_id == bindparam("gemeente")) & (_served.kind == AreaKind.WIJK), 1),
+    (service_areas.c.area_id == bindparam("gemeente"), 2),
+    else_=3)
+
+
 @cache
 def outward_near(in_regio: bool) -> Select:
     """Services offering one of ``domains`` that serve an area of the regio (without a regio:
-    one of ``near``), one row per (served area, domain, rule), with the area's kind and parent
-    (the level as seen from the wijk is worked out from them)."""
-    return (
-        select(*_outward_columns())
+    one of ``near``), one row per (served area, domain, rule), with its level.
+
+    Only rows that can name a nearest organisation come back: per domain, a service without
+    rules at level L admits every case, so nothing farther than the nearest such L can be
+    the nearest; farther rows are left out, except those of the organisations ``keep`` (the
+    candidates', whose people are named with their own service's intake route and number).
+    """
+    rows = (
+        select(*_outward_columns(), _OUTWARD_LEVEL.label("level"),
+               func.min(case((EligibilityRule.id.is_(None), _OUTWARD_LEVEL)))
+               # + 0: no index gives this order, so the plan still starts from the areas
+               .over(partition_by=service_domains.c.domain_id + 0).label("bound"))
         .select_from(service_areas)
         .join(_served, _served.id == service_areas.c.area_id)
         .join(service_domains, service_domains.c.service_id == service_areas.c.service_id)
@@ -161,7 +210,11 @@ def outward_near(in_regio: bool) -> Select:
         .outerjoin(EligibilityRule, EligibilityRule.service_id == Service.id)
         .where(service_areas.c.area_id.in_(_near_areas(in_regio)),
                (service_domains.c.domain_id + 0).in_(_wanted_ids))
+        .subquery("near")
     )
+    return select(*(c for c in rows.c if c.name != "bound")).where(or_(
+        rows.c.bound.is_(None), rows.c.level <= rows.c.bound,
+        rows.c.organisation_id.in_(bindparam("keep", expanding=True))))
 
 
 @cache
