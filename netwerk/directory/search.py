@@ -250,7 +250,7 @@ def search(
     suffix = None if number else digits_suffix(q)
     if number or suffix:
         result.number = number
-        for kind, found_id in _number_owners(session, number, suffix):
+        for kind, found_id in _number_owners(session, number, suffix, prefetched, viewer_id):
             (people if kind == "people" else orgs).setdefault(found_id, TIER_NUMBER)
 
     words_ = [] if (number or suffix) else query_words(q)

@@ -143,6 +143,25 @@ class OrgRow:
     crisis_phone: str | None
 
 
+def _keep_row(rows: dict[str, dict], kind: str, found_id: int, row: list) -> None:
+    """Keep a hit's row from the columns of _PG_ROW_COLUMNS (kind "p" or "o")."""
+    if kind == "p" and row[0] is not None:
+        rows["people"][found_id] = (found_id, *row[:7], row[7].astimezone(UTC),
+                                    row[8] and row[8].astimezone(UTC), row[9], row[10])
+    elif kind == "o" and row[11] is not None:
+        rows["orgs"][found_id] = OrgRow(found_id, *row[11:15])
+
+
+def _pg_with_rows(hits: str, viewer_id: int | None, params: dict) -> str:
+    """``hits`` (a query of kind "p"/"o" and id) with the rows of its hits (_PG_ROW_COLUMNS)."""
+    if viewer_id is not None:
+        params["viewer"] = viewer_id
+    return (
+        f"WITH hits AS MATERIALIZED ({hits}) SELECT kind, id, {_PG_ROW_COLUMNS} FROM hits"
+        + _PG_HIT_ROWS.format(shares=_PG_SHARES if viewer_id is not None else "false")
+    )
+
+
 def _index_hits(
     session: Session, words_: list[Word], people_limit: int, org_limit: int,
     typo_word: str | None = None, rows: dict[str, dict] | None = None,
@@ -199,13 +218,12 @@ def _index_hits(
     for kind, found_id, exact, key, *row in session.execute(text(statement), params):
         if kind == "p":
             people.append((found_id, TIER_EXACT if exact else TIER_PREFIX))
-            if rows is not None and row[0] is not None:
-                rows["people"][found_id] = (found_id, *row[:7], row[7].astimezone(UTC),
-                                            row[8] and row[8].astimezone(UTC), row[9], row[10])
+            if rows is not None:
+                _keep_row(rows, kind, found_id, row)
         elif kind == "o":
             orgs.append((found_id, TIER_EXACT if exact else TIER_PREFIX))
-            if rows is not None and row[11] is not None:
-                rows["orgs"][found_id] = OrgRow(found_id, *row[11:15])
+            if rows is not None:
+                _keep_row(rows, kind, found_id, row)
         elif candidates is not None:
             candidates[kind].append((found_id, key))
     return people, orgs, candidates
@@ -286,9 +304,13 @@ def _pg_typo_select(
     )
 
 
-def _number_owners(session: Session, number: str | None, suffix: str | None) -> list[tuple[str, int]]:
+def _number_owners(
+    session: Session, number: str | None, suffix: str | None,
+    rows: dict[str, dict] | None = None, viewer_id: int | None = None,
+) -> list[tuple[str, int]]:
     """(kind, id) of the active people and organisations with this number (E.164) or a number
-    ending in these digits: one statement over the indexed number columns."""
+    ending in these digits: one statement over the indexed number columns; with ``rows``
+    (PostgreSQL), their rows in the same statement, as _index_hits gives them."""
     sqlite = _is_sqlite(session)
     parts, params = [], {}
     for kind, table, column, extra in (
@@ -316,7 +338,15 @@ def _number_owners(session: Session, number: str | None, suffix: str | None) -> 
             f"SELECT '{kind}' AS kind, id FROM {table}{hint} WHERE {condition}{extra}"
         )
     statement = " UNION ALL ".join(f"SELECT * FROM ({p})" if sqlite else f"({p})" for p in parts)
-    return [(kind, found_id) for kind, found_id in session.execute(text(statement), params)]
+    if rows is None or sqlite:
+        return [(kind, found_id) for kind, found_id in session.execute(text(statement), params)]
+    statement = _pg_with_rows(
+        f"SELECT left(kind, 1) AS kind, id FROM ({statement}) owners", viewer_id, params)
+    out = []
+    for kind, found_id, *row in session.execute(text(statement), params):
+        _keep_row(rows, kind, found_id, row)
+        out.append(("people" if kind == "p" else "orgs", found_id))
+    return out
 
 
 def _areas_column(sqlite: bool):
