@@ -12,7 +12,8 @@ with one typo, phone numbers in four notations, organisations, wijken) is run:
 - **floor**: the raw index queries alone, the same ones the app runs (the number lookup; or
   whole words, then beginnings, for people and organisations; then, when those found few, the
   same typo step: FTS5 trigram pairs on SQLite, the GIN lookup of deletion keys on PostgreSQL),
-  without the rest of the app (sign-in, rows of the hits, JSON);
+  without the rest of the app (sign-in, rows of the hits — on PostgreSQL the app's words'
+  statement brings them along, the floor's does not —, JSON);
 - **naive**: ``LIKE '%q%'`` over name, role and organisation name (a full scan).
 
 It prints p50 and p95 in milliseconds per layer and per kind of query, and the ratios.

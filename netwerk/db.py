@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Column, DateTime, ForeignKey, MetaData, Table, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -112,3 +114,45 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_by_beginning(dbapi_connection, connection_record, connection_proxy) -> None:
+    """PostgreSQL: check a pooled connection is alive by starting its transaction.
+
+    This replaces SQLAlchemy's ``pool_pre_ping`` (settings.py turns it off), which sends an
+    empty statement of its own on every checkout, after which psycopg sends ``BEGIN`` before the
+    first statement: two round trips where one does. Here ``BEGIN`` itself is the ping (psycopg
+    then sees the transaction open and sends no ``BEGIN`` of its own); when it fails, the pool
+    is invalidated and a fresh connection is made, as a failed pre-ping does. Only a psycopg
+    connection in its default mode (not autocommit, no isolation level, read-only or deferrable
+    setting of its own, no transaction open) is pinged so; SQLite has no connection to lose.
+    """
+    module = type(dbapi_connection).__module__
+    if not module.startswith("psycopg"):
+        return
+    from psycopg import pq
+
+    if (dbapi_connection.autocommit or dbapi_connection.isolation_level is not None
+            or dbapi_connection.read_only is not None or dbapi_connection.deferrable is not None
+            or dbapi_connection.info.transaction_status != pq.TransactionStatus.IDLE):
+        _plain_ping(dbapi_connection)
+        return
+    try:
+        result = dbapi_connection.pgconn.exec_(b"BEGIN")
+        alive = result.status == pq.ExecStatus.COMMAND_OK
+    except Exception as error:  # the socket is gone: libpq raises instead of answering
+        raise sa_exc.InvalidatePoolError(str(error)) from error
+    if not alive:
+        raise sa_exc.InvalidatePoolError("BEGIN failed on a pooled connection")
+
+
+def _plain_ping(dbapi_connection) -> None:
+    """The check ``pool_pre_ping`` makes, for a connection not in its default mode."""
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(";")
+    except Exception as error:
+        if dbapi_connection.closed or getattr(dbapi_connection, "broken", False):
+            raise sa_exc.InvalidatePoolError(str(error)) from error
+        raise

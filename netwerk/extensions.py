@@ -8,6 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
+from netwerk import ratelimit_storage  # noqa: F401  (registers netwerk-memory://)
 from netwerk.db import db
 
 login_manager = LoginManager()

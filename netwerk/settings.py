@@ -57,7 +57,9 @@ class Config:
         "NETWERK_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'netwerk.sqlite3'}"
     )
 
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No pool_pre_ping: a pooled PostgreSQL connection is checked by the BEGIN of its
+    # transaction instead, one round trip fewer per request (netwerk/db.py, _ping_by_beginning).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": False}
 
     # Sessions and cookies (Flask-Login's remember cookie is set explicitly: its defaults are lax).
     SESSION_COOKIE_HTTPONLY = True
@@ -69,9 +71,10 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
 
-    # Sign-in throttling (Flask-Limiter): memory:// is per process; give every worker the same
-    # redis://… in production so the limit holds across workers and machines.
-    RATELIMIT_STORAGE_URI = os.environ.get("NETWERK_RATELIMIT_STORAGE_URL", "memory://")
+    # Sign-in throttling (Flask-Limiter): netwerk-memory:// (netwerk/ratelimit_storage.py: limits'
+    # memory:// without its timer thread per request) is per process; give every worker the
+    # same redis://… in production so the limit holds across workers and machines.
+    RATELIMIT_STORAGE_URI = os.environ.get("NETWERK_RATELIMIT_STORAGE_URL", "netwerk-memory://")
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
     # Per account, and per client address (higher: an office shares one address).

@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz.distance import OSA
 from sqlalchemy import select
@@ -241,12 +242,15 @@ def search(
 
     people: dict[int, str] = {}
     orgs: dict[int, str] = {}
+    # PostgreSQL: the words' statement brings the rows of its hits along (search_index.py).
+    prefetched: dict[str, dict] | None = (
+        None if _is_sqlite(session) else {"people": {}, "orgs": {}})
 
     number = try_normalize(q)
     suffix = None if number else digits_suffix(q)
     if number or suffix:
         result.number = number
-        for kind, found_id in _number_owners(session, number, suffix):
+        for kind, found_id in _number_owners(session, number, suffix, prefetched, viewer_id):
             (people if kind == "people" else orgs).setdefault(found_id, TIER_NUMBER)
 
     words_ = [] if (number or suffix) else query_words(q)
@@ -255,7 +259,7 @@ def search(
         longest = max(plain, key=len)
         typo_word = longest if FUZZY_MIN_LENGTH <= len(longest) <= FUZZY_MAX_LENGTH else None
         people_hits, org_hits, candidates = _index_hits(
-            session, words_, people_limit, org_limit, typo_word
+            session, words_, people_limit, org_limit, typo_word, prefetched, viewer_id
         )
         for i, tier in people_hits:
             people.setdefault(i, tier)
@@ -279,10 +283,11 @@ def search(
                 ):
                     people.setdefault(pid, TIER_FUZZY)
 
+    loaded = prefetched or {"people": {}, "orgs": {}}
     result.people = _people_hits(
-        session, people, plain, viewer_area_ids, viewer_id, stale_before
+        session, people, plain, viewer_area_ids, viewer_id, stale_before, loaded["people"]
     )
-    result.organisations = _org_hits(session, orgs, plain)
+    result.organisations = _org_hits(session, orgs, plain, loaded["orgs"])
     result.organisations_first = _organisations_first(result, plain)
     return result
 
@@ -324,18 +329,22 @@ def _people_hits(
     viewer_area_ids: set[int] | frozenset[int],
     viewer_id: int | None,
     stale_before: datetime,
+    loaded: dict[int, tuple],
 ) -> list[PersonHit]:
-    """The hits' rows, wijken and whether they share a wijk with the viewer in one statement,
-    sorted."""
+    """The hits' rows, wijken and whether they share a wijk with the viewer in one statement
+    (only for those not ``loaded`` already), sorted."""
     if not tiers:
         return []
     order = {pid: n for n, pid in enumerate(tiers)}
-    params: dict = {"ids": list(tiers)}
-    if viewer_id is not None:
-        params["viewer"] = viewer_id
-    rows = session.execute(
-        _people_rows_statement(_is_sqlite(session), viewer_id is not None), params
-    ).all()
+    rows: list = [loaded[pid] for pid in tiers if pid in loaded]
+    missing = [pid for pid in tiers if pid not in loaded]
+    if missing:
+        params: dict = {"ids": missing}
+        if viewer_id is not None:
+            params["viewer"] = viewer_id
+        rows += session.execute(
+            _people_rows_statement(_is_sqlite(session), viewer_id is not None), params
+        ).all()
     hits = []
     for (pid, name, role, org_id, org_name, mobile, landline, email, verified, photo_at, wijken,
          shares) in rows:
@@ -374,12 +383,18 @@ def initials(name: str) -> str:
     return initials_of(name)
 
 
-def _org_hits(session: Session, tiers: dict[int, str], query_words: list[str]) -> list[OrganisationHit]:
-    """Within a tier, organisations whose own name matches come first (a sector match after)."""
+def _org_hits(
+    session: Session, tiers: dict[int, str], query_words: list[str], loaded: dict[int, Any]
+) -> list[OrganisationHit]:
+    """Within a tier, organisations whose own name matches come first (a sector match after);
+    rows not ``loaded`` already are read in one statement."""
     if not tiers:
         return []
     order = {oid: n for n, oid in enumerate(tiers)}
-    rows = session.execute(_org_rows_statement(_is_sqlite(session)), {"ids": list(tiers)}).all()
+    rows: list = [loaded[oid] for oid in tiers if oid in loaded]
+    missing = [oid for oid in tiers if oid not in loaded]
+    if missing:
+        rows += session.execute(_org_rows_statement(_is_sqlite(session)), {"ids": missing}).all()
     rows = sorted(
         rows,
         key=lambda o: (

@@ -12,6 +12,7 @@ is the search itself: the steps, the ranking, the hits).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from functools import lru_cache
 from itertools import combinations
 
@@ -105,9 +106,66 @@ def _pg_index_select(kind: str, words_: list[Word], limit: int, params: dict) ->
     )
 
 
+# PostgreSQL: the hits' rows in the words' statement (one round trip fewer per search), in the
+# shape of _people_rows_statement's and _org_rows_statement's rows. ``OFFSET 0`` keeps each a
+# subquery run per hit (a nested loop over the hits, so in their order), not a join the planner
+# may reorder.
+_PG_HIT_ROWS = """
+ LEFT JOIN LATERAL (SELECT p.name, p.role, p.organisation_id, po.name AS organisation_name,
+   p.mobile, p.landline, p.email, p.verified_at, p.photo_updated_at,
+   (SELECT string_agg(a.id || chr(31) || a.name, chr(30)) FROM professional_areas pa
+     JOIN areas a ON a.id = pa.area_id WHERE pa.professional_id = p.id) AS wijken,
+   {shares} AS shares
+  FROM professionals p JOIN organisations po ON po.id = p.organisation_id
+  WHERE hits.kind = 'p' AND p.id = hits.id OFFSET 0) pr ON true
+ LEFT JOIN LATERAL (SELECT o.name, o.sector, o.phone, o.crisis_phone FROM organisations o
+  WHERE hits.kind = 'o' AND o.id = hits.id OFFSET 0) orow ON true"""
+_PG_SHARES = (
+    "EXISTS (SELECT 1 FROM professional_areas hp JOIN professional_areas vp"
+    " ON vp.area_id = hp.area_id WHERE hp.professional_id = p.id AND vp.professional_id = :viewer)"
+)
+_PG_ROW_COLUMNS = (
+    "pr.name, pr.role, pr.organisation_id, pr.organisation_name, pr.mobile, pr.landline, "
+    "pr.email, pr.verified_at, pr.photo_updated_at, pr.wijken, pr.shares, "
+    "orow.name, orow.sector, orow.phone, orow.crisis_phone"
+)
+_PG_NO_ROW_COLUMNS = ", ".join(["NULL"] * 15)
+
+
+@dataclass(frozen=True)
+class OrgRow:
+    """An organisation hit's row, as _org_rows_statement gives it."""
+
+    id: int
+    name: str
+    sector: str
+    phone: str | None
+    crisis_phone: str | None
+
+
+def _keep_row(rows: dict[str, dict], kind: str, found_id: int, row: list) -> None:
+    """Keep a hit's row from the columns of _PG_ROW_COLUMNS (kind "p" or "o")."""
+    if kind == "p" and row[0] is not None:
+        rows["people"][found_id] = (found_id, *row[:7], row[7].astimezone(UTC),
+                                    row[8] and row[8].astimezone(UTC), row[9], row[10])
+    elif kind == "o" and row[11] is not None:
+        rows["orgs"][found_id] = OrgRow(found_id, *row[11:15])
+
+
+def _pg_with_rows(hits: str, viewer_id: int | None, params: dict) -> str:
+    """``hits`` (a query of kind "p"/"o" and id) with the rows of its hits (_PG_ROW_COLUMNS)."""
+    if viewer_id is not None:
+        params["viewer"] = viewer_id
+    return (
+        f"WITH hits AS MATERIALIZED ({hits}) SELECT kind, id, {_PG_ROW_COLUMNS} FROM hits"
+        + _PG_HIT_ROWS.format(shares=_PG_SHARES if viewer_id is not None else "false")
+    )
+
+
 def _index_hits(
     session: Session, words_: list[Word], people_limit: int, org_limit: int,
-    typo_word: str | None = None,
+    typo_word: str | None = None, rows: dict[str, dict] | None = None,
+    viewer_id: int | None = None,
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]], dict[str, list[tuple[int, str]]] | None]:
     """(id, tier) of the exact matches, then the prefix matches, best first, for people and for
     organisations; and the typo candidates of ``typo_word`` when they were looked up too.
@@ -116,7 +174,9 @@ def _index_hits(
     step is the caller's (None).
     PostgreSQL: one statement for both kinds (a round trip is the cost there) and, for
     ``typo_word``, the typo step in the same statement, run by the server only when the words
-    found fewer than ``FEW`` (the same rule as the caller's).
+    found fewer than ``FEW`` (the same rule as the caller's); with ``rows`` ({"people": {},
+    "orgs": {}}), the hits' rows too (as _people_rows_statement with ``viewer_id`` gives them,
+    and OrgRow), by id.
     """
     if _is_sqlite(session):
         out = []
@@ -135,23 +195,35 @@ def _index_hits(
     statement = (
         f"WITH hits AS MATERIALIZED (({_pg_index_select('people', words_, people_limit, params)})"
         f" UNION ALL ({_pg_index_select('orgs', words_, org_limit, params)}))"
-        " SELECT kind, id, exact, NULL AS key FROM hits"
+        " SELECT kind, id, exact, NULL AS key"
     )
+    if rows is not None:
+        statement += ", " + _PG_ROW_COLUMNS + " FROM hits" + _PG_HIT_ROWS.format(
+            shares=_PG_SHARES if viewer_id is not None else "false")
+        if viewer_id is not None:
+            params["viewer"] = viewer_id
+    else:
+        statement += " FROM hits"
     if typo_word:
         params["few"] = FEW
         statement += " UNION ALL " + _pg_typo_select(
-            ("people", "orgs"), typo_word, params, gate="(SELECT count(*) FROM hits) < :few"
+            ("people", "orgs"), typo_word, params, gate="(SELECT count(*) FROM hits) < :few",
+            padding=rows is not None,
         )
     people: list[tuple[int, str]] = []
     orgs: list[tuple[int, str]] = []
     candidates: dict[str, list[tuple[int, str]]] | None = (
         {"people": [], "orgs": []} if typo_word else None
     )
-    for kind, found_id, exact, key in session.execute(text(statement), params):
+    for kind, found_id, exact, key, *row in session.execute(text(statement), params):
         if kind == "p":
             people.append((found_id, TIER_EXACT if exact else TIER_PREFIX))
+            if rows is not None:
+                _keep_row(rows, kind, found_id, row)
         elif kind == "o":
             orgs.append((found_id, TIER_EXACT if exact else TIER_PREFIX))
+            if rows is not None:
+                _keep_row(rows, kind, found_id, row)
         elif candidates is not None:
             candidates[kind].append((found_id, key))
     return people, orgs, candidates
@@ -209,7 +281,7 @@ def _fuzzy_candidates(
 
 def _pg_typo_select(
     kinds: tuple[str, ...], word: str, params: dict, gate: str = "",
-    limit: int = FUZZY_CANDIDATES,
+    limit: int = FUZZY_CANDIDATES, padding: bool = False,
 ) -> str:
     """PostgreSQL: (kind, id, NULL, key) of the rows sharing a deletion key with ``word``
     (``typo_keys && keys``), at most ``limit`` per kind; with ``gate``, only when that SQL
@@ -219,20 +291,26 @@ def _pg_typo_select(
     estimates from the column's statistics that thousands of rows share one (a name's every
     beginning is a key), and with the LIMIT it then reads the table in order, hoping to stop
     early, which for a real typo means all of it (100,000 rows, each array compared: ~0.5 s).
-    Not seeing them, it takes the default of a few rows, so the GIN index.
+    Not seeing them, it takes the default of a few rows, so the GIN index. ``padding``: NULLs
+    where the words' statement has the hits' row columns.
     """
     params["typo_keys"], params["typo_n"] = typo_keys(word), limit
     where = "typo_keys && (SELECT CAST(:typo_keys AS text[]))" + (f" AND {gate}" if gate else "")
     return " UNION ALL ".join(
-        f"(SELECT '{kind}' AS kind, {_PG_TABLES[kind][1]} AS id, NULL AS exact, key "
+        f"(SELECT '{kind}' AS kind, {_PG_TABLES[kind][1]} AS id, NULL AS exact, key"
+        f"{', ' + _PG_NO_ROW_COLUMNS if padding else ''} "
         f"FROM {_PG_TABLES[kind][0]} WHERE {where} LIMIT :typo_n)"
         for kind in kinds
     )
 
 
-def _number_owners(session: Session, number: str | None, suffix: str | None) -> list[tuple[str, int]]:
+def _number_owners(
+    session: Session, number: str | None, suffix: str | None,
+    rows: dict[str, dict] | None = None, viewer_id: int | None = None,
+) -> list[tuple[str, int]]:
     """(kind, id) of the active people and organisations with this number (E.164) or a number
-    ending in these digits: one statement over the indexed number columns."""
+    ending in these digits: one statement over the indexed number columns; with ``rows``
+    (PostgreSQL), their rows in the same statement, as _index_hits gives them."""
     sqlite = _is_sqlite(session)
     parts, params = [], {}
     for kind, table, column, extra in (
@@ -260,7 +338,15 @@ def _number_owners(session: Session, number: str | None, suffix: str | None) -> 
             f"SELECT '{kind}' AS kind, id FROM {table}{hint} WHERE {condition}{extra}"
         )
     statement = " UNION ALL ".join(f"SELECT * FROM ({p})" if sqlite else f"({p})" for p in parts)
-    return [(kind, found_id) for kind, found_id in session.execute(text(statement), params)]
+    if rows is None or sqlite:
+        return [(kind, found_id) for kind, found_id in session.execute(text(statement), params)]
+    statement = _pg_with_rows(
+        f"SELECT left(kind, 1) AS kind, id FROM ({statement}) owners", viewer_id, params)
+    out = []
+    for kind, found_id, *row in session.execute(text(statement), params):
+        _keep_row(rows, kind, found_id, row)
+        out.append(("people" if kind == "p" else "orgs", found_id))
+    return out
 
 
 def _areas_column(sqlite: bool):
