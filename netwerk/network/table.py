@@ -58,6 +58,17 @@ def etag(session: Session, req: queries.MapRequest, viewer, minimum: int) -> str
     return hashlib.sha256(raw).hexdigest()[:32]
 
 
+def with_edge_objects(payload: dict) -> dict:
+    """The answer with one object per line, ``{"from": id, "to": id, "w": …, "s": …}`` naming
+    its two nodes by ``id``: what /netwerk/data.json answers by default, for other programs.
+    The table page asks for ``vorm=kort`` and gets the lines as ``[i, j, w, s]``, indexes into
+    ``nodes`` (about a third of the bytes of a regio)."""
+    ids = [n["id"] for n in payload["nodes"]]
+    edges = [{"from": ids[e[0]], "to": ids[e[1]], "w": e[2] if len(e) > 2 else 1,
+              "s": e[3] if len(e) > 3 else None} for e in payload["edges"]]
+    return {**payload, "edges": edges}
+
+
 def table_data(session: Session, req: queries.MapRequest, viewer, minimum: int) -> dict:
     """The answer of ``/netwerk/data.json`` for ``viewer`` (compact: see ``_build``)."""
     version = data_version(session, req.area_id)

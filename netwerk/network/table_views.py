@@ -41,21 +41,25 @@ def _filters(strict: bool):
 
 @bp.route("/netwerk/data.json")
 def table_data():
-    """The map of an area (same parameters as ``/netwerk``) as compact JSON for the table:
-    nodes with their stored positions, lines, sessions, and what the analysis found
-    (netwerk.network.table). Gzipped when the browser accepts it; a weak ETag, and ``304``
-    to ``If-None-Match`` with the current tag (the table polls it)."""
+    """The map of an area (same parameters as ``/netwerk``) as JSON: nodes with their stored
+    positions, lines, sessions, and what the analysis found (netwerk.network.table). Lines are
+    objects naming their nodes (``from``, ``to``); with ``vorm=kort`` (the table page) they are
+    ``[i, j, w, s]`` indexes into the nodes. Gzipped when the browser accepts it; a weak ETag,
+    and ``304`` to ``If-None-Match`` with the current tag (the table polls it)."""
     policy.require(policy.can_view_network)
     filters = _filters(strict=True)
     if filters.request is None:
         abort(404)
+    compact = request.args.get("vorm") == "kort"
     minimum = current_app.config["NETWERK_MIN_COUNT"]
-    tag = table.etag(db.session, filters.request, current_user, minimum)
+    tag = table.etag(db.session, filters.request, current_user, minimum) + ("k" if compact else "")
     headers = {"ETag": f'W/"{tag}"', "Cache-Control": "private, no-cache",
                "Vary": "Accept-Encoding"}
     if request.if_none_match.contains_weak(tag):
         return Response(status=304, headers=headers)
     payload = table.table_data(db.session, filters.request, current_user, minimum)
+    if not compact:
+        payload = table.with_edge_objects(payload)
     payload["version"] = tag
     payload["errors"] = filters.errors
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
@@ -81,7 +85,7 @@ def table_page():
         params["sector"] = list(req.sectors)
     return render_template(
         "network/table.html", area=queries.get_area(db.session, req.area_id), ws=ws,
-        errors=filters.errors, data_url=url_for("network.table_data", **params),
+        errors=filters.errors, data_url=url_for("network.table_data", **params, vorm="kort"),
         areas=queries.area_choices(db.session, req.area_id),
         sessions=queries.sessions_of_area(db.session, req.area_id),
         checkin_url=url_for("network.check_in", ws_id=ws.id, _external=True) if ws else "",

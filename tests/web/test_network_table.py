@@ -37,7 +37,8 @@ def _csrf(page: str) -> str:
 
 
 def _data(client, **params):
-    response = client.get("/netwerk/data.json", query_string=params)
+    """The compact answer the table page asks for (``vorm=kort``)."""
+    response = client.get("/netwerk/data.json", query_string={"vorm": "kort", **params})
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     return response.get_json()
 
@@ -111,8 +112,8 @@ def test_compact_answer_carries_what_the_page_draws(seeded, session, client, aut
     for a, b, d in orgs.edges(data=True):
         assert drawn[frozenset((a, b))]["w"] == d["weight"]
     assert all(n["sec"] in data["sectors"] for n in data["nodes"])
-    raw = client.get(f"/netwerk/data.json?gebied={nieuwegein.id}")
-    zipped = client.get(f"/netwerk/data.json?gebied={nieuwegein.id}",
+    raw = client.get(f"/netwerk/data.json?gebied={nieuwegein.id}&vorm=kort")
+    zipped = client.get(f"/netwerk/data.json?gebied={nieuwegein.id}&vorm=kort",
                         headers={"Accept-Encoding": "gzip, deflate, br"})
     assert "Content-Encoding" not in raw.headers
     assert zipped.headers["Content-Encoding"] == "gzip"
@@ -123,6 +124,27 @@ def test_compact_answer_carries_what_the_page_draws(seeded, session, client, aut
     assert json.loads(gzip.decompress(zipped.data)) == raw.get_json()
     assert len(zipped.data) < len(raw.data) / 3
     assert zipped.headers["ETag"] == raw.headers["ETag"] and raw.headers["ETag"].startswith("W/")
+
+
+def test_by_default_each_line_names_its_two_nodes(seeded, session, client, auth, users):
+    """Other programs get one object per line, ``from`` and ``to`` being node ids: the same
+    lines, weights and sessions as the compact answer, under a tag of their own."""
+    auth.login(users["medewerker"])
+    nieuwegein = _area(session, "Nieuwegein")
+    plain = client.get(f"/netwerk/data.json?gebied={nieuwegein.id}")
+    data = plain.get_json()
+    ids = {n["id"] for n in data["nodes"]}
+    assert data["edges"] and all({"from", "to", "w"} <= set(e) for e in data["edges"])
+    assert all(e["from"] in ids and e["to"] in ids for e in data["edges"])
+    compact = _data(client, gebied=nieuwegein.id)
+    as_objects = [{k: e[k] for k in ("from", "to", "w", "s")} for e in _edges(compact)]
+    assert sorted(map(repr, as_objects)) == sorted(map(repr, data["edges"]))
+    assert data["nodes"] == compact["nodes"]
+    short = client.get(f"/netwerk/data.json?gebied={nieuwegein.id}&vorm=kort")
+    assert short.headers["ETag"] != plain.headers["ETag"]
+    again = client.get(f"/netwerk/data.json?gebied={nieuwegein.id}",
+                       headers={"If-None-Match": plain.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def test_data_json_session_snapshot_and_same_positions(seeded, session, client, auth, users):
