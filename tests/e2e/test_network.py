@@ -23,15 +23,15 @@ def _island_count(page, island: str = "kaart-data") -> int:
 
 
 def _still_position(page, label: str) -> dict:
-    """Where the node ``label`` is on the screen, once two readings 300 ms apart agree."""
+    """Where the node ``label`` is on the map's canvas (relative to it), once two readings
+    300 ms apart agree."""
     script = """(label) => {
         const c = document.getElementById('kaart');
         const net = c.netwerkNetwork;
         const data = JSON.parse(document.getElementById('kaart-data').textContent);
         const node = data.nodes.find(n => n.label === label);
         const at = net.canvasToDOM(net.getPositions([node.id])[node.id]);
-        const box = c.querySelector('canvas').getBoundingClientRect();
-        return {x: Math.round(box.x + at.x), y: Math.round(box.y + at.y)};
+        return {x: Math.round(at.x), y: Math.round(at.y)};
     }"""
     last = page.evaluate(script, label)
     for _ in range(40):
@@ -58,10 +58,12 @@ def test_map_draws_offline_and_a_filter_changes_it(desktop_visitor):
 
     # A click on a node shows its people with one-tap numbers. Under load the layout may still
     # be settling when the map is first drawn: click where Lister is once it stands still, as
-    # a person would, and again where it went if it moved under the pointer.
+    # a person would (the canvas scrolled into view first), and again if it moved.
+    canvas = v.page.locator("#kaart canvas")
     for _attempt in range(5):
+        canvas.scroll_into_view_if_needed()
         at = _still_position(v.page, "Lister")
-        v.page.mouse.click(at["x"], at["y"])
+        canvas.click(position=at)
         try:
             v.page.wait_for_selector("#paneel .panel-title", timeout=3000)
             break

@@ -129,9 +129,13 @@
       nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges)
     }, data.options || {});
     network.once("afterDrawing", done);
-    network.on("click", function (params) {
+    function open(params) {
       if (params.nodes && params.nodes.length) { showPanel(panel, byId[params.nodes[0]]); }
-    });
+    }
+    network.on("click", open);
+    // A long press opens it too: on a phone people hold a finger on a node, and a tap that a
+    // busy page timed as longer than vis-network's 250 ms counts as a hold, not a click.
+    network.on("hold", open);
     container.netwerkNetwork = network;
     networks.push(network);
   }
