@@ -43,8 +43,11 @@ PASSWORD = "bench-password-123"
 USERS = 5
 
 
-def prepare(url: str, free: int) -> int:
-    """Migrate, add one organisation with a capacity of ``free`` of ``free`` and some users."""
+def prepare(url: str, free: int, provider_staff: str | None = None) -> int:
+    """Migrate, add one organisation with a capacity of ``free`` of ``free`` and ``USERS``
+    claimants (``bench{i}@netwerk.example``). With ``provider_staff``, that e-mail is the
+    provider's one staff account and the claimants work for another organisation, so the only
+    account told of a new hold is the provider's (bench/holds.py)."""
     upgrade(url)
     engine = create_engine(url)
     with Session(engine) as s:
@@ -55,9 +58,18 @@ def prepare(url: str, free: int) -> int:
         cap = Capacity(service=Service(organisation=org, name="Noodbedden"), area=regio,
                        capacity_type=ctype, available=free, maximum=free)
         s.add(cap)
+        claimants_org = org
+        if provider_staff:
+            claimants_org = Organisation(name="Bench Wijkteam", sector=Sector.WELZIJN,
+                                         phone="0301234568")
+            staff = User(email=provider_staff, role=Role.MEDEWERKER,
+                         professional=Professional(name="Bench Aanbieder", organisation=org,
+                                                   mobile="+31610000099"))
+            staff.set_password(PASSWORD)
+            s.add(staff)
         for i in range(USERS):
             user = User(email=f"bench{i}@netwerk.example", role=Role.MEDEWERKER,
-                        professional=Professional(name=f"Bench {i}", organisation=org,
+                        professional=Professional(name=f"Bench {i}", organisation=claimants_org,
                                                   mobile=f"+3161000000{i}"))
             user.set_password(PASSWORD)
             s.add(user)

@@ -41,27 +41,18 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from bench import capacity_claims  # noqa: E402
 from netwerk.migrate import upgrade  # noqa: E402
 from netwerk.models import (  # noqa: E402
-    Area,
-    AreaKind,
     Capacity,
     CapacityHold,
-    CapacityType,
-    CapacityUnit,
     HoldStatus,
     MailMessage,
-    Organisation,
-    Professional,
-    Role,
-    Sector,
-    Service,
-    User,
 )
 from tests.web.capacity_race import csrf_token, race, sign_in, start_servers  # noqa: E402
 
-PASSWORD = "bench-password-123"
-CLAIMANTS = 5
+PASSWORD = capacity_claims.PASSWORD
+CLAIMANTS = capacity_claims.USERS
 PROVIDER = "aanbieder@bench.example"
 
 SMTP_CODE = (
@@ -139,32 +130,7 @@ def prepare(url: str, free: int) -> int:
     """A provider (one staff account) with a place of ``free`` of ``free``, and claimants of
     another organisation (so the only one told of a new hold is the provider's account)."""
     fresh(url)
-    engine = create_engine(url)
-    with Session(engine) as s:
-        regio = Area(kind=AreaKind.REGIO, name="Benchregio")
-        provider = Organisation(name="Bench Opvang", sector=Sector.ZORG, phone="0301234567")
-        wijkteam = Organisation(name="Bench Wijkteam", sector=Sector.WELZIJN,
-                                phone="0301234568")
-        ctype = CapacityType(slug="noodplek", name="Noodplek", unit=CapacityUnit.BED,
-                             stale_after_hours=24)
-        cap = Capacity(service=Service(organisation=provider, name="Noodbedden"), area=regio,
-                       capacity_type=ctype, available=free, maximum=free)
-        s.add(cap)
-        staff = User(email=PROVIDER, role=Role.MEDEWERKER,
-                     professional=Professional(name="Bench Aanbieder", organisation=provider,
-                                               mobile="+31610000099"))
-        staff.set_password(PASSWORD)
-        s.add(staff)
-        for i in range(CLAIMANTS):
-            user = User(email=f"bench{i}@bench.example", role=Role.MEDEWERKER,
-                        professional=Professional(name=f"Bench {i}", organisation=wijkteam,
-                                                  mobile=f"+3161000000{i}"))
-            user.set_password(PASSWORD)
-            s.add(user)
-        s.commit()
-        cap_id = cap.id
-    engine.dispose()
-    return cap_id
+    return capacity_claims.prepare(url, free, provider_staff=PROVIDER)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -179,7 +145,7 @@ def concurrent_holds(label: str, url: str, claims: int, free: int, log_dir: Path
     servers = start_servers(url, count=2, log_dir=log_dir,
                             extra_env={"NETWERK_JOBS_IN_PROCESS": "0"})
     try:
-        sessions = [sign_in(servers.bases[i % 2], f"bench{i}@bench.example", PASSWORD)
+        sessions = [sign_in(servers.bases[i % 2], f"bench{i}@netwerk.example", PASSWORD)
                     for i in range(CLAIMANTS)]
         result = race(servers.bases, sessions, f"/plek/{cap_id}/claimen", claims)
     finally:
@@ -235,7 +201,7 @@ def claim_to_mail(label: str, url: str, samples: int, log_dir: Path,
     servers = start_servers(url, count=1, log_dir=log_dir, extra_env=env)
     latencies: list[float] = []
     try:
-        session = sign_in(servers.bases[0], "bench0@bench.example", PASSWORD)
+        session = sign_in(servers.bases[0], "bench0@netwerk.example", PASSWORD)
         token = csrf_token(session.get(servers.bases[0] + "/plek").text)
         if worker is not None:  # the worker is up once it has sent a first message
             time.sleep(2)
