@@ -5,9 +5,8 @@
   "use strict";
   var P = window.netwerkTafelParts;
   if (!P) { return; }
-  var S = P.S, T = P.T, root = P.root, svg = P.svg, el = P.el, fmt = P.fmt, norm = P.norm;
-  var inFrame = P.inFrame, candidate = P.candidate, visible = P.visible, shapePath = P.shapePath;
-  var draw = P.draw, render = P.render;
+  var S = P.S, T = P.T, root = P.root, svg = P.svg, fmt = P.fmt, norm = P.norm;
+  var candidate = P.candidate, visible = P.visible, draw = P.draw;
   var load = P.load, focusSet = P.focusSet, fit = P.fit, flyTo = P.flyTo, zoomAt = P.zoomAt;
   var select = P.select, panel = P.panel, play = P.play;
   var POLL_MS = 3000;

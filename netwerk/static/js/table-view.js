@@ -5,7 +5,7 @@
   var P = window.netwerkTafelParts;
   if (!P) { return; }
   var S = P.S, T = P.T, root = P.root, svg = P.svg, el = P.el, fmt = P.fmt, norm = P.norm;
-  var inFrame = P.inFrame, candidate = P.candidate, visible = P.visible, shapePath = P.shapePath;
+  var inFrame = P.inFrame, candidate = P.candidate, shapePath = P.shapePath;
   var draw = P.draw, render = P.render;
   // -- view: fit, zoom, pan, fly ------------------------------------------------------------------
   function bounds(list) {
