@@ -298,6 +298,18 @@ def test_outsider_sees_no_small_case_counts_and_no_case_tie_origin(seeded, sessi
     assert len(edge) <= 4 and all(isinstance(v, int) for v in edge)
 
 
+def test_the_map_page_leads_to_the_table_of_its_area_and_session(seeded, session, client, auth,
+                                                                  users):
+    """A facilitator on /netwerk reaches the projector view of what they are looking at."""
+    auth.login(users["facilitator"])
+    nieuwegein = _area(session, "Nieuwegein")
+    ws = _sessions(session, nieuwegein)[-1]
+    html = client.get(f"/netwerk?gebied={nieuwegein.id}").get_data(as_text=True)
+    assert f'href="/netwerk/tafel?gebied={nieuwegein.id}"' in html
+    html = client.get(f"/netwerk?gebied={nieuwegein.id}&sessie={ws.id}").get_data(as_text=True)
+    assert f'href="/netwerk/tafel?gebied={nieuwegein.id}&amp;sessie={ws.id}"' in html
+
+
 def test_table_page_loads_its_script_and_data_url(seeded, session, client, auth, users):
     auth.login(users["facilitator"])
     nieuwegein = _area(session, "Nieuwegein")
