@@ -4,9 +4,9 @@ The data version of what matching reads is one statement (netwerk/matching/state
 ``VERSION``): the database's network counter, raised by triggers on every change to people
 (availability, caseload, languages, may-coordinate, active), their wijken and domains,
 organisations (may-coordinate), services and the areas they serve at any level (wijk,
-gemeente, regio, elsewhere), their domains, ties and areas (migration 0016), together with a
-fingerprint of the eligibility rules and the domains, which no trigger watches. A change made
-anywhere, by any process, changes the version; the next view matches again.
+gemeente, regio, elsewhere), their domains, ties and areas (migration 0016), the eligibility
+rules and the domains (0021). A change made anywhere, by any process, changes the version; the
+next view matches again.
 
 A version is only trusted when this transaction has not itself changed what the counter
 watches: its uncommitted change raised the counter, and after a rollback another change may
@@ -29,8 +29,7 @@ from netwerk.network.cache import GraphCache
 
 T = TypeVar("T")
 
-# The tables whose changes raise the network counter (migration 0016's WATCHED), and the
-# rules, which the version fingerprints.
+# The tables whose changes raise the network counter (migrations 0016 and 0021).
 WATCHED = frozenset({
     "ties", "work_sessions", "attendances", "invitations", "professionals", "organisations",
     "professional_areas", "professional_domains", "services", "service_areas",
@@ -62,15 +61,12 @@ def clear() -> None:
         cache.invalidate()
 
 
-def matching_version(session: Session) -> tuple | None:
+def matching_version(session: Session) -> int | None:
     """The data version of everything matching reads, or None when it cannot be trusted in
     this transaction (it changed watched data itself, or the counter row is missing)."""
     if session.info.get(WROTE):
         return None
-    row = session.connection().execute(statements.VERSION).one()
-    if row[0] is None:
-        return None
-    return tuple(row)
+    return session.connection().execute(statements.VERSION).scalar()
 
 
 def cached(session: Session, key: Hashable, build: Callable[[], T]) -> T:

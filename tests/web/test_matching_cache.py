@@ -238,6 +238,57 @@ def test_an_eligibility_rule_added_by_beheer(client, session, engine_runs):
     assert _after(client, session, case, engine_runs, before)["lead"] != lead.id
 
 
+def test_an_eligibility_rule_changed_then_removed(client, session, engine_runs):
+    """A rule's value edited in place (same row, same count) and then the rule deleted: each
+    shows at once (migration 0021's triggers; before, a fingerprint of the table)."""
+    from netwerk.models import EligibilityRule, RuleKind
+
+    case = _intake(client, session, client_age="66")
+    before = _before(client, session, case, engine_runs)
+    lead = session.get(Professional, before["lead"])
+    services = session.scalars(select(Service).where(
+        Service.organisation_id == lead.organisation_id)).all()
+    rules = [EligibilityRule(service=s, kind=RuleKind.MAX_AGE, int_value=99) for s in services]
+    session.add_all(rules)
+    session.commit()
+    engine_runs.clear()
+    assert _view(client, case.id)["lead"] == lead.id and len(engine_runs) == 1
+    allowed = _before(client, session, case, engine_runs)
+    for rule in rules:
+        rule.int_value = 18
+    session.commit()
+    barred = _after(client, session, case, engine_runs, allowed)
+    assert barred["lead"] != lead.id
+    for rule in rules:
+        session.delete(rule)
+    session.commit()
+    assert _after(client, session, case, engine_runs, barred)["lead"] == lead.id
+
+
+def test_rules_and_domains_raise_the_data_counter(session):
+    """Every insert, update and delete of a domain or an eligibility rule gives a new version."""
+    from netwerk.matching.cache import matching_version
+    from netwerk.models import Domain, EligibilityRule, RuleKind
+
+    service = session.scalar(select(Service).order_by(Service.id))
+    domain = Domain(slug="buurtbemiddeling", name="Buurtbemiddeling")
+    rule = EligibilityRule(service_id=service.id, kind=RuleKind.MIN_AGE, int_value=18)
+    changes = [
+        lambda: session.add(domain),
+        lambda: setattr(domain, "name", "Bemiddeling tussen buren"),
+        lambda: session.delete(domain),
+        lambda: session.add(rule),
+        lambda: setattr(rule, "int_value", 21),
+        lambda: session.delete(rule),
+    ]
+    seen = [matching_version(session)]
+    for change in changes:
+        change()
+        session.commit()
+        seen.append(matching_version(session))
+    assert None not in seen and len(set(seen)) == len(seen), seen
+
+
 def test_a_change_inside_the_transaction_is_never_cached(client, session):
     """Matching in a transaction that changed the network itself does not keep its answer:
     after a rollback the data is the old one again, under a counter another change may reuse."""
