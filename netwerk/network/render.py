@@ -156,6 +156,57 @@ def _clustered_layout(graph: nx.Graph) -> dict[str, Any]:
     return {node: (x / top, y / top) for node, (x, y) in result.items()}
 
 
+# Above this many nodes the map draws no readable labels anyway, and the pairwise pass costs.
+LABEL_ROOM_LIMIT = 200
+FONT_SIZE = 14
+
+
+def _dot_size(share: float) -> float:
+    return 8 + 22 * math.sqrt(share)
+
+
+def label_room(coords: dict[str, tuple[float, float]], labels: dict[str, str],
+               sizes: dict[str, float], rounds: int = 80) -> dict[str, tuple[float, float]]:
+    """Move nodes apart until no dot with its label (drawn under it) covers another's.
+
+    A spring layout pulls a network's best-connected partners into one knot, where the labels
+    lie on top of each other. Each node is taken as a box (the dot, and its label's width at
+    the map's font size below it); overlapping boxes are pushed apart along the axis where they
+    overlap least, half each, for a fixed number of rounds. Deterministic, like the layout.
+    """
+    import numpy as np
+
+    nodes = sorted(coords)
+    if len(nodes) < 2:
+        return coords
+    xy = np.array([coords[n] for n in nodes], dtype=float)
+    dot = np.array([sizes.get(n, 8.0) for n in nodes])
+    half_w = np.maximum(dot, 0.3 * FONT_SIZE * np.array([len(labels.get(n, n)) for n in nodes]))
+    half_w += 4.0
+    half_h = dot + 0.75 * FONT_SIZE + 2.0  # the dot above, one line of text below
+    centre_dy = 0.75 * FONT_SIZE  # a box's centre sits lower than the dot's
+    upper = np.triu(np.ones((len(nodes), len(nodes)), dtype=bool), 1)
+    for _ in range(rounds):
+        cx, cy = xy[:, 0], xy[:, 1] + centre_dy
+        dx = cx[None, :] - cx[:, None]
+        dy = cy[None, :] - cy[:, None]
+        over_x = half_w[:, None] + half_w[None, :] - np.abs(dx)
+        over_y = half_h[:, None] + half_h[None, :] - np.abs(dy)
+        hit = (over_x > 0) & (over_y > 0) & upper
+        if not hit.any():
+            break
+        along_x = hit & (over_x <= 2 * over_y)  # the screen is wider than high
+        along_y = hit & ~along_x
+        sign_x = np.where(dx >= 0, 1.0, -1.0)
+        sign_y = np.where(dy >= 0, 1.0, -1.0)
+        push_x = np.where(along_x, sign_x * over_x / 2, 0.0)
+        push_y = np.where(along_y, sign_y * over_y / 2, 0.0)
+        # i moves away from j by half the overlap, j away from i by the other half
+        xy[:, 0] += push_x.sum(axis=0) - push_x.sum(axis=1)
+        xy[:, 1] += push_y.sum(axis=0) - push_y.sum(axis=1)
+    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(nodes, xy, strict=True)}
+
+
 def _person(graph: nx.Graph, node: str) -> dict[str, str]:
     data = graph.nodes[node]
     mobile = data.get("mobile") or ""
@@ -190,6 +241,9 @@ def network_data(
     betweenness = betweenness or {}
     sector_names = sector_names or {}
     coords = positions(graph)
+    if graph.number_of_nodes() <= LABEL_ROOM_LIMIT:
+        coords = label_room(coords, {n: str(d.get("label", n)) for n, d in graph.nodes(data=True)},
+                            {n: _dot_size(sizes.get(n, 0.0)) for n in graph})
     for node, data in graph.nodes(data=True):
         sector = data.get("sector", "")
         kind = data.get("kind", "")
@@ -201,7 +255,7 @@ def network_data(
         else:
             people = []
         x, y = coords[node]
-        size = 8 + 22 * math.sqrt(sizes.get(node, 0.0))
+        size = _dot_size(sizes.get(node, 0.0))
         is_new = node in new_nodes
         lines = graph.degree(node)
         net.add_node(
@@ -242,7 +296,7 @@ def network_data(
         "physics": {"enabled": False},
         "interaction": {"hover": not many, "tooltipDelay": 150, "hideEdgesOnDrag": many,
                         "navigationButtons": False, "keyboard": False},
-        "nodes": {"shape": "dot", "font": {"size": 14, "strokeWidth": 3,
+        "nodes": {"shape": "dot", "font": {"size": FONT_SIZE, "strokeWidth": 3,
                                            "strokeColor": "#ffffff"}},
         "edges": {"smooth": False, "scaling": {"min": 1, "max": 8}},
         "layout": {"improvedLayout": False},

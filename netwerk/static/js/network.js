@@ -128,6 +128,9 @@
     var network = new vis.Network(container, {
       nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges)
     }, data.options || {});
+    // vis-network fits a map at most at its own size (zoom 1): on a projector's wide canvas a
+    // small network stayed small, its labels hard to read from the back of the room.
+    network.fit({ animation: false, maxZoomLevel: 2 });
     network.once("afterDrawing", done);
     function open(params) {
       if (params.nodes && params.nodes.length) { showPanel(panel, byId[params.nodes[0]]); }
@@ -142,7 +145,10 @@
 
   var networks = [];
   window.addEventListener("beforeprint", function () {
-    networks.forEach(function (network) { network.redraw(); network.fit({ animation: false }); });
+    networks.forEach(function (network) {
+      network.redraw();
+      network.fit({ animation: false, maxZoomLevel: 2 });
+    });
   });
 
   function downloadPng(button) {
