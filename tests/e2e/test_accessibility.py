@@ -255,6 +255,13 @@ def test_account_link_reachable_on_a_phone(browser, a11y_server):
         assert box["height"] >= TAP and box["width"] >= TAP, box
         logout = page.locator("form.logout button").bounding_box()
         assert logout["x"] >= box["x"] + box["width"], "the account link covers Afmelden"
+        # Every page of the menu in sight at once: none behind a sideways scroll.
+        items = page.locator("nav.mainnav > a")
+        assert items.count() >= 5
+        for i in range(items.count()):
+            item = items.nth(i).bounding_box()
+            assert item["x"] >= 0 and item["x"] + item["width"] <= PHONE["width"], item
+            assert item["height"] >= TAP, item
         link.click()
         page.wait_for_url(base + "/account/")
         footer = page.locator("footer a[href='/toegankelijkheid']")
