@@ -352,3 +352,21 @@ def test_two_taps_at_once_make_one_report(app, make, session):
         session.rollback()
     else:
         raise AssertionError("a second open report by the same reporter was stored")
+
+
+def test_an_organisations_history_stands_once_in_the_page_body(client, auth, make, session):
+    """The page's <title> is the organisation's name; the history is one section (its id once)."""
+    import re
+
+    w = _world(make, session)
+    from netwerk.history import record_change
+
+    record_change(session, w["beheerder"], w["org"], "phone", "030 1111111", "030 2345678")
+    session.commit()
+    auth.login(w["beheerder"])
+    html = client.get(f"/organisaties/{w['org'].id}").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.split("·")[0].strip() == w["org"].name
+    head = html.split("</head>", 1)[0]
+    assert "030 1111111" not in head
+    assert html.count("030 1111111") == 1
