@@ -118,6 +118,9 @@ def test_token_page_creates_and_revokes(client, auth, users, session):
     assert "maar één keer getoond" in created.text
     token = re.search(r'id="token">(nw_[^<]+)<', created.text).group(1)
     assert get(client, "/api/v1/areas", token).status_code == 200
+    # Each revoke button says which token it revokes (screen readers hear a list of buttons).
+    listed = client.get("/api-token").text
+    assert re.search(r'<button[^>]*name="revoke"[^>]*aria-label="[^"]+ intrekken"', listed)
     client.post("/api-token", data={"revoke": "1"})
     assert get(client, "/api/v1/areas", token).status_code == 401
 
