@@ -25,12 +25,7 @@ from netwerk.matching.model import (
     Network,
     Scored,
 )
-from netwerk.matching.scoring import (
-    coverers_by_domain,
-    rank,
-    score,
-    why_not,
-)
+from netwerk.matching.scoring import Neighbourhood, coverers_by_domain, rank, score, why_not
 from netwerk.settings import Config
 
 
@@ -54,16 +49,15 @@ def match(
         sorted((e for e in all_elig if not e.eligible and e.exclusions),
                key=lambda e: (e.candidate.name.casefold(), e.candidate.id))
     )
-    coverers = coverers_by_domain(eligible)
-    ranking = tuple(rank([score(case, e, coverers, adjacency, weights, need_weights)
-                          for e in eligible]))
+    around = Neighbourhood(coverers_by_domain(eligible), adjacency)
+    ranking = tuple(rank([score(case, e, around, weights, need_weights) for e in eligible]))
     suggested = ranking[0] if ranking and ranking[0].may_lead else None
     lead = suggested
     if lead_id is not None:
         lead = next((s for s in ranking if s.candidate.id == lead_id), None)
     why = {s.candidate.id: why_not(suggested, s) for s in ranking
            if suggested is not None and s is not suggested}
-    pocket = _pocket(case, ranking, lead, adjacency, frozenset(coverers), method)
+    pocket = _pocket(case, ranking, lead, adjacency, frozenset(around.coverers), method)
     organisations = {e.candidate.organisation_id for e in eligible}
     return Answer(
         lead=lead,

@@ -15,6 +15,7 @@ from netwerk.matching.model import (
     OUTWARD_LEVELS,
     CaseFacts,
     Eligibility,
+    FoundOrganisation,
     MissingPartner,
     NearbyOrganisation,
     OutwardOffer,
@@ -44,7 +45,8 @@ def missing_partners(case: CaseFacts, eligibilities: Sequence[Eligibility],
             x for e in eligibilities if e.candidate.proximity == "wijk"
             for x in e.exclusions if need.domain in x.domains
         )
-        best: dict[int, OutwardOffer] = {}  # organisation -> its nearest admitting offer
+        # organisation -> its nearest admitting offer, or where its eligible people work
+        best: dict[int, FoundOrganisation] = {}
         for offer in outward:
             if need.domain not in offer.domains:
                 continue
@@ -62,18 +64,18 @@ def missing_partners(case: CaseFacts, eligibilities: Sequence[Eligibility],
                 # area, found at the level where they work (also without an outward search).
                 known = best.get(c.organisation_id)
                 if known is None or rank[c.proximity] < rank[known.level]:
-                    best[c.organisation_id] = OutwardOffer(
-                        c.organisation_id, c.organisation, "", frozenset({need.domain}),
-                        c.proximity, known.area if known else "",
+                    best[c.organisation_id] = FoundOrganisation(
+                        organisation_id=c.organisation_id, organisation=c.organisation,
+                        level=c.proximity, area=known.area if known else "",
                         intake_route=known.intake_route if known else "",
                         phone=known.phone if known else None)
         level = min((o.level for o in best.values()), key=rank.__getitem__, default=None)
         nearest = tuple(
             NearbyOrganisation(
-                o.organisation_id, o.organisation, o.level,
-                tuple(sorted(people.get(o.organisation_id, ()),
-                             key=lambda c: (c.name.casefold(), c.id))),
+                organisation_id=o.organisation_id, organisation=o.organisation, level=o.level,
                 area=o.area, intake_route=o.intake_route, phone=o.phone,
+                professionals=tuple(sorted(people.get(o.organisation_id, ()),
+                                           key=lambda c: (c.name.casefold(), c.id))),
             )
             for o in sorted((o for o in best.values() if o.level == level),
                             key=lambda o: (o.organisation.casefold(), o.organisation_id))

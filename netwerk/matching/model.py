@@ -218,31 +218,34 @@ class BackPocket:
     bound: float = 1.0  # greedy: at most bound × the optimum number of people
 
 
-@dataclass(frozen=True)
-class OutwardOffer:
-    """A service found by the outward search: it offers ``domains`` and serves ``area``,
-    which lies at ``level`` (OUTWARD_LEVELS) from the case's wijk."""
+@dataclass(frozen=True, kw_only=True)
+class FoundOrganisation:
+    """An organisation found searching outward from the case's wijk: at ``level``
+    (OUTWARD_LEVELS) from it, in ``area`` (the buurwijk, the gemeente, the regio, or the area
+    elsewhere), with the intake route and number to reach it by."""
 
     organisation_id: int
     organisation: str
+    level: str
+    area: str = ""
+    intake_route: str = ""
+    phone: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutwardOffer(FoundOrganisation):
+    """A service found by the outward search: it offers ``domains`` and serves ``area``."""
+
     service: str
     domains: frozenset[str]
-    level: str
-    area: str
     rules: tuple[Rule, ...] = ()
-    intake_route: str = ""
-    phone: str | None = None
 
 
-@dataclass(frozen=True)
-class NearbyOrganisation:
-    organisation_id: int
-    organisation: str
-    level: str  # OUTWARD_LEVELS
+@dataclass(frozen=True, kw_only=True)
+class NearbyOrganisation(FoundOrganisation):
+    """One of the nearest organisations for a missing need, with its people eligible for it."""
+
     professionals: tuple[Candidate, ...] = ()
-    area: str = ""  # where: the buurwijk, the gemeente, the regio, or the area elsewhere
-    intake_route: str = ""
-    phone: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ same input always gives the same lead.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from netwerk.matching.model import (
     CRISIS_UNAVAILABLE,
@@ -72,29 +73,33 @@ def lead_blocks(case: CaseFacts, elig: Eligibility) -> tuple[str, ...]:
     return tuple(found)
 
 
-def reach(
-    case: CaseFacts,
-    elig: Eligibility,
-    coverers: Mapping[str, frozenset[int]],
-    adjacency: Mapping[int, frozenset[int]],
-    need_weights: Mapping[str, float],
-) -> float:
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The people around a case as scoring sees them: per need the ids of the eligible people
+    who cover it (``coverers``, from ``coverers_by_domain``) and everyone's ties (``adjacency``)."""
+
+    coverers: Mapping[str, frozenset[int]]
+    adjacency: Mapping[int, frozenset[int]]
+
+
+def reach(case: CaseFacts, elig: Eligibility, around: Neighbourhood,
+          need_weights: Mapping[str, float]) -> float:
     """How directly ``elig.candidate`` is tied to people covering the needs they do not.
 
     Per remaining need that someone else can cover: 1 when a direct tie covers it, ½ when
     someone two steps out does, 0 otherwise; weighted by need. Nothing remaining: 1.
     """
     me = elig.candidate.id
-    first = adjacency.get(me, frozenset())
+    first = around.adjacency.get(me, frozenset())
     second: set[int] = set()
     for other in first:
-        second |= adjacency.get(other, frozenset())
+        second |= around.adjacency.get(other, frozenset())
     second -= first | {me}
     total = got = 0.0
     for need in case.needs:
         if need.domain in elig.covers:
             continue
-        others = coverers.get(need.domain, frozenset()) - {me}
+        others = around.coverers.get(need.domain, frozenset()) - {me}
         if not others:
             continue
         w = need_weight(need.weight, need_weights)
@@ -114,14 +119,8 @@ def coverers_by_domain(eligibilities: Sequence[Eligibility]) -> dict[str, frozen
     return {d: frozenset(ids) for d, ids in found.items()}
 
 
-def score(
-    case: CaseFacts,
-    elig: Eligibility,
-    coverers: Mapping[str, frozenset[int]],
-    adjacency: Mapping[int, frozenset[int]],
-    weights: Mapping[str, float],
-    need_weights: Mapping[str, float],
-) -> Scored:
+def score(case: CaseFacts, elig: Eligibility, around: Neighbourhood,
+          weights: Mapping[str, float], need_weights: Mapping[str, float]) -> Scored:
     """Every term of one eligible candidate, with the weights that apply (from configuration:
     ``MATCHING_WEIGHTS``, ``MATCHING_NEED_WEIGHTS`` in netwerk/settings.py)."""
     c = elig.candidate
@@ -131,7 +130,7 @@ def score(
         "continuity": 1.0 if c.id in case.involved else 0.0,
         "wish": 1.0 if (c.id == case.preferred_id and free > 0) else 0.0,
         "language": 1.0 if speaks(case, elig) else 0.0,
-        "reach": reach(case, elig, coverers, adjacency, need_weights),
+        "reach": reach(case, elig, around, need_weights),
         "room": free,
         "proximity": PROXIMITY_VALUE.get(c.proximity, 0.0),
     }

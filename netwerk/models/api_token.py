@@ -6,11 +6,12 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from netwerk.db import Base, UTCDateTime, utcnow
+from netwerk.db import Base, UTCDateTime
 from netwerk.models.user import User
+from netwerk.models.user_secret import UserSecret, sha256_column
 
 TOKEN_PREFIX = "nw_"
 
@@ -24,13 +25,10 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-class ApiToken(Base):
+class ApiToken(UserSecret, Base):
     __tablename__ = "api_tokens"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    token_hash: Mapped[str] = sha256_column()
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     # A name the owner recognises ("Excel-koppeling") and an end: a token stops working at

@@ -7,11 +7,12 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from netwerk.db import Base, UTCDateTime, utcnow
+from netwerk.db import Base, UTCDateTime
 from netwerk.models.user import User
+from netwerk.models.user_secret import UserSecret, sha256_column
 
 # Lower-case letters and digits without look-alikes (0/o, 1/l/i): easy to type on a phone.
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -32,15 +33,12 @@ def hash_app_password(password: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class AppPassword(Base):
+class AppPassword(UserSecret, Base):
     __tablename__ = "app_passwords"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # A name the owner recognises ("iPhone", "Telefoon werk").
     name: Mapped[str] = mapped_column(String(100), default="")
-    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    secret_hash: Mapped[str] = sha256_column()
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when revoked (by its owner, a password change, "overal afmelden" or a restore).
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,8 +1,9 @@
-"""Closed sets of values, stored as strings with a CHECK constraint (see ``enum_column``).
+"""Closed sets of values, stored as strings with a CHECK constraint (see ``enum_type``).
 
-Each set that users see has its labels right below it (``…_LABELS``, lazy translated strings,
-keyed by member; a plain string value finds its label too): every page, form, export and
-template takes the label from here (templates through the ``sector_label``, ``constraint_label``,
+Each set that users see declares every member with its label (``LabelledEnum``: lazy
+translated strings); the ``…_LABELS`` tables below are derived from those declarations, keyed
+by member (a plain string value finds its label too). Every page, form, export and template
+takes the label from here (templates through the ``sector_label``, ``constraint_label``,
 ``urgency_label`` and ``unit_label`` filters).
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from sqlalchemy import Enum as SAEnum
 
@@ -30,51 +31,66 @@ def enum_type(enum_cls: type[StrEnum], name: str) -> SAEnum:
     )
 
 
+class LabelledEnum(StrEnum):
+    """A closed set whose members are declared with their label: ``ZORG = "zorg", _l("Zorg")``.
+
+    The value is the string alone: it is what is stored, compared and looked up
+    (``Sector("zorg") is Sector.ZORG``). ``member.label`` is the label, a lazy string translated
+    where it is shown, and ``labels()`` maps every member to it. A set with more than one text
+    per member declares them in order (``texts``) and names the others (``Urgency.choice``).
+    """
+
+    texts: tuple[LazyString, ...]
+
+    if TYPE_CHECKING:
+        # The type checker takes ``__new__`` for the signature of ``Sector("zorg")``, which looks
+        # a member up by its value (python/mypy#10573); the members' texts are no part of it.
+        def __new__(cls, value: str) -> Self: ...
+
+    else:
+
+        def __new__(cls, value, *texts):
+            member = str.__new__(cls, value)
+            member._value_ = value
+            member.texts = texts
+            return member
+
+    @property
+    def label(self) -> LazyString:
+        return self.texts[0]
+
+    @classmethod
+    def labels(cls) -> dict[Self, LazyString]:
+        return {member: member.label for member in cls}
+
+
 class AreaKind(StrEnum):
     REGIO = "regio"
     GEMEENTE = "gemeente"
     WIJK = "wijk"
 
 
-class Sector(StrEnum):
-    ZORG = "zorg"
-    GGZ = "ggz"
-    WONEN = "wonen"
-    POLITIE = "politie"
-    GEMEENTE = "gemeente"
-    WELZIJN = "welzijn"
-    JEUGD = "jeugd"
-    SCHULDHULP = "schuldhulp"
-    WERK_INKOMEN = "werk_inkomen"
-    HUISARTS = "huisarts"
-    INFORMEEL = "informeel"
-    LEVENSBESCHOUWING = "levensbeschouwing"
-    SPORT = "sport"
-    VERSLAVINGSZORG = "verslavingszorg"
-    ONDERWIJS = "onderwijs"
-    GEHANDICAPTENZORG = "gehandicaptenzorg"
-    MAATSCHAPPELIJKE_OPVANG = "maatschappelijke_opvang"
+class Sector(LabelledEnum):
+    ZORG = "zorg", _l("Zorg")
+    GGZ = "ggz", _l("GGZ")
+    WONEN = "wonen", _l("Wonen (corporaties)")
+    POLITIE = "politie", _l("Politie")
+    GEMEENTE = "gemeente", _l("Gemeente")
+    WELZIJN = "welzijn", _l("Welzijn")
+    JEUGD = "jeugd", _l("Jeugd")
+    SCHULDHULP = "schuldhulp", _l("Schuldhulp")
+    WERK_INKOMEN = "werk_inkomen", _l("Werk en inkomen")
+    HUISARTS = "huisarts", _l("Huisarts")
+    INFORMEEL = "informeel", _l("Informeel (vrijwilligers)")
+    LEVENSBESCHOUWING = "levensbeschouwing", _l("Levensbeschouwing (kerk, moskee)")
+    SPORT = "sport", _l("Sport")
+    VERSLAVINGSZORG = "verslavingszorg", _l("Verslavingszorg")
+    ONDERWIJS = "onderwijs", _l("Onderwijs")
+    GEHANDICAPTENZORG = "gehandicaptenzorg", _l("Gehandicaptenzorg")
+    MAATSCHAPPELIJKE_OPVANG = "maatschappelijke_opvang", _l("Maatschappelijke opvang")
 
 
-SECTOR_LABELS: dict[Sector, LazyString] = {
-    Sector.ZORG: _l("Zorg"),
-    Sector.GGZ: _l("GGZ"),
-    Sector.WONEN: _l("Wonen (corporaties)"),
-    Sector.POLITIE: _l("Politie"),
-    Sector.GEMEENTE: _l("Gemeente"),
-    Sector.WELZIJN: _l("Welzijn"),
-    Sector.JEUGD: _l("Jeugd"),
-    Sector.SCHULDHULP: _l("Schuldhulp"),
-    Sector.WERK_INKOMEN: _l("Werk en inkomen"),
-    Sector.HUISARTS: _l("Huisarts"),
-    Sector.INFORMEEL: _l("Informeel (vrijwilligers)"),
-    Sector.LEVENSBESCHOUWING: _l("Levensbeschouwing (kerk, moskee)"),
-    Sector.SPORT: _l("Sport"),
-    Sector.VERSLAVINGSZORG: _l("Verslavingszorg"),
-    Sector.ONDERWIJS: _l("Onderwijs"),
-    Sector.GEHANDICAPTENZORG: _l("Gehandicaptenzorg"),
-    Sector.MAATSCHAPPELIJKE_OPVANG: _l("Maatschappelijke opvang"),
-}
+SECTOR_LABELS: dict[Sector, LazyString] = Sector.labels()
 
 
 # Whether an organisation's people may be the lead (regie voeren) when the organisation says
@@ -105,35 +121,23 @@ class RuleKind(StrEnum):
     EXCLUDES_CONSTRAINT = "excludes_constraint"
 
 
-class ConstraintTag(StrEnum):
+class ConstraintTag(LabelledEnum):
     """Tags on a case that eligibility rules refer to."""
 
-    GEEN_VAST_ADRES = "geen_vast_adres"
-    AUTISME = "autisme"
-    LVB = "lvb"
-    VERSLAVING = "verslaving"
-    AGRESSIE = "agressie"
-    HUISDIEREN = "huisdieren"
-    INDICATIE_WMO = "indicatie_wmo"
-    INDICATIE_WLZ = "indicatie_wlz"
-    INDICATIE_JEUGDWET = "indicatie_jeugdwet"
-    MINDERJARIGE_KINDEREN = "minderjarige_kinderen"
-    ZORGMIJDEND = "zorgmijdend"
+    GEEN_VAST_ADRES = "geen_vast_adres", _l("geen vast adres")
+    AUTISME = "autisme", _l("autisme (vastgesteld)")
+    LVB = "lvb", _l("LVB")
+    VERSLAVING = "verslaving", _l("verslaving")
+    AGRESSIE = "agressie", _l("agressie")
+    HUISDIEREN = "huisdieren", _l("huisdieren")
+    INDICATIE_WMO = "indicatie_wmo", _l("Wmo-indicatie")
+    INDICATIE_WLZ = "indicatie_wlz", _l("Wlz-indicatie")
+    INDICATIE_JEUGDWET = "indicatie_jeugdwet", _l("beschikking Jeugdwet")
+    MINDERJARIGE_KINDEREN = "minderjarige_kinderen", _l("minderjarige kinderen")
+    ZORGMIJDEND = "zorgmijdend", _l("zorgmijdend")
 
 
-CONSTRAINT_LABELS: dict[ConstraintTag, LazyString] = {
-    ConstraintTag.GEEN_VAST_ADRES: _l("geen vast adres"),
-    ConstraintTag.AUTISME: _l("autisme (vastgesteld)"),
-    ConstraintTag.LVB: _l("LVB"),
-    ConstraintTag.VERSLAVING: _l("verslaving"),
-    ConstraintTag.AGRESSIE: _l("agressie"),
-    ConstraintTag.HUISDIEREN: _l("huisdieren"),
-    ConstraintTag.INDICATIE_WMO: _l("Wmo-indicatie"),
-    ConstraintTag.INDICATIE_WLZ: _l("Wlz-indicatie"),
-    ConstraintTag.INDICATIE_JEUGDWET: _l("beschikking Jeugdwet"),
-    ConstraintTag.MINDERJARIGE_KINDEREN: _l("minderjarige kinderen"),
-    ConstraintTag.ZORGMIJDEND: _l("zorgmijdend"),
-}
+CONSTRAINT_LABELS: dict[ConstraintTag, LazyString] = ConstraintTag.labels()
 
 
 class Indication(StrEnum):
@@ -143,18 +147,21 @@ class Indication(StrEnum):
     ZVW = "zvw"
 
 
-class CapacityUnit(StrEnum):
-    BED = "bed"
-    PLEK = "plek"
-    UUR_PER_WEEK = "uur_per_week"
+class CapacityUnit(LabelledEnum):
+    """Declared with the unit for one, then for more: "1 bed", "3 bedden"."""
+
+    BED = "bed", _l("bed"), _l("bedden")
+    PLEK = "plek", _l("plek"), _l("plekken")
+    UUR_PER_WEEK = "uur_per_week", _l("uur per week"), _l("uur per week")
+
+    @property
+    def plural(self) -> LazyString:
+        return self.texts[1]
 
 
-# (one, many): "1 bed", "3 bedden".
+# (one, many).
 UNIT_LABELS: dict[CapacityUnit, tuple[LazyString, LazyString]] = {
-    CapacityUnit.BED: (_l("bed"), _l("bedden")),
-    CapacityUnit.PLEK: (_l("plek"), _l("plekken")),
-    CapacityUnit.UUR_PER_WEEK: (_l("uur per week"), _l("uur per week")),
-}
+    unit: (unit.label, unit.plural) for unit in CapacityUnit}
 
 
 class CapacityEventKind(StrEnum):
@@ -191,23 +198,20 @@ class TieSource(StrEnum):
     IMPORT = "import"
 
 
-class Urgency(StrEnum):
-    CRISIS = "crisis"
-    SPOED = "spoed"
-    REGULIER = "regulier"
+class Urgency(LabelledEnum):
+    """Declared with the tag on a case (lists, case page), then the choice at intake."""
+
+    CRISIS = "crisis", _l("crisis"), _l("Crisis: vandaag iemand")
+    SPOED = "spoed", _l("spoed"), _l("Spoed: deze week")
+    REGULIER = "regulier", _l("regulier"), _l("Regulier")
+
+    @property
+    def choice(self) -> LazyString:
+        return self.texts[1]
 
 
-# The tag on a case (lists, case page) and the choice at intake.
-URGENCY_LABELS: dict[Urgency, LazyString] = {
-    Urgency.CRISIS: _l("crisis"),
-    Urgency.SPOED: _l("spoed"),
-    Urgency.REGULIER: _l("regulier"),
-}
-URGENCY_CHOICES: dict[Urgency, LazyString] = {
-    Urgency.CRISIS: _l("Crisis: vandaag iemand"),
-    Urgency.SPOED: _l("Spoed: deze week"),
-    Urgency.REGULIER: _l("Regulier"),
-}
+URGENCY_LABELS: dict[Urgency, LazyString] = Urgency.labels()
+URGENCY_CHOICES: dict[Urgency, LazyString] = {urgency: urgency.choice for urgency in Urgency}
 
 
 class CaseStatus(StrEnum):
@@ -227,36 +231,33 @@ class InvolvementRole(StrEnum):
     BROEKZAK = "broekzak"
 
 
-class BasisKind(StrEnum):
-    """On what a case is shared with a professional (docs/security.md, finding 20)."""
+class BasisKind(LabelledEnum):
+    """On what a case is shared with a professional (docs/security.md, finding 20): the
+    client's consent (given when, for what) or a named legal ground."""
 
-    TOESTEMMING = "toestemming"  # the client's consent: given when, for what
-    WETTELIJKE_GROND = "wettelijke_grond"  # a named legal ground
+    TOESTEMMING = "toestemming", _l("toestemming van de cliënt")
+    WETTELIJKE_GROND = "wettelijke_grond", _l("wettelijke grond")
 
 
-class LegalGround(StrEnum):
+class LegalGround(LabelledEnum):
     """Named legal grounds for sharing without consent (the coordinator names one)."""
 
-    MELDCODE = "meldcode"  # Wet verplichte meldcode huiselijk geweld en kindermishandeling
-    JEUGDWET = "jeugdwet"  # Jeugdwet art. 7.4.0 (taken jeugdhulp, jeugdbescherming)
-    WMO = "wmo"  # Wmo 2015 art. 5.1.1 e.v. (onderzoek naar ondersteuning)
-    WVGGZ = "wvggz"  # Wet verplichte ggz (crisismaatregel, zorgmachtiging)
-    VEILIG_THUIS = "veilig_thuis"  # Wmo 2015 art. 4.1.1: onderzoek door Veilig Thuis
-    ZORGPLICHT_NOOD = "noodtoestand"  # conflict van plichten: acuut gevaar voor de cliënt
+    # Wet verplichte meldcode huiselijk geweld en kindermishandeling
+    MELDCODE = "meldcode", _l("Meldcode huiselijk geweld en kindermishandeling")
+    # Jeugdwet art. 7.4.0 (taken jeugdhulp, jeugdbescherming)
+    JEUGDWET = "jeugdwet", _l("Jeugdwet, art. 7.4.0")
+    # Wmo 2015 art. 5.1.1 e.v. (onderzoek naar ondersteuning)
+    WMO = "wmo", _l("Wmo 2015, art. 5.1.1 (onderzoek naar ondersteuning)")
+    # Wet verplichte ggz (crisismaatregel, zorgmachtiging)
+    WVGGZ = "wvggz", _l("Wet verplichte ggz")
+    # Wmo 2015 art. 4.1.1: onderzoek door Veilig Thuis
+    VEILIG_THUIS = "veilig_thuis", _l("Wmo 2015, art. 4.1.1 (Veilig Thuis)")
+    # Conflict van plichten: acuut gevaar voor de cliënt
+    ZORGPLICHT_NOOD = "noodtoestand", _l("Conflict van plichten: acuut gevaar")
 
 
-BASIS_KIND_LABELS: dict[BasisKind, LazyString] = {
-    BasisKind.TOESTEMMING: _l("toestemming van de cliënt"),
-    BasisKind.WETTELIJKE_GROND: _l("wettelijke grond"),
-}
-LEGAL_GROUND_LABELS: dict[LegalGround, LazyString] = {
-    LegalGround.MELDCODE: _l("Meldcode huiselijk geweld en kindermishandeling"),
-    LegalGround.JEUGDWET: _l("Jeugdwet, art. 7.4.0"),
-    LegalGround.WMO: _l("Wmo 2015, art. 5.1.1 (onderzoek naar ondersteuning)"),
-    LegalGround.WVGGZ: _l("Wet verplichte ggz"),
-    LegalGround.VEILIG_THUIS: _l("Wmo 2015, art. 4.1.1 (Veilig Thuis)"),
-    LegalGround.ZORGPLICHT_NOOD: _l("Conflict van plichten: acuut gevaar"),
-}
+BASIS_KIND_LABELS: dict[BasisKind, LazyString] = BasisKind.labels()
+LEGAL_GROUND_LABELS: dict[LegalGround, LazyString] = LegalGround.labels()
 
 
 class Role(StrEnum):
@@ -295,32 +296,24 @@ def unit_label(unit: str, count: int) -> str:
     return str(one if count == 1 else many)
 
 
-class ReportReason(StrEnum):
+class ReportReason(LabelledEnum):
     """Why someone says a person's or organisation's details are wrong ("klopt niet")."""
 
-    NUMMER_WERKT_NIET = "nummer_werkt_niet"
-    WERKT_HIER_NIET_MEER = "werkt_hier_niet_meer"
-    ANDERE_FUNCTIE = "andere_functie"
-    ANDERS = "anders"
+    NUMMER_WERKT_NIET = "nummer_werkt_niet", _l("Nummer werkt niet")
+    WERKT_HIER_NIET_MEER = "werkt_hier_niet_meer", _l("Werkt hier niet meer")
+    ANDERE_FUNCTIE = "andere_functie", _l("Andere functie")
+    ANDERS = "anders", _l("Anders")
 
 
-REPORT_REASON_LABELS: dict[ReportReason, LazyString] = {
-    ReportReason.NUMMER_WERKT_NIET: _l("Nummer werkt niet"),
-    ReportReason.WERKT_HIER_NIET_MEER: _l("Werkt hier niet meer"),
-    ReportReason.ANDERE_FUNCTIE: _l("Andere functie"),
-    ReportReason.ANDERS: _l("Anders"),
-}
+REPORT_REASON_LABELS: dict[ReportReason, LazyString] = ReportReason.labels()
 
 
-class ReportResolution(StrEnum):
+class ReportResolution(LabelledEnum):
     """How an open report was closed: the owner checked and it is right after all, or the
     record was edited (which closes every open report on it)."""
 
-    KLOPT_TOCH = "klopt_toch"
-    AANGEPAST = "aangepast"
+    KLOPT_TOCH = "klopt_toch", _l("klopt toch")
+    AANGEPAST = "aangepast", _l("aangepast")
 
 
-REPORT_RESOLUTION_LABELS: dict[ReportResolution, LazyString] = {
-    ReportResolution.KLOPT_TOCH: _l("klopt toch"),
-    ReportResolution.AANGEPAST: _l("aangepast"),
-}
+REPORT_RESOLUTION_LABELS: dict[ReportResolution, LazyString] = ReportResolution.labels()

@@ -13,20 +13,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from netwerk.db import Base, UTCDateTime, utcnow
 from netwerk.models.enums import BasisKind, LegalGround, enum_type
+from netwerk.models.user_secret import UserSecret, sha256_column
 
 
-class UserSession(Base):
+class UserSession(UserSecret, Base):
     __tablename__ = "user_sessions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    key_hash: Mapped[str] = sha256_column()
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

@@ -29,48 +29,60 @@ CHANNEL_LABELS = {"app": _l("Alleen in de app"), "email": _l("In de app en metee
 
 @dataclass(frozen=True)
 class Kind:
-    label: object  # what the preferences page calls it
-    subject: object  # the e-mail's subject: the kind only, never case content
+    """A kind of notification: its name, and the e-mail's subject and sentence, which name the
+    kind only, never case content."""
+
+    label: object  # what the preferences page and the inbox call it
     sentence: object  # the e-mail's one sentence
+    subject: object = None  # the e-mail's subject; the label when not given
     default: str = "email"
+
+    def __post_init__(self) -> None:
+        if self.subject is None:
+            object.__setattr__(self, "subject", self.label)
 
 
 KINDS: dict[str, Kind] = {
-    "hold_new": Kind(_l("Nieuwe reservering op een plek van je organisatie"),
-                     _l("Er wacht een reservering op je antwoord"),
-                     _l("Er is een plek van je organisatie gereserveerd. Bevestig of wijs af.")),
-    "hold_confirmed": Kind(_l("Je reservering is bevestigd"),
-                           _l("Je reservering is bevestigd"),
-                           _l("De aanbieder heeft je reservering bevestigd.")),
-    "hold_declined": Kind(_l("Je reservering is afgewezen"),
-                          _l("Je reservering is afgewezen"),
-                          _l("De aanbieder heeft je reservering afgewezen. De reden staat in "
-                             "netwerk.")),
-    "hold_expired": Kind(_l("Je reservering is verlopen"),
-                         _l("Je reservering is verlopen"),
-                         _l("Je reservering is niet op tijd bevestigd en is verlopen; de plek "
-                            "is weer vrij.")),
-    "lead_decided": Kind(_l("Besluit over de frontsoldaat van een casus waarin je zit"),
-                         _l("Er is een besluit over een casus waarbij je betrokken bent"),
-                         _l("Er is een frontsoldaat gekozen in een casus waarbij je betrokken "
-                            "bent.")),
-    "action_new": Kind(_l("Nieuwe actie voor je in een casus"),
-                       _l("Er is een nieuwe actie voor je"),
-                       _l("Er is een actie aan je toegewezen in een casus.")),
-    "action_due": Kind(_l("Een actie voor je moet morgen klaar zijn"),
-                       _l("Een actie voor je staat voor morgen"),
-                       _l("Een actie die aan je is toegewezen moet morgen klaar zijn.")),
-    "place_free": Kind(_l("Er komt een plek vrij waarvoor je 'laat me weten' koos"),
-                       _l("Er is een plek vrijgekomen"),
-                       _l("Er is een plek vrijgekomen van een soort en in een gemeente waarvoor "
-                          "je 'laat me weten' koos.")),
-    "report": Kind(_l("Melding dat gegevens niet kloppen"),
-                   _l("Iemand meldt dat gegevens niet kloppen"),
-                   _l("Iemand meldt dat een nummer of rol in netwerk niet klopt. Kijk het na.")),
-    "records_stale": Kind(_l("Maandelijks: gegevens die lang niet zijn nagekeken"),
-                          _l("Kijk je gegevens in netwerk na"),
-                          _l("Je gegevens in netwerk zijn al een half jaar niet nagekeken. "
-                             "Kloppen ze nog?")),
+    "hold_new": Kind(
+        _l("Nieuwe reservering op een plek van je organisatie"),
+        subject=_l("Er wacht een reservering op je antwoord"),
+        sentence=_l("Er is een plek van je organisatie gereserveerd. Bevestig of wijs af.")),
+    "hold_confirmed": Kind(
+        _l("Je reservering is bevestigd"),
+        sentence=_l("De aanbieder heeft je reservering bevestigd.")),
+    "hold_declined": Kind(
+        _l("Je reservering is afgewezen"),
+        sentence=_l("De aanbieder heeft je reservering afgewezen. De reden staat in netwerk.")),
+    "hold_expired": Kind(
+        _l("Je reservering is verlopen"),
+        sentence=_l("Je reservering is niet op tijd bevestigd en is verlopen; de plek is weer "
+                    "vrij.")),
+    "lead_decided": Kind(
+        _l("Besluit over de frontsoldaat van een casus waarin je zit"),
+        subject=_l("Er is een besluit over een casus waarbij je betrokken bent"),
+        sentence=_l("Er is een frontsoldaat gekozen in een casus waarbij je betrokken bent.")),
+    "action_new": Kind(
+        _l("Nieuwe actie voor je in een casus"),
+        subject=_l("Er is een nieuwe actie voor je"),
+        sentence=_l("Er is een actie aan je toegewezen in een casus.")),
+    "action_due": Kind(
+        _l("Een actie voor je moet morgen klaar zijn"),
+        subject=_l("Een actie voor je staat voor morgen"),
+        sentence=_l("Een actie die aan je is toegewezen moet morgen klaar zijn.")),
+    "place_free": Kind(
+        _l("Er komt een plek vrij waarvoor je 'laat me weten' koos"),
+        subject=_l("Er is een plek vrijgekomen"),
+        sentence=_l("Er is een plek vrijgekomen van een soort en in een gemeente waarvoor je "
+                    "'laat me weten' koos.")),
+    "report": Kind(
+        _l("Melding dat gegevens niet kloppen"),
+        subject=_l("Iemand meldt dat gegevens niet kloppen"),
+        sentence=_l("Iemand meldt dat een nummer of rol in netwerk niet klopt. Kijk het na.")),
+    "records_stale": Kind(
+        _l("Maandelijks: gegevens die lang niet zijn nagekeken"),
+        subject=_l("Kijk je gegevens in netwerk na"),
+        sentence=_l("Je gegevens in netwerk zijn al een half jaar niet nagekeken. Kloppen ze "
+                    "nog?")),
 }
 
 
