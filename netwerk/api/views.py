@@ -3,37 +3,28 @@
 Authentication is a bearer token per user (``Authorization: Bearer nw_…``); the blueprint
 answers 401 JSON itself instead of the sign-in redirect (see SELF_AUTHENTICATING_BLUEPRINTS in
 netwerk/app.py) and is exempt from CSRF (GET only, no cookies used). The token page
-(/api-token) is an ordinary signed-in page.
+(/api-token) is an ordinary signed-in page, in token_page.py with its own blueprint
+(``tokens_bp`` here, registered by netwerk/app.py beside ``bp``).
 """
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    g,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_login import current_user
+from flask import Blueprint, abort, g, jsonify, request, url_for
 
 from netwerk.api import queries, serialize
 from netwerk.api.openapi import openapi_document
-from netwerk.api.tokens import active_tokens, create_token, revoke_tokens, user_for_token
+from netwerk.api.token_page import bp as tokens_bp
+from netwerk.api.tokens import user_for_token
 from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.extensions import csrf
 from netwerk.i18n import _
 from netwerk.models import Area, AreaKind, Organisation, Professional
-from netwerk.web import arg_enum, arg_id, arg_int, arg_page, get_or_404, parse_id
+from netwerk.web import arg_enum, arg_id, arg_int, arg_page, get_or_404
+
+__all__ = ["bp", "tokens_bp"]
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-tokens_bp = Blueprint("api_tokens", __name__)
 csrf.exempt(bp)
 
 DEFAULT_PER_PAGE = 50
@@ -84,8 +75,10 @@ def bad_request(exc):
     return _error(400, getattr(exc, "description", None) or _("Ongeldig verzoek."))
 
 
-def _page(query, count_query, render):
-    """Paginate ``query`` (?page=&per_page=, max 200) into data, meta and links."""
+def _page(listing: queries.Listing, render):
+    """Paginate a listing, its query and count query (?page=&per_page=, max 200), into data,
+    meta and links."""
+    query, count_query = listing
     page = arg_page()
     per_page = min(arg_int("per_page", DEFAULT_PER_PAGE) or DEFAULT_PER_PAGE, MAX_PER_PAGE)
     total = db.session.scalar(count_query)
@@ -123,8 +116,7 @@ def openapi():
 
 @bp.get("/people")
 def people():
-    query, count = queries.people(arg_id("organisation_id"))
-    return _page(query, count, serialize.person)
+    return _page(queries.people(arg_id("organisation_id")), serialize.person)
 
 
 @bp.get("/people/<int:person_id>")
@@ -134,8 +126,7 @@ def person(person_id: int):
 
 @bp.get("/organisations")
 def organisations():
-    query, count = queries.organisations()
-    return _page(query, count, serialize.organisation)
+    return _page(queries.organisations(), serialize.organisation)
 
 
 @bp.get("/organisations/<int:organisation_id>")
@@ -145,8 +136,7 @@ def organisation(organisation_id: int):
 
 @bp.get("/areas")
 def areas():
-    query, count = queries.areas(arg_enum("kind", AreaKind))
-    return _page(query, count, serialize.area)
+    return _page(queries.areas(arg_enum("kind", AreaKind)), serialize.area)
 
 
 @bp.get("/areas/<int:area_id>")
@@ -158,29 +148,4 @@ def area(area_id: int):
 def capacities():
     if not policy.can_view_capacities(g.api_user):
         return _error(403, _("Geen toegang."))
-    query, count = queries.capacities()
-    return _page(query, count, serialize.capacity)
-
-
-# -- the token page (signed in with a session, CSRF-protected) ---------------------------------
-@tokens_bp.route("/api-token", methods=["GET", "POST"])
-def token_page():
-    from netwerk.api.forms import TokenForm
-
-    if not policy.can_use_api(current_user):
-        abort(403)
-    form = TokenForm()
-    new = None
-    if form.validate_on_submit():
-        if form.revoke.data:
-            token_id = parse_id(request.form.get("revoke"))
-            revoke_tokens(db.session, current_user, token_id=token_id)
-            db.session.commit()
-            flash(_("Je API-token is ingetrokken."), "success")
-            return redirect(url_for("api_tokens.token_page"))
-        new = create_token(db.session, current_user, form.name.data,
-                           current_app.config["API_TOKEN_LIFETIME_DAYS"])
-        db.session.commit()
-    return render_template("api/token.html", form=form, token=new,
-                           tokens=active_tokens(db.session, current_user),
-                           lifetime=current_app.config["API_TOKEN_LIFETIME_DAYS"])
+    return _page(queries.capacities(), serialize.capacity)

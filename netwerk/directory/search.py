@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -322,6 +323,17 @@ def _parse_areas(value: str | None) -> list[tuple[int, str]]:
     return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
 
 
+def _hit_rows(tiers: dict[int, str], loaded: dict[int, Any],
+              read: Callable[[list[int]], Sequence[Any]]) -> list[Any]:
+    """The rows of the hits ``tiers`` names: those ``loaded`` already (by the statement that
+    found them), then ``read(ids)`` of the others, in one statement and only when there are any."""
+    rows = [loaded[hit_id] for hit_id in tiers if hit_id in loaded]
+    missing = [hit_id for hit_id in tiers if hit_id not in loaded]
+    if missing:
+        rows += read(missing)
+    return rows
+
+
 def _people_hits(
     session: Session,
     tiers: dict[int, str],
@@ -333,18 +345,11 @@ def _people_hits(
 ) -> list[PersonHit]:
     """The hits' rows, wijken and whether they share a wijk with the viewer in one statement
     (only for those not ``loaded`` already), sorted."""
-    if not tiers:
-        return []
+    statement = _people_rows_statement(_is_sqlite(session), viewer_id is not None)
+    viewer = {"viewer": viewer_id} if viewer_id is not None else {}
+    rows = _hit_rows(tiers, loaded,
+                     lambda ids: session.execute(statement, {"ids": ids, **viewer}).all())
     order = {pid: n for n, pid in enumerate(tiers)}
-    rows: list = [loaded[pid] for pid in tiers if pid in loaded]
-    missing = [pid for pid in tiers if pid not in loaded]
-    if missing:
-        params: dict = {"ids": missing}
-        if viewer_id is not None:
-            params["viewer"] = viewer_id
-        rows += session.execute(
-            _people_rows_statement(_is_sqlite(session), viewer_id is not None), params
-        ).all()
     hits = []
     for (pid, name, role, org_id, org_name, mobile, landline, email, verified, photo_at, wijken,
          shares) in rows:
@@ -388,15 +393,10 @@ def _org_hits(
 ) -> list[OrganisationHit]:
     """Within a tier, organisations whose own name matches come first (a sector match after);
     rows not ``loaded`` already are read in one statement."""
-    if not tiers:
-        return []
+    statement = _org_rows_statement(_is_sqlite(session))
     order = {oid: n for n, oid in enumerate(tiers)}
-    rows: list = [loaded[oid] for oid in tiers if oid in loaded]
-    missing = [oid for oid in tiers if oid not in loaded]
-    if missing:
-        rows += session.execute(_org_rows_statement(_is_sqlite(session)), {"ids": missing}).all()
     rows = sorted(
-        rows,
+        _hit_rows(tiers, loaded, lambda ids: session.execute(statement, {"ids": ids}).all()),
         key=lambda o: (
             _TIER_ORDER[tiers[o.id]], not _name_matches(query_words, o.name), order[o.id]
         ),

@@ -1,25 +1,17 @@
-"""Directory pages: search, people, organisations, wijken, vCards, QR codes, editing, freshness."""
+"""Directory pages: search, people, organisations, wijken, editing, freshness. The files (vCards,
+QR codes, photos) register on the same blueprint (netwerk.directory.blueprint) in
+card_views.py, imported here so that ``bp`` carries every route."""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload, undefer
+from sqlalchemy.orm import joinedload, selectinload
 
 from netwerk.auth import policy
 from netwerk.db import db
-from netwerk.directory import cards, operations, queries
+from netwerk.directory import card_views, cards, operations, queries
+from netwerk.directory.blueprint import bp
 from netwerk.directory.forms import ConfirmForm, ProfessionalForm, ReportForm
 from netwerk.directory.photos import InvalidPhoto, process_photo
 from netwerk.directory.search import search
@@ -27,26 +19,12 @@ from netwerk.extensions import limiter
 from netwerk.history import FIELD_LABELS
 from netwerk.i18n import _
 from netwerk.main import operations as main_operations
-from netwerk.models import (
-    Area,
-    Organisation,
-    Professional,
-    RecordReport,
-    WorkSession,
-)
-from netwerk.phone import offers_messages
+from netwerk.models import Area, Organisation, Professional, RecordReport, WorkSession
 from netwerk.safe_redirect import local_path
-from netwerk.web import get_or_404, parse_id, parse_int
-from netwerk.web.download import download
+from netwerk.web import get_or_404, parse_int
+from netwerk.web.forms import form_or_400
 
-bp = Blueprint("directory", __name__)
-# ``number|offers_messages(personal_mobile)``: Sms/WhatsApp only for a mobile number.
-bp.add_app_template_filter(
-    lambda number, personal_mobile=False: offers_messages(number, personal_mobile=personal_mobile),
-    "offers_messages",
-)
-
-MAX_SELECTION = 500
+__all__ = ["bp", "card_views"]
 
 
 def _stale_days() -> int:
@@ -212,9 +190,7 @@ def resolve_report(report_id: int):
     """"Klopt toch": the owner checked the reported record and it is right."""
     report = get_or_404(db.session, RecordReport, report_id)
     policy.require(policy.can_resolve_report, report)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form_or_400(ConfirmForm)
     if operations.resolve_report(db.session, current_user, report):
         flash(_("Afgehandeld: de gegevens kloppen toch."), "success")
     else:
@@ -228,9 +204,7 @@ def resolve_report(report_id: int):
 def favourite(professional_id: int):
     """Mark a professional as a favourite (``favoriet=0`` unmarks); every signed-in user."""
     prof = _professional_or_404(professional_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form_or_400(ConfirmForm)
     on = request.form.get("favoriet", "1") != "0"
     operations.set_favourite(db.session, current_user, prof, on)
     db.session.commit()
@@ -243,44 +217,6 @@ def favourite(professional_id: int):
         flash(_("%(name)s staat niet meer bij je favorieten.", name=prof.name), "success")
     target = local_path(request.form.get("next", ""))
     return redirect(target or url_for("directory.person", professional_id=prof.id), code=303)
-
-
-@bp.get("/personen/<int:professional_id>/foto")
-def photo(professional_id: int):
-    """The stored photo of a professional (a square JPEG)."""
-    prof = _professional_or_404(professional_id, undefer(Professional.photo))
-    if not prof.photo:
-        abort(404)
-    response = Response(prof.photo, mimetype="image/jpeg")
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-@bp.get("/personen/<int:professional_id>.vcf")
-def person_vcard(professional_id: int):
-    """One professional as a vCard file."""
-    prof = _professional_or_404(
-        professional_id, undefer(Professional.photo), selectinload(Professional.areas)
-    )
-    return _vcf_response(cards.vcard_text([prof], with_photo=True), _slug(prof.name))
-
-
-@bp.get("/personen.vcf")
-def selection_vcard():
-    """A selection of professionals (``?id=1&id=2…``) as one vCard file."""
-    # Ids beyond a database INTEGER are nobody (and would overflow PostgreSQL: a 500).
-    ids = [i for i in map(parse_id, request.args.getlist("id")) if i is not None][:MAX_SELECTION]
-    if not ids:
-        abort(404)
-    people = queries.selection(db.session, ids)
-    return _vcf_response(cards.vcard_text(people), "selectie")
-
-
-@bp.get("/personen/<int:professional_id>/qr.svg")
-def person_qr(professional_id: int):
-    """The QR code of a professional's vCard, as SVG."""
-    prof = _professional_or_404(professional_id, selectinload(Professional.areas))
-    return Response(cards.qr_svg(cards.vcard(prof).serialize()), mimetype="image/svg+xml")
 
 
 @bp.route("/personen/<int:professional_id>/bewerken", methods=["GET", "POST"])
@@ -370,9 +306,7 @@ def confirm_person(professional_id: int):
     """"Klopt nog": confirm a professional's details with one click."""
     prof = _professional_or_404(professional_id)
     policy.require(policy.can_check_professional, prof)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form_or_400(ConfirmForm)
     operations.confirm(db.session, current_user, prof)
     db.session.commit()
     flash(_("Bevestigd: de gegevens van %(name)s kloppen nog.", name=prof.name), "success")
@@ -456,14 +390,6 @@ def area_faces(area_id: int):
     )
 
 
-@bp.get("/wijken/<int:area_id>.vcf")
-def area_vcard(area_id: int):
-    """Everyone working in a wijk as one vCard file."""
-    area_ = get_or_404(db.session, Area, area_id)
-    people = queries.area_overview(db.session, area_).people
-    return _vcf_response(cards.vcard_text(people), _slug(area_.name))
-
-
 @bp.get("/smoelenboek/werksessie/<int:session_id>")
 def session_faces(session_id: int):
     """The printable smoelenboek of a work session's attendees."""
@@ -481,13 +407,3 @@ def _phone_display(e164: str | None) -> str:
     from netwerk.phone import display
 
     return display(e164)
-
-
-def _slug(name: str) -> str:
-    from netwerk.directory.search import words
-
-    return "-".join(words(name)) or "contact"
-
-
-def _vcf_response(body: str, filename: str) -> Response:
-    return download(body, f"{filename}.vcf", "text/vcard")

@@ -4,7 +4,9 @@ the one MultiCheckboxField, and putting a domain error on a form field."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import ValidationError
@@ -42,6 +44,18 @@ class Form(FlaskForm):
 class CsrfForm(Form):
     """A form with no fields: a POST button whose CSRF token is all that is checked ("klopt
     nog", "overal afmelden", "ik ben er", taking someone off a list, confirming a hold)."""
+
+
+F = TypeVar("F", bound=FlaskForm)
+
+
+def form_or_400(form_class: type[F] = CsrfForm) -> F:
+    """``form_class()`` read from the request, or 400 when it does not validate (an expired
+    CSRF token, a tampered field): for a POST button, which has no page to show errors on."""
+    form = form_class()
+    if not form.validate_on_submit():
+        abort(400)
+    return form
 
 
 class MultiCheckboxField(SelectMultipleField):
