@@ -30,7 +30,6 @@ from netwerk.models import (
     RuleKind,
     Sector,
 )
-from netwerk.models.enums import SECTOR_LABELS, UNIT_LABELS
 from netwerk.web import arg_page, commit_or_flash, get_or_404
 
 LABELS = FIELD_LABELS  # the history's labels are the form's
@@ -38,13 +37,14 @@ TEXTAREAS = {"description", "intake_route"}
 MULTI = {"wijken", "domains", "areas"}
 
 
-def _enum_choices(enum, labels=None):
-    return [(m.value, str(labels[m]) if labels else m.value) for m in enum]
+def _enum_choices(enum):
+    """(value, label) per member; a label stays lazy, translated where the form is shown."""
+    return [(m.value, getattr(m, "label", m.value)) for m in enum]
 
 
 ENUM_CHOICES = {
-    "sector": _enum_choices(Sector, SECTOR_LABELS),
-    "unit": _enum_choices(CapacityUnit, UNIT_LABELS),
+    "sector": _enum_choices(Sector),
+    "unit": _enum_choices(CapacityUnit),  # the unit for one: "bed", not ("bed", "bedden")
     "kind": _enum_choices(AreaKind),
     "available": [("ja", _l("ja")), ("nee", _l("nee"))],
 }

@@ -405,3 +405,16 @@ def test_invitation_mailed_when_mail_is_configured(app, client, auth, users):
     link = re.search(r"http://localhost(/uitnodiging/\S+)", received[0][1]).group(1)
     auth.logout()
     assert client.get(link).status_code == 200
+
+
+def test_beheer_choice_lists_show_labels(client, auth, users):
+    """The unit of a capacity type is offered as "bed" (not as the pair of forms for one and
+    for more), a sector by its Dutch name."""
+    import re
+
+    auth.login(users["beheerder"])
+    unit_form = client.get("/beheer/capaciteitssoorten/nieuw").get_data(as_text=True)
+    units = dict(re.findall(r'<option[^>]*value="(\w+)"[^>]*>([^<]*)</option>', unit_form))
+    assert units["bed"] == "bed" and units["uur_per_week"] == "uur per week", units
+    org_form = client.get("/beheer/organisaties/nieuw").get_data(as_text=True)
+    assert re.search(r'<option[^>]*value="wonen"[^>]*>Wonen \(corporaties\)</option>', org_form)
