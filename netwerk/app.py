@@ -152,8 +152,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(network_bp)
 
+    from netwerk.api.token_page import bp as api_tokens_bp
     from netwerk.api.views import bp as api_bp
-    from netwerk.api.views import tokens_bp as api_tokens_bp
     from netwerk.interchange.views import bp as interchange_bp
 
     app.register_blueprint(api_bp)

@@ -4,7 +4,7 @@ Authentication is a bearer token per user (``Authorization: Bearer nw_…``); th
 answers 401 JSON itself instead of the sign-in redirect (see SELF_AUTHENTICATING_BLUEPRINTS in
 netwerk/app.py) and is exempt from CSRF (GET only, no cookies used). The token page
 (/api-token) is an ordinary signed-in page, in token_page.py with its own blueprint
-(``tokens_bp`` here, registered by netwerk/app.py beside ``bp``).
+(registered by netwerk/app.py beside ``bp``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from flask import Blueprint, abort, g, jsonify, request, url_for
 
 from netwerk.api import queries, serialize
 from netwerk.api.openapi import openapi_document
-from netwerk.api.token_page import bp as tokens_bp
 from netwerk.api.tokens import user_for_token
 from netwerk.auth import policy
 from netwerk.db import db
@@ -21,8 +20,6 @@ from netwerk.extensions import csrf
 from netwerk.i18n import _
 from netwerk.models import Area, AreaKind, Organisation, Professional
 from netwerk.web import arg_enum, arg_id, arg_int, arg_page, get_or_404
-
-__all__ = ["bp", "tokens_bp"]
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
