@@ -29,15 +29,15 @@ def test_the_case_page_decides_in_one_phone_screen(visitor):
     page = _open_seed_000(visitor)
     assert page.viewport_size == {"width": 360, "height": SCREEN}
     assert page.evaluate("window.scrollY") == 0
-    # N → 1 + k: the picture, the lead with a call button, the top three reasons in words,
-    # Bevestigen and Iemand anders kiezen: all within the first 740 px.
+    # N → 1 + k: the picture, the lead (here the coordinator herself, told so instead of a
+    # button to call her own number), the top three reasons in words, Bevestigen and Iemand
+    # anders kiezen: all within the first 740 px.
     _inside_first_screen(page, "svg#voordeur")
     assert "Zonder afstemming" in page.text_content("#voordeur-titel")
     _inside_first_screen(page, "#beslissing-kop")
     _inside_first_screen(page, "#frontsoldaat .lead-name a")
-    call = _inside_first_screen(page, "#frontsoldaat a.call-lead")
-    assert call["height"] >= 44  # a tap target
-    assert page.get_attribute("#frontsoldaat a.call-lead", "href").startswith("tel:+31")
+    _inside_first_screen(page, "#frontsoldaat .you")
+    assert page.locator("#frontsoldaat a.call-lead").count() == 0
     reasons = page.locator("#frontsoldaat .reasons li[data-term]")
     assert 1 <= reasons.count() <= 3
     for i in range(reasons.count()):
@@ -52,6 +52,22 @@ def test_the_case_page_decides_in_one_phone_screen(visitor):
     _inside_first_screen(page, "form.confirm a.button[href='#anders']")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     visitor.screenshot("case-seed-000-360", full_page=False)
+
+
+def test_a_lead_who_is_someone_else_is_called_with_one_tap(visitor):
+    visitor.login("coordinator")
+    visitor.goto("/casussen")
+    page = visitor.page
+    links = [a.get_attribute("href") for a in page.locator("a.name[href^='/casussen/']").all()]
+    for href in links:
+        visitor.goto(href)
+        if page.locator("#frontsoldaat a.call-lead").count():
+            break
+    else:
+        pytest.fail("no case of the coordinator's has a lead other than herself")
+    call = page.locator("#frontsoldaat a.call-lead").bounding_box()
+    assert call["height"] >= 44 and call["x"] + call["width"] <= 360  # a tap target
+    assert page.get_attribute("#frontsoldaat a.call-lead", "href").startswith("tel:+31")
 
 
 def test_the_case_page_markers_on_seed_000(visitor):

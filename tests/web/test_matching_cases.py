@@ -349,3 +349,26 @@ def test_confirming_fills_the_plan_with_the_edited_actions(coordinator, client, 
     assert actions["Vandaag op huisbezoek"] == lead
     assert len(actions) == len(fields) - 1
     assert f"{len(actions)} acties in het plan gezet" in response.text
+
+
+def test_the_lead_is_called_unless_it_is_you(coordinator, client, session):
+    """A coordinator who is herself the most suitable lead (seed 000's case) is told so; she
+    is not offered a button to call her own number. Every other lead has the call button."""
+    esther = _pid(session, "esther-kuipers")
+    seen = set()
+    for case in session.scalars(select(Case).order_by(Case.id)):
+        page = client.get(f"/casussen/{case.id}")
+        if page.status_code != 200:
+            continue
+        lead = re.search(r'id="frontsoldaat" class="lead" data-professional-id="(\d+)"', page.text)
+        if lead is None:
+            continue
+        block = page.text.split('id="frontsoldaat"', 1)[1].split("</div>", 1)[0]
+        mobile = session.get(Professional, int(lead.group(1))).mobile
+        if int(lead.group(1)) == esther:
+            assert "Dat ben jij" in block and "call-lead" not in block
+            seen.add("you")
+        elif mobile:
+            assert "call-lead" in block and "Dat ben jij" not in block
+            seen.add("other")
+    assert seen == {"you", "other"}, seen
