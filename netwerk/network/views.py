@@ -10,16 +10,7 @@ import io
 from dataclasses import dataclass
 
 import networkx as nx
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -31,6 +22,7 @@ from netwerk.network import operations, queries, render, table_views, worksessio
 from netwerk.network.blueprint import bp
 from netwerk.network.forms import ChecklistForm, choices
 from netwerk.network.graph import ORGANISATION, PROFESSIONAL
+from netwerk.network.saving import save
 from netwerk.web import arg_id, get_or_404
 from netwerk.web.download import download
 
@@ -215,15 +207,11 @@ def checklist(area_id: int):
     current, is_default = queries.checklist(db.session, area_id)
     if request.method == "GET":
         form.sectors.data = current
-    if form.validate_on_submit():
-        try:
-            operations.set_checklist(db.session, area_id, form.sectors.data or [])
-        except operations.WorkSessionError as exc:
-            db.session.rollback()
-            form.sectors.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("De checklist van %(area)s is opgeslagen.", area=area.name), "success")
-            return redirect(url_for("network.map_page", gebied=area_id) + "#ontbrekend")
-    return render_template("network/checklist.html", form=form, area=area,
-                           is_default=is_default)
+
+    def write():
+        operations.set_checklist(db.session, area_id, form.sectors.data or [])
+        return (_("De checklist van %(area)s is opgeslagen.", area=area.name),
+                url_for("network.map_page", gebied=area_id) + "#ontbrekend")
+
+    return save(form, write) or render_template("network/checklist.html", form=form, area=area,
+                                                is_default=is_default)
