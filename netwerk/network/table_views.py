@@ -8,9 +8,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from typing import Any
 
 import segno
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -20,15 +21,10 @@ from netwerk.i18n import _
 from netwerk.models import Attendance, Organisation, Professional, WorkSession
 from netwerk.network import operations, queries, table
 from netwerk.network.blueprint import bp
+from netwerk.network.filters import parse_filters, strict_filters
 from netwerk.network.forms import CheckInForm, TableInviteForm, TableTieForm, choices
 from netwerk.network.saving import press, save
 from netwerk.web import get_or_404, parse_id
-
-
-def _filters(strict: bool):
-    from netwerk.network.views import parse_filters
-
-    return parse_filters(request.args, strict=strict)
 
 
 @bp.route("/netwerk/data.json")
@@ -39,17 +35,15 @@ def table_data():
     ``[i, j, w, s]`` indexes into the nodes. Gzipped when the browser accepts it; a weak ETag,
     and ``304`` to ``If-None-Match`` with the current tag (the table polls it)."""
     policy.require(policy.can_view_network)
-    filters = _filters(strict=True)
-    if filters.request is None:
-        abort(404)
+    req, filters = strict_filters(request.args)
     compact = request.args.get("vorm") == "kort"
     minimum = current_app.config["NETWERK_MIN_COUNT"]
-    tag = table.etag(db.session, filters.request, current_user, minimum) + ("k" if compact else "")
+    tag = table.etag(db.session, req, current_user, minimum) + ("k" if compact else "")
     headers = {"ETag": f'W/"{tag}"', "Cache-Control": "private, no-cache",
                "Vary": "Accept-Encoding"}
     if request.if_none_match.contains_weak(tag):
         return Response(status=304, headers=headers)
-    payload = table.table_data(db.session, filters.request, current_user, minimum)
+    payload = table.table_data(db.session, req, current_user, minimum)
     if not compact:
         payload = table.with_edge_objects(payload)
     payload["version"] = tag
@@ -65,12 +59,12 @@ def table_data():
 def table_page():
     """The full-screen map for a work session on a projector (table mode)."""
     policy.require(policy.can_view_network)
-    filters = _filters(strict=False)
+    filters = parse_filters(request.args)
     if filters.request is None:
         return render_template("network/empty.html")
     req = filters.request
     ws = db.session.get(WorkSession, req.work_session_id) if req.work_session_id else None
-    params = {"gebied": req.area_id, "niveau": filters.level_param}
+    params: dict[str, Any] = {"gebied": req.area_id, "niveau": filters.level_param}
     if ws is not None:
         params["sessie"] = ws.id
     if req.sectors:
@@ -89,12 +83,9 @@ def table_page():
 def table_report():
     """The session report on A4: the map (drawn by the page), attendance, growth figures."""
     policy.require(policy.can_view_network)
-    filters = _filters(strict=True)
-    if filters.request is None:
-        abort(404)
-    req = filters.request
+    req, filters = strict_filters(request.args)
     ws = db.session.get(WorkSession, req.work_session_id) if req.work_session_id else None
-    params = {"gebied": req.area_id, "niveau": filters.level_param}
+    params: dict[str, Any] = {"gebied": req.area_id, "niveau": filters.level_param}
     if ws is not None:
         params["sessie"] = ws.id
     payload = table.table_data(db.session, req, current_user,
