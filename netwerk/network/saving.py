@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect
+from flask import flash, redirect
 from werkzeug.wrappers import Response
 
 from netwerk.db import db
 from netwerk.network.operations import WorkSessionError
 from netwerk.web import commit_or_flash
-from netwerk.web.forms import CsrfForm, add_error, put_error
+from netwerk.web.forms import add_error, form_or_400, put_error
 
 
 def put_refusal(form, exc: WorkSessionError, field: str | None = None) -> None:
@@ -48,7 +48,6 @@ def save(form, write: Callable[[], tuple[str, str]], field: str | None = None) -
 def press(write: Callable[[], object], done: str, target: str) -> Response:
     """A POST button (its CSRF token is all it sends): 400 without a valid token; else run
     ``write``, commit and say ``done`` (or roll back and say why not), and go to ``target``."""
-    if not CsrfForm().validate_on_submit():
-        abort(400)
+    form_or_400()
     commit_or_flash(write, done)
     return redirect(target)
