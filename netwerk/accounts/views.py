@@ -1,34 +1,24 @@
-"""Blueprint ``accounts``: the account page (/account/), two-step enrolment, accepting an
-invitation, joining by organisation e-mail (/aanmelden), and single sign-on (/login/sso)."""
+"""Blueprint ``accounts``: the signed-in user's account page (/account/) and two-step
+enrolment. The pages one reaches without being signed in (an invitation, joining by
+organisation e-mail, single sign-on) register on the same blueprint
+(netwerk.accounts.blueprint) in public_views.py, imported here so that ``bp`` carries every
+route."""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
-from flask_login import current_user, login_user, user_logged_in, user_logged_out
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, user_logged_in, user_logged_out
 
-from netwerk.accounts import invitations, joining, signin, sso, twostep
-from netwerk.accounts.editing import EditRejected
+from netwerk.accounts import public_views, signin, twostep
+from netwerk.accounts.blueprint import bp
+from netwerk.accounts.public_views import PUBLIC
 from netwerk.db import db
 from netwerk.errors import UserError
-from netwerk.extensions import limiter
 from netwerk.i18n import _
-from netwerk.models import Area, Domain
 from netwerk.web.fetch import own_account
 
-bp = Blueprint("accounts", __name__)
+__all__ = ["PUBLIC", "bp", "public_views"]
 
-PUBLIC = {"accounts.accept_invitation", "accounts.join", "accounts.join_fill",
-          "accounts.sso_start", "accounts.sso_callback"}
 ENROL_KEY = "totp_enrol_secret"
 
 
@@ -110,137 +100,3 @@ def twostep_page():
                            error=error, enabled=twostep.enabled(user),
                            required=twostep.required_for(
                                user, current_app.config["TOTP_REQUIRED_ROLES"])), status
-
-
-def _limit() -> str:
-    return current_app.config["LOGIN_IP_RATE_LIMIT"]
-
-
-@bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
-def accept_invitation(token: str):
-    """Choose a password with an invitation link (once, before it expires)."""
-    invitation = invitations.open_invitation(db.session, token)
-    if invitation is None:
-        return render_template("accounts/link_invalid.html"), 404
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            invitations.accept(db.session, invitation, request.form.get("password", ""),
-                                      request.form.get("again", ""))
-        except UserError as exc:
-            db.session.rollback()
-            errors[exc.field or "password"] = exc.message
-        else:
-            db.session.commit()
-            flash(_("Je account is klaar. Meld je aan met je e-mailadres en wachtwoord."),
-                  "success")
-            return redirect(url_for("auth.login"), 303)
-    return render_template("accounts/accept.html", invitation=invitation, errors=errors), \
-        400 if errors else 200
-
-
-@bp.route("/aanmelden", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
-def join():
-    """Ask to join with an organisation e-mail address: a link to prove it."""
-    error = None
-    link = None
-    sent = False
-    if request.method == "POST":
-        try:
-            join_request, token = joining.request_join(
-                db.session, request.form.get("email", ""), current_app.config["JOIN_LINK_HOURS"],
-                current_app.config["PERSONAL_MAIL_DOMAINS_EXTRA"])
-        except UserError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            if join_request is not None:
-                url = url_for("accounts.join_fill", token=token, _external=True)
-                link = invitations.send_invitation(current_app.config, join_request.email, url)
-            db.session.commit()
-            sent = True
-    return render_template("accounts/join.html", error=error, sent=sent, link=link), \
-        400 if error else 200
-
-
-@bp.route("/aanmelden/<token>", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
-def join_fill(token: str):
-    """The address is proven: fill in one's own record; a beheerder approves."""
-    join_request = joining.open_request(db.session, token)
-    if join_request is None:
-        return render_template("accounts/link_invalid.html"), 404
-    problems: dict = {}
-    values = dict(request.form)
-    if request.method == "POST":
-        form = {k: request.form.get(k, "") for k in ("name", "role", "mobile")}
-        form["wijken"] = ";".join(request.form.getlist("wijken"))
-        form["domains"] = ";".join(request.form.getlist("domains"))
-        try:
-            joining.fill_in(db.session, join_request, form, request.form.get("password", ""),
-                            request.form.get("again", ""))
-        except EditRejected as exc:
-            db.session.rollback()
-            problems = exc.problems
-        except UserError as exc:
-            db.session.rollback()
-            problems = {exc.field: [exc.message]}
-        else:
-            db.session.commit()
-            return render_template("accounts/join_done.html")
-    wijken = db.session.query(Area.external_id, Area.name).filter(
-        Area.kind == "wijk", Area.external_id.is_not(None)).order_by(Area.name).all()
-    domains = db.session.query(Domain.slug, Domain.name).order_by(Domain.name).all()
-    return render_template("accounts/join_fill.html", join=join_request, problems=problems,
-                           values=values, wijken=wijken, domains=domains), \
-        400 if problems else 200
-
-
-@bp.get("/login/sso")
-@limiter.limit(_limit, methods=["GET"])  # the sign-in limit per client address covers SSO too
-def sso_start():
-    """Start single sign-on at the configured OpenID Connect provider."""
-    if not sso.configured(current_app):
-        abort(404)
-    redirect_uri = url_for("accounts.sso_callback", _external=True)
-    return sso.client(current_app).authorize_redirect(redirect_uri)
-
-
-@bp.get("/login/sso/terug")
-@limiter.limit(_limit, methods=["GET"])
-def sso_callback():
-    """The provider's answer: state, PKCE and the ID token's nonce are checked by Authlib."""
-    if not sso.configured(current_app):
-        abort(404)
-    from authlib.integrations.base_client.errors import OAuthError
-
-    try:
-        token = sso.client(current_app).authorize_access_token()
-    except OAuthError:
-        flash(_("Aanmelden via de inlogdienst is mislukt. Probeer het opnieuw."), "error")
-        return redirect(url_for("auth.login"))
-    claims = dict(token.get("userinfo") or {})
-    try:
-        user = sso.match_account(db.session, claims, current_app.config["OIDC_GROUPS_CLAIM"],
-                                 current_app.config["OIDC_ROLE_MAP"])
-    except UserError as exc:
-        db.session.rollback()
-        if current_app.config["OIDC_UNKNOWN_EMAIL"] == "aanmelden" and \
-                claims.get("email_verified") is True and claims.get("email"):
-            try:
-                join_request, link_token = joining.request_join(
-                    db.session, claims["email"], current_app.config["JOIN_LINK_HOURS"],
-                    current_app.config["PERSONAL_MAIL_DOMAINS_EXTRA"])
-            except UserError:
-                join_request = None
-            if join_request is not None:
-                db.session.commit()
-                return redirect(url_for("accounts.join_fill", token=link_token))
-        flash(exc.message, "error")
-        return redirect(url_for("auth.login"))
-    login_user(user)
-    session["signed_in_by"] = "sso"
-    db.session.commit()
-    return redirect(url_for("main.home"))

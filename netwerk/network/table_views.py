@@ -8,18 +8,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from typing import Any
 
 import segno
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -29,14 +21,10 @@ from netwerk.i18n import _
 from netwerk.models import Attendance, Organisation, Professional, WorkSession
 from netwerk.network import operations, queries, table
 from netwerk.network.blueprint import bp
+from netwerk.network.filters import parse_filters, strict_filters
 from netwerk.network.forms import CheckInForm, TableInviteForm, TableTieForm, choices
+from netwerk.network.saving import press, save
 from netwerk.web import get_or_404, parse_id
-
-
-def _filters(strict: bool):
-    from netwerk.network.views import parse_filters
-
-    return parse_filters(request.args, strict=strict)
 
 
 @bp.route("/netwerk/data.json")
@@ -47,17 +35,15 @@ def table_data():
     ``[i, j, w, s]`` indexes into the nodes. Gzipped when the browser accepts it; a weak ETag,
     and ``304`` to ``If-None-Match`` with the current tag (the table polls it)."""
     policy.require(policy.can_view_network)
-    filters = _filters(strict=True)
-    if filters.request is None:
-        abort(404)
+    req, filters = strict_filters(request.args)
     compact = request.args.get("vorm") == "kort"
     minimum = current_app.config["NETWERK_MIN_COUNT"]
-    tag = table.etag(db.session, filters.request, current_user, minimum) + ("k" if compact else "")
+    tag = table.etag(db.session, req, current_user, minimum) + ("k" if compact else "")
     headers = {"ETag": f'W/"{tag}"', "Cache-Control": "private, no-cache",
                "Vary": "Accept-Encoding"}
     if request.if_none_match.contains_weak(tag):
         return Response(status=304, headers=headers)
-    payload = table.table_data(db.session, filters.request, current_user, minimum)
+    payload = table.table_data(db.session, req, current_user, minimum)
     if not compact:
         payload = table.with_edge_objects(payload)
     payload["version"] = tag
@@ -73,12 +59,12 @@ def table_data():
 def table_page():
     """The full-screen map for a work session on a projector (table mode)."""
     policy.require(policy.can_view_network)
-    filters = _filters(strict=False)
+    filters = parse_filters(request.args)
     if filters.request is None:
         return render_template("network/empty.html")
     req = filters.request
     ws = db.session.get(WorkSession, req.work_session_id) if req.work_session_id else None
-    params = {"gebied": req.area_id, "niveau": filters.level_param}
+    params: dict[str, Any] = {"gebied": req.area_id, "niveau": filters.level_param}
     if ws is not None:
         params["sessie"] = ws.id
     if req.sectors:
@@ -97,12 +83,9 @@ def table_page():
 def table_report():
     """The session report on A4: the map (drawn by the page), attendance, growth figures."""
     policy.require(policy.can_view_network)
-    filters = _filters(strict=True)
-    if filters.request is None:
-        abort(404)
-    req = filters.request
+    req, filters = strict_filters(request.args)
     ws = db.session.get(WorkSession, req.work_session_id) if req.work_session_id else None
-    params = {"gebied": req.area_id, "niveau": filters.level_param}
+    params: dict[str, Any] = {"gebied": req.area_id, "niveau": filters.level_param}
     if ws is not None:
         params["sessie"] = ws.id
     payload = table.table_data(db.session, req, current_user,
@@ -135,6 +118,10 @@ def _attendees(ws: WorkSession) -> list[Professional]:
         .where(Attendance.work_session_id == ws.id).order_by(Professional.name)))
 
 
+def _check_in_url(ws: WorkSession, anchor: str = "") -> str:
+    return url_for("network.check_in", ws_id=ws.id) + anchor
+
+
 def _check_in_page(ws: WorkSession, status: int = 200, tie_form=None, invite_form=None):
     me = current_user.professional if policy.can_check_in(current_user) else None
     attendees = _attendees(ws)
@@ -159,13 +146,8 @@ def check_in(ws_id: int):
     if request.method == "GET":
         return _check_in_page(ws)
     policy.require(policy.can_check_in)
-    form = CheckInForm()
-    if not form.validate_on_submit():
-        abort(400)
-    operations.check_in(db.session, current_user, ws)
-    db.session.commit()
-    flash(_("Je bent ingecheckt: je staat nu op de kaart."), "success")
-    return redirect(url_for("network.check_in", ws_id=ws.id))
+    return press(lambda: operations.check_in(db.session, current_user, ws),
+                 _("Je bent ingecheckt: je staat nu op de kaart."), _check_in_url(ws))
 
 
 @bp.route("/werksessies/<int:ws_id>/inchecken/lijntje", methods=["POST"])
@@ -175,18 +157,14 @@ def check_in_tie(ws_id: int):
     ws = get_or_404(db.session, WorkSession, ws_id)
     form = TableTieForm(prefix="lijntje")
     form.other_id.choices = choices((p.id, p.name) for p in _attendees(ws))
-    if form.validate_on_submit():
-        try:
-            tie = operations.table_tie(db.session, current_user, ws, form.other_id.data)
-        except operations.WorkSessionError as exc:
-            db.session.rollback()
-            form.other_id.errors = [str(exc)]
-        else:
-            db.session.commit()
-            other = tie.b if tie.a_id == current_user.professional_id else tie.a
-            flash(_("Lijntje met %(name)s staat op de kaart.", name=other.name), "success")
-            return redirect(url_for("network.check_in", ws_id=ws.id) + "#lijntjes")
-    return _check_in_page(ws, 400, tie_form=form)
+
+    def tie():
+        made = operations.table_tie(db.session, current_user, ws, form.other_id.data)
+        other = made.b if made.a_id == current_user.professional_id else made.a
+        return (_("Lijntje met %(name)s staat op de kaart.", name=other.name),
+                _check_in_url(ws, "#lijntjes"))
+
+    return save(form, tie, field="other_id") or _check_in_page(ws, 400, tie_form=form)
 
 
 @bp.route("/werksessies/<int:ws_id>/inchecken/uitnodiging", methods=["POST"])
@@ -195,24 +173,20 @@ def check_in_invite(ws_id: int):
     policy.require(policy.can_check_in)
     ws = get_or_404(db.session, WorkSession, ws_id)
     form = TableInviteForm(prefix="uitnodiging")
-    if form.validate_on_submit():
+
+    def invite():
         organisation_id = _organisation_id(form)
-        try:
-            if organisation_id is None:
-                raise operations.WorkSessionError(
-                    _("Organisatie: kies een organisatie uit de lijst (of typ de volledige "
-                      "naam)."), field="organisation")
-            invitation = operations.table_invite(db.session, current_user, ws,
-                                                 organisation_id, form.note.data or "")
-        except operations.WorkSessionError as exc:
-            db.session.rollback()
-            form.organisation_name.errors = [str(exc)]
-        else:
-            db.session.commit()
-            flash(_("Je nodigt %(org)s uit voor de volgende sessie.",
-                    org=invitation.organisation.name), "success")
-            return redirect(url_for("network.check_in", ws_id=ws.id) + "#uitnodigen")
-    return _check_in_page(ws, 400, invite_form=form)
+        if organisation_id is None:
+            raise operations.WorkSessionError(
+                _("Organisatie: kies een organisatie uit de lijst (of typ de volledige naam)."),
+                field="organisation")
+        invitation = operations.table_invite(db.session, current_user, ws, organisation_id,
+                                             form.note.data or "")
+        return (_("Je nodigt %(org)s uit voor de volgende sessie.",
+                  org=invitation.organisation.name), _check_in_url(ws, "#uitnodigen"))
+
+    return (save(form, invite, field="organisation_name")
+            or _check_in_page(ws, 400, invite_form=form))
 
 
 def _organisation_id(form: TableInviteForm) -> int | None:

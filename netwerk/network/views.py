@@ -1,118 +1,33 @@
 """The network map (``/netwerk``), its exports and the sector checklist: parse the query
-string, ask netwerk.network.queries (or operations) once, render. The work-session pages
-(``/werksessies``) register on the same blueprint (netwerk.network.blueprint) in
-worksession_views.py, imported here so that ``bp`` carries every route."""
+string (netwerk.network.filters), ask netwerk.network.queries (or operations) once, render.
+The work-session pages (``/werksessies``) register on the same blueprint
+(netwerk.network.blueprint) in worksession_views.py, imported here so that ``bp`` carries every
+route."""
 
 from __future__ import annotations
 
 import functools
 import io
-from dataclasses import dataclass
 
 import networkx as nx
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from netwerk.auth import policy
 from netwerk.db import db
 from netwerk.i18n import _
-from netwerk.models import Area, Sector, WorkSession
+from netwerk.models import Area, Sector
 from netwerk.network import operations, queries, render, table_views, worksession_views
 from netwerk.network.blueprint import bp
+from netwerk.network.filters import parse_filters, strict_filters
 from netwerk.network.forms import ChecklistForm, choices
-from netwerk.network.graph import ORGANISATION, PROFESSIONAL
-from netwerk.web import arg_id, get_or_404
+from netwerk.network.saving import save
+from netwerk.web import get_or_404
 from netwerk.web.download import download
 
 __all__ = ["bp", "table_views", "worksession_views"]
 
 VIS_FILES = {"vis-network.min.js", "vis-network.css"}
-LEVEL_PARAM = {"organisaties": ORGANISATION, "professionals": PROFESSIONAL}
-
-
-@dataclass
-class Filters:
-    request: queries.MapRequest | None
-    errors: list[str]
-    level_param: str
-
-
-def _area_filter(errors: list[str], strict: bool) -> int | None:
-    raw = request.args.get("gebied", "").strip()
-    area_id = arg_id("gebied")
-    if area_id is not None and not queries.area_exists(db.session, area_id):
-        if strict:
-            abort(404)
-        errors.append(_("Gebied: '%(v)s' bestaat niet; het standaardgebied wordt getoond.",
-                        v=raw))
-        area_id = None
-    return area_id if area_id is not None else queries.default_area_id(db.session)
-
-
-def _session_filter(errors: list[str], strict: bool) -> WorkSession | None:
-    ws_id = arg_id("sessie")
-    ws = db.session.get(WorkSession, ws_id) if ws_id is not None else None
-    if ws_id is not None and ws is None:
-        if strict:
-            abort(404)
-        errors.append(_("Werksessie: deze sessie bestaat niet."))
-    return ws
-
-
-def _level_filter(args: MultiDict, errors: list[str]) -> str:
-    level_param = args.get("niveau", "organisaties")
-    if level_param not in LEVEL_PARAM:
-        errors.append(_("Niveau: kies organisaties of professionals."))
-        return "organisaties"
-    return level_param
-
-
-def _sector_filter(args: MultiDict, errors: list[str]) -> tuple[str, ...]:
-    valid = {s.value for s in Sector}
-    asked = set(args.getlist("sector"))
-    if asked - valid:
-        errors.append(_("Sector: een onbekende sector is genegeerd."))
-    return tuple(sorted(asked & valid))
-
-
-def _focus_filter(args: MultiDict, errors: list[str]) -> str | None:
-    focus = args.get("focus", "").strip() or None
-    if focus and not (len(focus) > 1 and focus[0] in "op" and focus[1:].isascii()
-                      and focus[1:].isdigit()):
-        errors.append(_("Focus: onbekend knooppunt."))
-        return None
-    return focus
-
-
-def parse_filters(args: MultiDict, strict: bool = False) -> Filters:
-    """Read the map's filters from the query string. A malformed id (``?gebied=²``, a number
-    beyond any id) answers 400 (netwerk.web's one rule); an id that names nothing is named
-    and ignored on the map page, and answers 404 with ``strict`` (the downloads: a file of
-    another area than asked would mislead). Another bad value is named and ignored."""
-    errors: list[str] = []
-    area_id = _area_filter(errors, strict)
-    level_param = _level_filter(args, errors)
-    sectors = _sector_filter(args, errors)
-    ws = _session_filter(errors, strict)
-    if ws is not None:
-        area_id = ws.area_id
-    focus = _focus_filter(args, errors)
-    if area_id is None:
-        return Filters(None, errors, level_param)
-    req = queries.MapRequest(area_id=area_id, level=LEVEL_PARAM[level_param], sectors=sectors,
-                             work_session_id=ws.id if ws is not None else None, focus=focus,
-                             steps=2 if args.get("stappen", "1") == "2" else 1)
-    return Filters(req, errors, level_param)
 
 
 def _query(req: queries.MapRequest, level_param: str, **changes) -> dict:
@@ -168,10 +83,8 @@ def _vis_bytes(name: str) -> bytes:
 
 def _export_graph(with_viz: bool = False) -> queries.GraphExport:
     policy.require(policy.can_view_network)
-    filters = parse_filters(request.args, strict=True)
-    if filters.request is None:
-        abort(404)
-    return queries.graph_export(db.session, filters.request, filters.level_param, with_viz,
+    req, filters = strict_filters(request.args)
+    return queries.graph_export(db.session, req, filters.level_param, with_viz,
                                 viewer=current_user)
 
 
@@ -197,10 +110,8 @@ def export_gexf():
 def missing_csv():
     """The missing partners of an area as CSV, whom to invite first on top."""
     policy.require(policy.can_view_network)
-    filters = parse_filters(request.args, strict=True)
-    if filters.request is None:
-        abort(404)
-    text, name = queries.missing_partners_download(db.session, filters.request, current_user,
+    req = strict_filters(request.args)[0]
+    text, name = queries.missing_partners_download(db.session, req, current_user,
                                                    current_app.config["NETWERK_MIN_COUNT"])
     return download("\ufeff" + text, name, "text/csv; charset=utf-8")
 
@@ -215,15 +126,11 @@ def checklist(area_id: int):
     current, is_default = queries.checklist(db.session, area_id)
     if request.method == "GET":
         form.sectors.data = current
-    if form.validate_on_submit():
-        try:
-            operations.set_checklist(db.session, area_id, form.sectors.data or [])
-        except operations.WorkSessionError as exc:
-            db.session.rollback()
-            form.sectors.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("De checklist van %(area)s is opgeslagen.", area=area.name), "success")
-            return redirect(url_for("network.map_page", gebied=area_id) + "#ontbrekend")
-    return render_template("network/checklist.html", form=form, area=area,
-                           is_default=is_default)
+
+    def write():
+        operations.set_checklist(db.session, area_id, form.sectors.data or [])
+        return (_("De checklist van %(area)s is opgeslagen.", area=area.name),
+                url_for("network.map_page", gebied=area_id) + "#ontbrekend")
+
+    return save(form, write) or render_template("network/checklist.html", form=form, area=area,
+                                                is_default=is_default)

@@ -3,7 +3,7 @@ record who came and because of whom, whom each attendee invites, and the ties ma
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from netwerk.auth import policy
@@ -21,21 +21,16 @@ from netwerk.network.forms import (
     choices,
 )
 from netwerk.network.graph import ORGANISATION, PROFESSIONAL
+from netwerk.network.saving import press, save
 from netwerk.web import arg_id, get_or_404
-from netwerk.web.forms import put_error
 
 
 def _session_or_404(ws_id: int) -> WorkSession:
     return get_or_404(db.session, WorkSession, ws_id)
 
 
-def _put_error(form, exc: operations.WorkSessionError) -> None:
-    """Put an operation's error on the form field it names (``area`` is ``area_id``,
-    ``inviter`` is ``inviter_id``, ...), else on top of the form."""
-    names = ({exc.field: f"{exc.field}_id"}
-             if exc.field and hasattr(form, f"{exc.field}_id") else None)
-    if not put_error(form, exc, names):
-        form.form_errors.append(str(exc))
+def _detail_url(ws_id: int) -> str:
+    return url_for("network.session_detail", ws_id=ws_id)
 
 
 def _people_choices(people, empty: str | None = None) -> list:
@@ -84,19 +79,14 @@ def session_new():
     form.area_id.choices = _area_choices()
     if request.method == "GET":
         form.area_id.data = arg_id("gebied")
-    if form.validate_on_submit():
-        try:
-            ws = operations.create_session(
-                db.session, form.title.data, form.date.data, form.area_id.data,
-                form.notes.data or "", facilitator_id=current_user.professional_id)
-        except operations.WorkSessionError as exc:
-            db.session.rollback()
-            _put_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Werksessie aangemaakt."), "success")
-            return redirect(url_for("network.session_detail", ws_id=ws.id))
-    return render_template("network/session_form.html", form=form, ws=None)
+
+    def create():
+        ws = operations.create_session(
+            db.session, form.title.data, form.date.data, form.area_id.data,
+            form.notes.data or "", facilitator_id=current_user.professional_id)
+        return _("Werksessie aangemaakt."), _detail_url(ws.id)
+
+    return save(form, create) or render_template("network/session_form.html", form=form, ws=None)
 
 
 @bp.route("/werksessies/<int:ws_id>/bewerken", methods=["GET", "POST"])
@@ -106,18 +96,13 @@ def session_edit(ws_id: int):
     ws = _session_or_404(ws_id)
     form = WorkSessionForm(obj=ws if request.method == "GET" else None)
     form.area_id.choices = _area_choices()
-    if form.validate_on_submit():
-        try:
-            operations.update_session(db.session, ws, form.title.data, form.date.data,
-                                        form.area_id.data, form.notes.data or "")
-        except operations.WorkSessionError as exc:
-            db.session.rollback()
-            _put_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Werksessie opgeslagen."), "success")
-            return redirect(url_for("network.session_detail", ws_id=ws.id))
-    return render_template("network/session_form.html", form=form, ws=ws)
+
+    def update():
+        operations.update_session(db.session, ws, form.title.data, form.date.data,
+                                  form.area_id.data, form.notes.data or "")
+        return _("Werksessie opgeslagen."), _detail_url(ws.id)
+
+    return save(form, update) or render_template("network/session_form.html", form=form, ws=ws)
 
 
 @bp.route("/werksessies/<int:ws_id>")
@@ -131,28 +116,15 @@ def session_detail(ws_id: int):
 
 
 def _post(ws_id: int, form_name: str, action) -> object:
-    """Validate one of the session page's forms, run ``action`` and commit, or re-render the
-    page with the errors (nothing half-saved)."""
+    """Save one of the session page's forms (``action`` runs the operation and returns what to
+    say), or show the page again with the errors."""
     policy.require(policy.can_facilitate)
     ws = _session_or_404(ws_id)
     forms = _forms(ws)
     form = forms[form_name]
-    if form.validate_on_submit():
-        try:
-            message = action(ws, form)
-        except operations.WorkSessionError as exc:
-            db.session.rollback()
-            ws = _session_or_404(ws_id)
-            forms = _forms(ws)
-            form = forms[form_name]
-            form.validate()
-            _put_error(form, exc)
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("network.session_detail", ws_id=ws_id))
-    return render_template("network/session.html", o=queries.overview(db.session, ws),
-                           **forms), 400
+    saved = save(form, lambda: (action(ws, form), _detail_url(ws_id)))
+    return saved or (render_template("network/session.html", o=queries.overview(db.session, ws),
+                                     **forms), 400)
 
 
 @bp.route("/werksessies/<int:ws_id>/aanwezig", methods=["POST"])
@@ -173,13 +145,8 @@ def session_unattend(ws_id: int, professional_id: int):
     """Take someone off the attendance list."""
     policy.require(policy.can_facilitate)
     ws = _session_or_404(ws_id)
-    form = RemoveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    operations.remove_attendance(db.session, ws, professional_id)
-    db.session.commit()
-    flash(_("Van de presentielijst gehaald."), "success")
-    return redirect(url_for("network.session_detail", ws_id=ws_id))
+    return press(lambda: operations.remove_attendance(db.session, ws, professional_id),
+                 _("Van de presentielijst gehaald."), _detail_url(ws_id))
 
 
 @bp.route("/werksessies/<int:ws_id>/uitnodiging", methods=["POST"])
