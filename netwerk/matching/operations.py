@@ -301,6 +301,31 @@ def admit_opposing(session: Session, case: Case, user, professional_id: int,
                    basis: BasisInput | None = None) -> None:
     """The coordinator lets one involved person of an opposing party see the case, on a
     basis named for it (refused without one)."""
+    involvement = _rest_on_basis(session, case, user, professional_id, basis, "admit_opposing")
+    involvement.opposing_admitted = True
+    session.flush()
+
+
+def record_involvement_basis(session: Session, case: Case, user, professional_id: int,
+                             basis: BasisInput | None = None) -> None:
+    """Record afterwards the basis on which an involved person sees the case: for someone
+    brought in before a basis was asked for (migration 0007), or whose basis lapsed. Refused
+    for the coordinator (who needs none) and for someone who already rests on one."""
+    if professional_id == case.coordinator_id:
+        raise CaseError(_("Grondslag: de coördinator heeft geen grondslag nodig."))
+    current = next((i.basis for i in case.involvements if i.professional_id == professional_id),
+                   None)
+    if current is not None and current.withdrawn_at is None:
+        raise CaseError(_("Grondslag: voor deze persoon is al een grondslag vastgelegd; ververs "
+                          "de pagina."))
+    _rest_on_basis(session, case, user, professional_id, basis, "record_involvement_basis")
+    session.flush()
+
+
+def _rest_on_basis(session: Session, case: Case, user, professional_id: int,
+                   basis: BasisInput | None, action: str) -> CaseInvolvement:
+    """Check ``basis`` for ``professional_id``'s involvement, record it and let the
+    involvement rest on it (audited as ``action``); a CaseError changes nothing."""
     involvement = next((i for i in case.involvements if i.professional_id == professional_id),
                        None)
     if involvement is None:
@@ -308,11 +333,10 @@ def admit_opposing(session: Session, case: Case, user, professional_id: int,
     checked = check_basis(session, case, basis, {professional_id})
     assert checked is not None  # someone is brought in: a basis, or check_basis raised
     shared_on = record_basis(session, case, checked, user)
-    involvement.opposing_admitted = True
     involvement.basis = shared_on
-    audit.record(session, user, "admit_opposing", "case", case.id,
+    audit.record(session, user, action, "case", case.id,
                  professional_id=professional_id, basis_id=shared_on.id)
-    session.flush()
+    return involvement
 
 
 def _assign_roles(case: Case, lead_id: int, answer: Answer,

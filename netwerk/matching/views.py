@@ -229,20 +229,36 @@ def decide(case_id: int):
 def admit(case_id: int, professional_id: int):
     """Let one involved person of an opposing party see the case (the coordinator's
     explicit choice), on the basis named in the same form."""
+    return _basis_for(case_id, professional_id, operations.admit_opposing,
+                      _("Toegang gegeven."))
+
+
+@bp.route("/casussen/<int:case_id>/betrokkenen/<int:professional_id>/grondslag",
+          methods=["POST"])
+def record_involvement_basis(case_id: int, professional_id: int):
+    """Record afterwards the basis on which an involved person sees the case."""
+    return _basis_for(case_id, professional_id, operations.record_involvement_basis,
+                      _("Grondslag vastgelegd."))
+
+
+def _basis_for(case_id: int, professional_id: int, operation, done: str):
+    """One involved person comes to rest on the basis named in the form (``operation``);
+    a refusal shows the case page with the form open at that person and the input kept."""
     case = _case_or_404(case_id)
     policy.require(policy.can_manage_case, case)
     form = AdmitForm()
     if form.validate_on_submit():
         try:
-            operations.admit_opposing(db.session, case, current_user, professional_id,
-                                      basis=_basis(form))
+            operation(db.session, case, current_user, professional_id, basis=_basis(form))
         except operations.CaseError as exc:
             db.session.rollback()
-            if not put_error(form, exc):
-                form.basis.errors.append(str(exc))
+            # About the person, not a field: no form shows it. About a field: the form is far
+            # down the page, so the top says where to look.
+            flash(_("Niet vastgelegd: kijk de grondslag onder Betrokken na.")
+                  if put_error(form, exc) else str(exc), "error")
         else:
             db.session.commit()
-            flash(_("Toegang gegeven."), "success")
+            flash(done, "success")
             return redirect(url_for("cases.detail", case_id=case.id) + "#betrokkenen")
     return _render_case(db.session.get_one(Case, case_id), admit_form=form,
                         admit_for=professional_id, status=400)

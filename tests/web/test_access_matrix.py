@@ -178,6 +178,11 @@ MATRIX: dict[str, Row] = {
     "cases.admit": Row("/casussen/{case}/toegang/{paul}",
                        post=only({"coordinator": 400, "beheerder": 400,
                                   "betrokkene": 403}, denied=404)),
+    # Recording afterwards the basis an involved person rests on: its coordinator only (an
+    # empty form names no basis: 400).
+    "cases.record_involvement_basis": Row(
+        "/casussen/{case}/betrokkenen/{paul}/grondslag",
+        post=only({"coordinator": 400, "beheerder": 400, "betrokkene": 403}, denied=404)),
     # Withdrawing the consent everyone of the case rests on (finding 20): its coordinator
     # only; the betrokkene loses access with it, so it runs late.
     "cases.withdraw_basis": Row("/casussen/{case}/grondslagen/{basis}/intrekken",

@@ -258,3 +258,88 @@ def test_admitting_an_opposing_party_needs_its_own_basis(seeded, client, session
     involvement = session.get(CaseInvolvement, (case.id, fatma.id))
     assert involvement.opposing_admitted is True
     assert involvement.basis.consent_scope == "delen met de corporatie voor een betalingsregeling"
+
+
+def _legacy_involvement(session, make):
+    """Someone involved in NWG-2026-0001 before a basis was asked for (as migration 0007 left
+    them): involved, seeing the case, with no basis."""
+    case = _case(session, "NWG-2026-0001")
+    person = session.scalar(select(Professional).where(
+        Professional.id.not_in([i.professional_id for i in case.involvements]),
+        Professional.id != case.coordinator_id, Professional.active.is_(True))
+        .order_by(Professional.id))
+    case.involvements.append(CaseInvolvement(professional_id=person.id, basis=None))
+    session.commit()
+    return case, person
+
+
+def test_a_basis_is_recorded_afterwards_and_its_withdrawal_ends_access(
+        seeded, client, session, auth, make):
+    case, person = _legacy_involvement(session, make)
+    _login_as(auth, make, session, "esther-kuipers")
+    page = client.get(f"/casussen/{case.id}").text
+    involved = page.split('id="betrokkenen"', 1)[1]
+    row = involved.split(f'<li data-professional-id="{person.id}"', 1)[1].split("</li>", 1)[0]
+    assert "Geen grondslag vastgelegd." in row and "Grondslag vastleggen" in row
+    url = f"/casussen/{case.id}/betrokkenen/{person.id}/grondslag"
+    # Incomplete: refused, the typed text kept, nothing recorded.
+    refused = client.post(url, data={"basis": "toestemming",
+                                     "consent_scope": "delen met de wijkagent voor veiligheid"})
+    assert refused.status_code == 400 and "wanneer gaf de cliënt toestemming" in refused.text
+    assert "delen met de wijkagent voor veiligheid" in refused.text
+    # The top of the page says where to look, and the form is open where it stands.
+    assert "Niet vastgelegd: kijk de grondslag onder Betrokken na." in refused.text
+    assert '<details class="card" id="casus" open>' in refused.text
+    # A consent's text is case text: no identifiers in it.
+    leaking = client.post(url, data=consent(consent_scope="bel 06 12345678 voor overleg"))
+    assert leaking.status_code == 400
+    session.expire_all()
+    assert session.get(CaseInvolvement, (case.id, person.id)).basis is None
+    done = client.post(url, data=consent(consent_scope="delen met de wijkagent voor veiligheid"))
+    assert done.status_code == 302 and done.headers["Location"].endswith("#betrokkenen")
+    session.expire_all()
+    basis = session.get(CaseInvolvement, (case.id, person.id)).basis
+    assert basis.kind == BasisKind.TOESTEMMING
+    assert basis.consent_scope == "delen met de wijkagent voor veiligheid"
+    audit = session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "record_involvement_basis").order_by(AuditEntry.id.desc()))
+    assert audit.object_id == case.id and audit.user_id is not None
+    # Recorded twice (a stale form): refused, the first stays.
+    again = client.post(url, data={"basis": "wettelijke_grond",
+                                   "legal_ground": LegalGround.JEUGDWET.value})
+    assert again.status_code == 400 and "al een grondslag vastgelegd" in again.text
+    session.expire_all()
+    assert session.get(CaseInvolvement, (case.id, person.id)).basis.id == basis.id
+    # Withdrawing that consent ends the person's access, as for anyone brought in on it.
+    client.post(f"/casussen/{case.id}/grondslagen/{basis.id}/intrekken")
+    session.expire_all()
+    assert session.get(CaseInvolvement, (case.id, person.id)) is None
+
+
+def test_only_who_manages_the_case_records_a_basis(seeded, client, session, auth, make):
+    case, person = _legacy_involvement(session, make)
+    url = f"/casussen/{case.id}/betrokkenen/{person.id}/grondslag"
+    # The person concerned (involved, sees the case) may not legitimise their own access.
+    user = make.user(role=Role.MEDEWERKER, professional=person)
+    session.commit()
+    auth.login(user)
+    assert client.get(f"/casussen/{case.id}").status_code == 200
+    assert client.post(url, data=consent()).status_code == 403
+    auth.logout()
+    # A worker outside the case learns nothing: the same answer as for a missing case.
+    _sign_in_as(auth, make, session, "erik-mulder")
+    outside = client.post(url, data=consent())
+    missing = client.post(f"/casussen/999999/betrokkenen/{person.id}/grondslag", data=consent())
+    assert outside.status_code == missing.status_code == 404
+    session.expire_all()
+    assert session.get(CaseInvolvement, (case.id, person.id)).basis is None
+    # Nobody who is not involved, and not the coordinator (who needs none).
+    auth.logout()
+    _login_as(auth, make, session, "esther-kuipers")
+    stranger = session.scalar(select(Professional).where(Professional.id.not_in(
+        [i.professional_id for i in case.involvements] + [case.coordinator_id])))
+    r = client.post(f"/casussen/{case.id}/betrokkenen/{stranger.id}/grondslag", data=consent())
+    assert r.status_code == 400 and "niet bij de casus betrokken" in r.text
+    r = client.post(f"/casussen/{case.id}/betrokkenen/{case.coordinator_id}/grondslag",
+                    data=consent())
+    assert r.status_code == 400 and "coördinator heeft geen grondslag nodig" in r.text

@@ -67,6 +67,7 @@ ROUTES = {
                       *BASIS)),
     "decide": ("/casussen/{case}/besluit", form("lead_id", "reason", *BASIS)),
     "admit": ("/casussen/{case}/toegang/{paul}", form(*BASIS)),
+    "record_involvement_basis": ("/casussen/{case}/betrokkenen/{paul}/grondslag", form(*BASIS)),
     "add_action": ("/casussen/{case}/acties", form("professional_id", "what", "due")),
     "toggle_action": ("/casussen/{case}/acties/{action}/klaar", form("done")),
     # the phone at the facilitator's table (the fuzzing user has a professional)
