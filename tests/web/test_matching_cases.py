@@ -372,3 +372,17 @@ def test_the_lead_is_called_unless_it_is_you(coordinator, client, session):
             assert "call-lead" in block and "Dat ben jij" not in block
             seen.add("other")
     assert seen == {"you", "other"}, seen
+
+
+def test_the_case_list_says_whose_cases_it_shows(seeded, client, auth, users, coordinator):
+    mine = client.get("/casussen").text
+    assert "<h1>Mijn casussen</h1>" in mine and "waarbij je coördinator of betrokken bent" in mine
+    auth.logout()
+    auth.login(users["beheerder"])
+    every = client.get("/casussen").text
+    assert "<h1>Alle casussen</h1>" in every and "elke casus" in every
+    assert "waarbij je coördinator of betrokken bent" not in every
+    # Each person once per case, the coordinator's own role beside "coördinator".
+    for item in every.split('<li class="case-item">')[1:]:
+        names = re.findall(r"<li><span>([^<]+) <span", item)
+        assert len(names) == len(set(names)), names
