@@ -144,6 +144,13 @@ def graph_figures(session, area_id: int | None, name: str) -> None:
         drawn = graph.cluster_graph(orgs, groups)
     timed("draw data (layout + pyvis)",
           lambda: render.network_data(drawn, analysis.node_sizes(drawn)))
+    if drawn.number_of_nodes() <= render.LABEL_ROOM_LIMIT:
+        # The share of the drawing that gives labels room, against the layout it corrects.
+        coords = timed("  layout alone (baseline)", lambda: render.positions(drawn))
+        shares = analysis.node_sizes(drawn)
+        labels = {n: str(d.get("label", n)) for n, d in drawn.nodes(data=True)}
+        dots = {n: render.dot_size(shares.get(n, 0.0)) for n in drawn}
+        timed("  labels given room (label_room)", lambda: render.label_room(coords, labels, dots))
     print(f"\n1. graph, {name}: {people.number_of_nodes():,} professionals, "
           f"{people.number_of_edges():,} ties; {orgs.number_of_nodes():,} organisations, "
           f"{orgs.number_of_edges():,} lines; drawn {drawn.number_of_nodes():,} nodes")

@@ -161,7 +161,7 @@ LABEL_ROOM_LIMIT = 200
 FONT_SIZE = 14
 
 
-def _dot_size(share: float) -> float:
+def dot_size(share: float) -> float:
     return 8 + 22 * math.sqrt(share)
 
 
@@ -243,7 +243,7 @@ def network_data(
     coords = positions(graph)
     if graph.number_of_nodes() <= LABEL_ROOM_LIMIT:
         coords = label_room(coords, {n: str(d.get("label", n)) for n, d in graph.nodes(data=True)},
-                            {n: _dot_size(sizes.get(n, 0.0)) for n in graph})
+                            {n: dot_size(sizes.get(n, 0.0)) for n in graph})
     for node, data in graph.nodes(data=True):
         sector = data.get("sector", "")
         kind = data.get("kind", "")
@@ -255,7 +255,7 @@ def network_data(
         else:
             people = []
         x, y = coords[node]
-        size = _dot_size(sizes.get(node, 0.0))
+        size = dot_size(sizes.get(node, 0.0))
         is_new = node in new_nodes
         lines = graph.degree(node)
         net.add_node(
