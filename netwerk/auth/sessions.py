@@ -1,7 +1,7 @@
 """Sessions held on the server (docs/security.md, finding 4).
 
-The signed cookie carries ``<user id>:<key>``; only the SHA-256 of the random key is stored, in
-``user_sessions``. The user loader accepts a cookie only while its row has not ended, so signing
+The signed cookie carries ``<user id>:<session version>:<key>`` (``User.get_id``); only the
+SHA-256 of the random key is stored, in ``user_sessions``. The user loader accepts a cookie only while its row has not ended, so signing
 out (``POST /logout``), signing out everywhere, a password change (other sessions) and a restore
 (every session) end it on the server: a copied cookie no longer opens anything.
 Plain functions taking a Session; the caller commits.
