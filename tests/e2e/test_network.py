@@ -116,6 +116,7 @@ def test_map_on_a_phone_fits_and_growth_shows_three_sessions(visitor, nieuwegein
     visitor.goto("/werksessies")
     visitor.page.click("text=Werksessie 3")
     visitor.page.wait_for_selector(".came-because")
+    visitor.page.wait_for_load_state("load")  # measured with the stylesheets applied
     assert visitor.page.evaluate("document.documentElement.scrollWidth") <= 360
     visitor.screenshot("network-session-3-360")
     assert visitor.console_errors == []

@@ -26,6 +26,7 @@ def test_password_page_fits_a_phone(xss_visitor):  # noqa: F811 - the fixture ab
     page.fill("#again", "kort")
     page.click("main form button[type=submit]")
     assert "Nieuw wachtwoord:" in page.locator(".field-error").first.inner_text()
+    page.wait_for_load_state("load")  # the width below is measured with the stylesheets applied
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     visitor.screenshot("account-password-360")
     # The refused form answers 400, which Chromium logs; nothing else may be logged.
