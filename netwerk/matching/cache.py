@@ -1,7 +1,7 @@
 """The matching answer kept per case and data version, so a page view matches once at most.
 
-The data version of what matching reads is one statement (netwerk/matching/statements.py,
-``VERSION``): the database's network counter, raised by triggers on every change to people
+The data version of what matching reads is one row (``network_counter``,
+netwerk/models/table.py, the same the network map asks): the database's network counter, raised by triggers on every change to people
 (availability, caseload, languages, may-coordinate, active), their wijken and domains,
 organisations (may-coordinate), services and the areas they serve at any level (wijk,
 gemeente, regio, elsewhere), their domains, ties and areas (migration 0016), the eligibility
@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from netwerk.matching import statements
+from netwerk.models.table import network_counter
 from netwerk.network.cache import GraphCache
 
 T = TypeVar("T")
@@ -66,7 +66,7 @@ def matching_version(session: Session) -> int | None:
     this transaction (it changed watched data itself, or the counter row is missing)."""
     if session.info.get(WROTE):
         return None
-    return session.connection().execute(statements.VERSION).scalar()
+    return network_counter(session)
 
 
 def cached(session: Session, key: Hashable, build: Callable[[], T]) -> T:

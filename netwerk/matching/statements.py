@@ -51,7 +51,6 @@ from netwerk.models import (
     service_areas,
     service_domains,
 )
-from netwerk.models.table import NETWORK_VERSION, DataVersion
 
 _parent = aliased(Area, name="parent_area")
 _grandparent = aliased(Area, name="grandparent_area")
@@ -244,9 +243,3 @@ def outward_elsewhere(in_regio: bool) -> Select:
         .where(ranked.c.place <= bindparam("limit"))
     )
 
-
-# -- the data version ----------------------------------------------------------------------------
-
-# The network counter, raised by triggers on every change to people, organisations, services,
-# their areas and domains, ties, areas (migration 0016), eligibility rules and domains (0021).
-VERSION = select(DataVersion.version).where(DataVersion.name == NETWORK_VERSION)

@@ -46,7 +46,7 @@ from netwerk.models import (
     professional_domains,
     service_areas,
 )
-from netwerk.models.table import NETWORK_VERSION, DataVersion
+from netwerk.models.table import network_counter
 from netwerk.network.cache import cache_for, clear_all
 
 T = TypeVar("T")
@@ -101,13 +101,6 @@ def data_version(session: Session, area_id: int | None = None) -> tuple:
 def _fingerprint(session: Session, area_id: int | None) -> tuple:
     return (_query_version(session) if area_id is None
             else _query_area_version(session, area_id))
-
-
-def network_counter(session: Session) -> int | None:
-    """The database's network data counter (``data_versions``), raised by triggers on every
-    change to what a map is built from (migration 0016); None when the row is missing."""
-    return session.scalar(select(DataVersion.version)
-                          .where(DataVersion.name == NETWORK_VERSION))
 
 
 WROTE = "netwerk.network.wrote"
