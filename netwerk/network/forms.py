@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -19,32 +16,26 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-@contextmanager
-def reworded(error: type[Exception], message: Callable[[], str]) -> Iterator[None]:
-    """Raise ``error`` with ``message()`` instead of the one raised inside: WTForms' own checks
-    speak English and do not say which field they are about."""
-    try:
-        yield
-    except error:
-        raise error(message()) from None
-
-
 class NamedDateField(DateField):
     """A date field whose error names the field in Dutch."""
 
     def process_formdata(self, valuelist):
-        with reworded(ValueError, lambda: _("%(field)s: '%(value)s' is geen datum (dd-mm-jjjj).",
-                                            field=self.label.text, value=" ".join(valuelist))):
+        try:
             super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_("%(field)s: '%(value)s' is geen datum (dd-mm-jjjj).",
+                               field=self.label.text, value=" ".join(valuelist))) from None
 
 
 class NamedSelectField(SelectField):
     """A select whose 'not one of the choices' error names the field in Dutch."""
 
     def pre_validate(self, form):
-        with reworded(ValidationError, lambda: _("%(field)s: kies een waarde uit de lijst.",
-                                                 field=self.label.text)):
+        try:
             super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_("%(field)s: kies een waarde uit de lijst.",
+                                    field=self.label.text)) from None
 
 
 class WorkSessionForm(Form):
