@@ -6,9 +6,7 @@ record (its form, its change history with undo). Writes go through netwerk.accou
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -20,7 +18,7 @@ from netwerk.beheer import bp, queries
 from netwerk.db import db
 from netwerk.errors import UserError
 from netwerk.history import FIELD_LABELS, changes_of
-from netwerk.i18n import LazyString, _, _l
+from netwerk.i18n import _, _l
 from netwerk.models import (
     AreaKind,
     CapacityUnit,
@@ -232,85 +230,71 @@ def undo_change(change_id: int):
     return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=change.object_id), 303)
 
 
-def _add_rule(service) -> None:
-    editing.add_rule(db.session, current_user, service, {
-        k: request.form.get(k, "") for k in ("kind", "value", "description")})
+def _add_to_record(kind: str, obj_id: int, write, problems_of, done: str):
+    """Add a part to a record (a rule to a service, a mail domain to an organisation): the
+    record's own access check, then ``write(obj)``; a refusal shows the record's form again
+    with ``problems_of(exc)`` and changes nothing."""
+    section, model = BY_KIND[kind], editing.KINDS[kind]
+    obj = get_or_404(db.session, model.model, obj_id)
+    _require_object(section, obj)
+    try:
+        write(obj)
+    except UserError as exc:
+        db.session.rollback()
+        obj = db.session.get(model.model, obj_id)
+        return _render_form(section, obj, model.snapshot(obj), problems_of(exc), 400)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=obj_id), 303)
 
 
-def _add_domain(org) -> None:
-    joining.add_domain(db.session, current_user, org, request.form.get("domain", ""),
-                       current_app.config["PERSONAL_MAIL_DOMAINS_EXTRA"])
+def _remove_part(kind: str, obj_id: int, row_model, row_id: int, parent_id: str, remove,
+                 done: str):
+    """Remove the part ``row_id`` of record ``obj_id`` (404 when it belongs to another record)
+    after the record's own access check; ``remove(row)`` writes and audits."""
+    row = get_or_404(db.session, row_model, row_id)
+    if getattr(row, parent_id) != obj_id:
+        abort(404)
+    section = BY_KIND[kind]
+    _require_object(section, get_or_404(db.session, editing.KINDS[kind].model, obj_id))
+    remove(row)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=obj_id), 303)
 
 
-@dataclass(frozen=True)
-class Part:
-    """A list of parts on a record's page (a service's rules, an organisation's mail domains):
-    added by the form below the list at ``/<slug>/<obj_id>/<path>`` (endpoint ``add_<name>``),
-    each removed by its own button at ``…/<path>/<<name>_id>/verwijderen`` (``remove_<name>``)."""
+@bp.post("/diensten/<int:obj_id>/regels")
+def add_rule(obj_id: int):
+    def write(service):
+        editing.add_rule(db.session, current_user, service, {
+            k: request.form.get(k, "") for k in ("kind", "value", "description")})
 
-    kind: str  # the record's editing kind
-    name: str
-    path: str
-    model: type[Any]  # the part's row
-    parent_id: str  # the row's column naming its record
-    add: Callable[[Any], object]  # add(record) writes what was posted
-    problems_of: Callable[[UserError], dict]  # a refusal's problems, by the form's field
-    remove: Callable[[Any], object]  # remove(row) writes and audits
-    added: LazyString
-    removed: LazyString
+    return _add_to_record(
+        "services", obj_id, write,
+        lambda exc: {f"rule_{k}": v for k, v in getattr(exc, "problems", {}).items()},
+        _("Toegangsregel toegevoegd."))
 
 
-PARTS = (
-    Part("services", "rule", "regels", EligibilityRule, "service_id", add=_add_rule,
-         problems_of=lambda exc: {f"rule_{k}": v
-                                  for k, v in getattr(exc, "problems", {}).items()},
-         remove=lambda rule: editing.remove_rule(db.session, current_user, rule),
-         added=_l("Toegangsregel toegevoegd."), removed=_l("Toegangsregel verwijderd.")),
-    Part("organisations", "domain", "domeinen", EmailDomain, "organisation_id", add=_add_domain,
-         problems_of=lambda exc: {"domain": [exc.message]},
-         remove=lambda row: joining.remove_domain(db.session, current_user, row),
-         added=_l("E-maildomein geregistreerd."), removed=_l("E-maildomein verwijderd.")),
-)
+@bp.post("/diensten/<int:obj_id>/regels/<int:rule_id>/verwijderen")
+def remove_rule(obj_id: int, rule_id: int):
+    return _remove_part("services", obj_id, EligibilityRule, rule_id, "service_id",
+                        lambda rule: editing.remove_rule(db.session, current_user, rule),
+                        _("Toegangsregel verwijderd."))
 
 
-def _add_view(part: Part):
-    def view(obj_id: int):
-        """Add a part to a record: the record's own access check, then ``part.add(obj)``; a
-        refusal shows the record's form again with ``part.problems_of(exc)`` and changes
-        nothing."""
-        section, model = BY_KIND[part.kind], editing.KINDS[part.kind]
-        obj = get_or_404(db.session, model.model, obj_id)
-        _require_object(section, obj)
-        try:
-            part.add(obj)
-        except UserError as exc:
-            db.session.rollback()
-            obj = db.session.get(model.model, obj_id)
-            return _render_form(section, obj, model.snapshot(obj), part.problems_of(exc), 400)
-        db.session.commit()
-        flash(str(part.added), "success")
-        return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=obj_id), 303)
-    return view
+@bp.post("/organisaties/<int:obj_id>/domeinen")
+def add_domain(obj_id: int):
+    def write(org):
+        joining.add_domain(db.session, current_user, org, request.form.get("domain", ""),
+                           current_app.config["PERSONAL_MAIL_DOMAINS_EXTRA"])
+
+    return _add_to_record("organisations", obj_id, write,
+                          lambda exc: {"domain": [exc.message]},
+                          _("E-maildomein geregistreerd."))
 
 
-def _remove_view(part: Part):
-    def view(obj_id: int, **part_id: int):
-        """Remove a part of record ``obj_id`` (404 when it belongs to another record) after the
-        record's own access check; ``part.remove(row)`` writes and audits."""
-        row = get_or_404(db.session, part.model, part_id[f"{part.name}_id"])
-        if getattr(row, part.parent_id) != obj_id:
-            abort(404)
-        section = BY_KIND[part.kind]
-        _require_object(section, get_or_404(db.session, editing.KINDS[part.kind].model, obj_id))
-        part.remove(row)
-        db.session.commit()
-        flash(str(part.removed), "success")
-        return redirect(url_for(f"beheer.{section.slug}_detail", obj_id=obj_id), 303)
-    return view
-
-
-for _part in PARTS:
-    _parts_url = f"/{BY_KIND[_part.kind].slug}/<int:obj_id>/{_part.path}"
-    bp.add_url_rule(_parts_url, f"add_{_part.name}", _add_view(_part), methods=["POST"])
-    bp.add_url_rule(f"{_parts_url}/<int:{_part.name}_id>/verwijderen", f"remove_{_part.name}",
-                    _remove_view(_part), methods=["POST"])
+@bp.post("/organisaties/<int:obj_id>/domeinen/<int:domain_id>/verwijderen")
+def remove_domain(obj_id: int, domain_id: int):
+    return _remove_part("organisations", obj_id, EmailDomain, domain_id, "organisation_id",
+                        lambda row: joining.remove_domain(db.session, current_user, row),
+                        _("E-maildomein verwijderd."))

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, to_user_timezone
 from flask_login import current_user
@@ -34,7 +30,7 @@ from netwerk.capacity.queries import (
     services_for,
 )
 from netwerk.db import db, utcnow
-from netwerk.i18n import LazyString, _, _l
+from netwerk.i18n import _
 from netwerk.models import (
     Area,
     AreaKind,
@@ -46,7 +42,7 @@ from netwerk.models import (
 )
 from netwerk.models.enums import unit_label
 from netwerk.web import arg_id, get_or_404, parse_id, parse_int
-from netwerk.web.forms import CsrfForm, Form, put_error
+from netwerk.web.forms import CsrfForm, put_error
 
 bp = Blueprint("capacity", __name__)
 
@@ -302,6 +298,29 @@ def _load_hold(capacity_id: int, hold_id: int) -> tuple[Capacity, CapacityHold]:
     return capacity, hold
 
 
+def _hold_step(capacity_id: int, hold_id: int, may, form, refused: str, do, done: str):
+    """One step on a hold: 404 for a hold of another place, 403 unless ``may(capacity, hold)``,
+    400 with ``refused`` for a stale or invalid form; then ``do(hold, form)`` and commit, or 409
+    with the reason it could not be done (a reason missing on a decline is shown at its field)."""
+    capacity, hold = _load_hold(capacity_id, hold_id)
+    if not may(capacity, hold):
+        abort(403)
+    decline = {hold.id: form} if isinstance(form, DeclineForm) else None
+    if not form.validate_on_submit():
+        return _render_detail(capacity, 400, decline_forms=decline, message=refused)
+    try:
+        do(hold, form)
+    except operations.CapacityError as exc:
+        db.session.rollback()
+        if decline and exc.field == "reason":
+            put_error(form, exc)
+            return _render_detail(capacity, 400, decline_forms=decline, message=exc.message)
+        return _render_detail(capacity, 409, message=exc.message)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for(".detail", capacity_id=capacity.id), 303)
+
+
 def _provider(capacity: Capacity, hold: CapacityHold) -> bool:
     return policy.can_answer_hold(current_user, capacity)
 
@@ -310,72 +329,32 @@ def _claimant(capacity: Capacity, hold: CapacityHold) -> bool:
     return policy.can_withdraw_hold(current_user, hold)
 
 
-@dataclass(frozen=True)
-class HoldStep:
-    """One step on a hold, posted to ``/plek/<capacity_id>/reserveringen/<hold_id>/<path>``."""
-
-    endpoint: str  # capacity.<endpoint>
-    path: str
-    may: Callable[[Capacity, CapacityHold], bool]
-    form: type[Form]
-    do: Callable[[CapacityHold, Any], object]  # do(hold, form) writes
-    refused: LazyString  # the form was stale or invalid
-    done: LazyString
+@bp.post("/plek/<int:capacity_id>/reserveringen/<int:hold_id>/bevestigen")
+def confirm_hold(capacity_id: int, hold_id: int):
+    """The provider confirms: the place is taken."""
+    return _hold_step(capacity_id, hold_id, _provider, CsrfForm(),
+                      _("Niet bevestigd: ververs de pagina."),
+                      lambda hold, form: holds.confirm(db.session, hold.id, current_user.id),
+                      _("Reservering bevestigd: de plek is ingenomen."))
 
 
-HOLD_STEPS = (
-    # The provider confirms: the place is taken.
-    HoldStep("confirm_hold", "bevestigen", _provider, CsrfForm,
-             lambda hold, form: holds.confirm(db.session, hold.id, current_user.id),
-             _l("Niet bevestigd: ververs de pagina."),
-             _l("Reservering bevestigd: de plek is ingenomen.")),
-    # The provider declines with a reason: the place is free again.
-    HoldStep("decline_hold", "afwijzen", _provider, DeclineForm,
-             lambda hold, form: holds.decline(db.session, hold.id, current_user.id,
-                                              form.reason.data or ""),
-             _l("Niet afgewezen: kijk de reden na."),
-             _l("Reservering afgewezen: de plek is weer vrij.")),
-    # The claimant no longer needs the place: free again.
-    HoldStep("withdraw_hold", "intrekken", _claimant, CsrfForm,
-             lambda hold, form: holds.withdraw(db.session, hold.id, current_user.id),
-             _l("Niet ingetrokken: ververs de pagina."),
-             _l("Reservering ingetrokken: de plek is weer vrij.")),
-)
+@bp.post("/plek/<int:capacity_id>/reserveringen/<int:hold_id>/afwijzen")
+def decline_hold(capacity_id: int, hold_id: int):
+    """The provider declines with a reason: the place is free again."""
+    return _hold_step(capacity_id, hold_id, _provider, DeclineForm(),
+                      _("Niet afgewezen: kijk de reden na."),
+                      lambda hold, form: holds.decline(db.session, hold.id, current_user.id,
+                                                       form.reason.data or ""),
+                      _("Reservering afgewezen: de plek is weer vrij."))
 
 
-def _hold_step(step: HoldStep, capacity_id: int, hold_id: int):
-    """404 for a hold of another place, 403 unless ``step.may(capacity, hold)``, 400 with
-    ``step.refused`` for a stale or invalid form; then ``step.do(hold, form)`` and commit, or 409
-    with the reason it could not be done (a reason missing on a decline is shown at its field)."""
-    form = step.form()
-    capacity, hold = _load_hold(capacity_id, hold_id)
-    if not step.may(capacity, hold):
-        abort(403)
-    decline = {hold.id: form} if isinstance(form, DeclineForm) else None
-    if not form.validate_on_submit():
-        return _render_detail(capacity, 400, decline_forms=decline, message=str(step.refused))
-    try:
-        step.do(hold, form)
-    except operations.CapacityError as exc:
-        db.session.rollback()
-        if decline and exc.field == "reason":
-            put_error(form, exc)
-            return _render_detail(capacity, 400, decline_forms=decline, message=exc.message)
-        return _render_detail(capacity, 409, message=exc.message)
-    db.session.commit()
-    flash(str(step.done), "success")
-    return redirect(url_for(".detail", capacity_id=capacity.id), 303)
-
-
-def _hold_view(step: HoldStep):
-    def view(capacity_id: int, hold_id: int):
-        return _hold_step(step, capacity_id, hold_id)
-    return view
-
-
-for _step in HOLD_STEPS:
-    bp.add_url_rule(f"/plek/<int:capacity_id>/reserveringen/<int:hold_id>/{_step.path}",
-                    _step.endpoint, _hold_view(_step), methods=["POST"])
+@bp.post("/plek/<int:capacity_id>/reserveringen/<int:hold_id>/intrekken")
+def withdraw_hold(capacity_id: int, hold_id: int):
+    """The claimant no longer needs the place: free again."""
+    return _hold_step(capacity_id, hold_id, _claimant, CsrfForm(),
+                      _("Niet ingetrokken: ververs de pagina."),
+                      lambda hold, form: holds.withdraw(db.session, hold.id, current_user.id),
+                      _("Reservering ingetrokken: de plek is weer vrij."))
 
 
 @bp.post("/plek/<int:capacity_id>/claimen")
